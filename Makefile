@@ -1,0 +1,113 @@
+# kanalvakt - one Makefile (STYLE-ANCHORS §4.11).
+#
+#   make            build ./kanalvakt (-Werror)
+#   make run        build, migrate, load the demo on first start, serve on
+#                   http://127.0.0.1:8080/ with SQLite under ./var/
+#   make check      every test: lint, unit, HTTP black-box and browser tests
+#                   on SQLite and PostgreSQL, then unit + HTTP under ASan/UBSan
+#   make deps       install the Debian packages needed to build and test
+#   make asan       build build-asan/kanalvakt with ASan + UBSan
+#   make fuzz       build and briefly run the libFuzzer targets (clang)
+
+CC      ?= cc
+PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium
+BUILD   ?= release
+PORT    ?= 8080
+
+ifeq ($(BUILD),asan)
+O       := build-asan
+OPT     := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+           -fno-sanitize-recover=undefined
+else
+O       := build
+OPT     := -O2 -g -D_FORTIFY_SOURCE=2
+endif
+
+WARN    := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wmissing-declarations -Wpointer-arith \
+           -Wcast-qual -Wvla -fno-common
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(OPT) \
+              -fstack-protector-strong $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
+ALL_LDFLAGS := $(OPT) $(LDFLAGS)
+LDLIBS  := $(PKG_LIBS) -lpthread
+
+SRC     := $(sort $(wildcard src/*/*.c))
+OBJ     := $(SRC:%.c=$(O)/%.o) $(O)/gen/embed.o
+MAIN    := $(O)/src/main.o
+EMBED   := $(sort $(wildcard sql/sqlite/*.sql sql/pg/*.sql assets/* po/*.po))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
+
+.PHONY: all run deps check asan check-asan unit lint fuzz clean routes
+
+all: kanalvakt
+
+ifeq ($(BUILD),asan)
+$(O)/kanalvakt: $(OBJ) $(MAIN)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+else
+kanalvakt: $(O)/kanalvakt
+	cp $< $@
+$(O)/kanalvakt: $(OBJ) $(MAIN)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+endif
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O1 -Wall -Wextra -Werror -o $@ $<
+
+$(O)/gen/embed.c: $(O)/tools/embed $(EMBED) Makefile
+	@mkdir -p $(dir $@)
+	$(O)/tools/embed $@ $(EMBED)
+
+$(O)/gen/embed.o: $(O)/gen/embed.c
+	$(CC) -std=c11 $(OPT) -c -o $@ $<
+
+$(O)/tests/%: tests/unit/%.c tests/unit/t.h $(OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(OBJ) $(LDLIBS)
+
+unit: $(UNIT_BIN)
+
+run: kanalvakt
+	@mkdir -p var
+	./kanalvakt --db sqlite:var/kanalvakt.db migrate
+	@./kanalvakt --db sqlite:var/kanalvakt.db demo --if-empty > var/.demo.tmp; \
+	  if [ -s var/.demo.tmp ]; then umask 077; mv var/.demo.tmp var/demo-login.txt; \
+	  else rm -f var/.demo.tmp; fi; \
+	  [ -f var/demo-login.txt ] && cat var/demo-login.txt || true
+	@echo "kanalvakt: open http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
+	./kanalvakt --db sqlite:var/kanalvakt.db serve --listen 127.0.0.1:$(PORT)
+
+deps:
+	sh tools/deps.sh
+
+check: all unit
+	sh tests/run.sh
+
+asan:
+	$(MAKE) BUILD=asan build-asan/kanalvakt
+
+check-asan:
+	$(MAKE) BUILD=asan build-asan/kanalvakt unit
+	KV_BUILD=build-asan sh tests/run.sh --asan
+
+lint:
+	sh tools/lint.sh
+
+routes: kanalvakt
+	./kanalvakt routes
+
+fuzz:
+	sh fuzz/run.sh
+
+clean:
+	rm -rf build build-asan build-fuzz kanalvakt
+
+-include $(OBJ:.o=.d) $(MAIN:.o=.d)

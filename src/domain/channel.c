@@ -1,0 +1,520 @@
+/*
+ * channel.c - the register of official channels (REQUIREMENTS.md R2.1).
+ *
+ * Who sees what:
+ *  - anyone with an organisation-wide grant (admin, communications unit,
+ *    decision maker, web editor, crisis staff, auditor, …) sees every
+ *    channel of the organisation;
+ *  - everyone else sees the channels that are or were public (active,
+ *    paused, closing, closed — the register is public information), plus
+ *    requested and planned channels of the units they hold a role in (and
+ *    units below), or for which they are responsible or an editor.
+ * Who changes what:
+ *  - register a channel: admin, communications unit, web editor, or the
+ *    unit manager of the channel's unit;
+ *  - change a channel: the same, or the channel's responsible person.
+ * The approval workflow that moves a channel from requested to active
+ * (issue 3) builds on these rules.
+ */
+#include "domain.h"
+#include "valid.h"
+#include "../base/log.h"
+#include "../base/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *const channel_platforms[] = {
+    "facebook_page", "instagram", "x",     "youtube", "vimeo",
+    "flickr",        "linkedin",  "mastodon", "bluesky", "blog",
+    "forum",         "other",     NULL};
+static const char *const platform_labels[] = {
+    "Facebook page", "Instagram", "X (Twitter)", "YouTube", "Vimeo",
+    "Flickr",        "LinkedIn",  "Mastodon",    "Bluesky", "Blog",
+    "Forum",         "Other",     NULL};
+const char *const channel_statuses[] = {"requested", "planned", "active",
+                                        "paused",    "closing", "closed",
+                                        NULL};
+const char *const channel_periods[] = {"day", "week", "month", NULL};
+
+const char *
+platform_label(const char *code)
+{
+	for (int i = 0; code && channel_platforms[i]; i++)
+		if (strcmp(code, channel_platforms[i]) == 0)
+			return platform_labels[i];
+	return code ? code : "";
+}
+
+/* 1 when a holds any organisation-wide grant (or is admin/system). */
+static int
+sees_all(const struct actor *a)
+{
+	if (actor_is_admin(a))
+		return 1;
+	for (int i = 0; i < a->ngrants; i++)
+		if (a->grants[i].unit_id == 0)
+			return 1;
+	return 0;
+}
+
+#define CHANNEL_COLS                                                          \
+	"c.id, c.unit_id, COALESCE(c.responsible_id, 0), c.platform, c.name, " \
+	"c.address, c.purpose, c.target_groups, c.update_period, c.status, "   \
+	"c.opened_on, c.closed_on, c.update_count, c.created_at, "             \
+	"c.updated_at, u.name, COALESCE(p.full_name, '')"
+#define CHANNEL_FROM                                                   \
+	" FROM channels c JOIN units u ON u.id = c.unit_id LEFT JOIN " \
+	"people p ON p.id = c.responsible_id"
+
+static void
+read_channel(struct db_stmt *st, struct arena *ar, struct channel *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->id = db_col_i64(st, 0);
+	c->unit_id = db_col_i64(st, 1);
+	c->responsible_id = db_col_i64(st, 2);
+	c->platform = arena_strdup(ar, db_col_text(st, 3));
+	c->name = arena_strdup(ar, db_col_text(st, 4));
+	c->address = arena_strdup(ar, db_col_text(st, 5));
+	c->purpose = arena_strdup(ar, db_col_text(st, 6));
+	c->target_groups = arena_strdup(ar, db_col_text(st, 7));
+	c->update_period = arena_strdup(ar, db_col_text(st, 8));
+	c->status = arena_strdup(ar, db_col_text(st, 9));
+	c->opened_on = arena_strdup(ar, db_col_text(st, 10));
+	c->closed_on = arena_strdup(ar, db_col_text(st, 11));
+	c->update_count = db_col_i64(st, 12);
+	c->created_at = db_col_i64(st, 13);
+	c->updated_at = db_col_i64(st, 14);
+	c->unit_name = arena_strdup(ar, db_col_text(st, 15));
+	c->responsible_name = arena_strdup(ar, db_col_text(st, 16));
+}
+
+static int
+load_editors(struct db *db, struct channel *c)
+{
+	struct db_stmt *st;
+	int rc;
+	st = db_query(db,
+	              "SELECT person_id FROM channel_editors WHERE channel_id "
+	              "= ? ORDER BY person_id",
+	              "i", c->id);
+	if (st == NULL)
+		return -1;
+	c->neditors = 0;
+	while ((rc = db_step(st)) == DB_ROW && c->neditors < KV_MAX_EDITORS)
+		c->editor_ids[c->neditors++] = db_col_i64(st, 0);
+	db_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
+enum kv_rc
+channel_list(struct db *db, struct arena *ar, const struct actor *a,
+             const struct channel_filter *f, struct channel **out, int *n,
+             int64_t *total)
+{
+	struct db_stmt *st;
+	char *q = f->q && *f->q ? str_lower_ascii(arena_printf(ar, "%%%s%%", f->q))
+	                        : arena_strdup(ar, "");
+	int limit = f->limit > 0 && f->limit <= 500 ? f->limit : 100;
+	int64_t all = sees_all(a);
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	*total = 0;
+#define CHANNEL_SCOPE                                                         \
+	"WITH RECURSIVE scope(id) AS (SELECT unit_id FROM role_grants WHERE " \
+	"person_id = ? AND unit_id IS NOT NULL UNION SELECT x.id FROM units " \
+	"x JOIN scope s ON x.parent_id = s.id), sub(id) AS (SELECT ? UNION "   \
+	"SELECT x.id FROM units x JOIN sub s ON x.parent_id = s.id) "
+#define CHANNEL_WHERE                                                        \
+	" WHERE c.org_id = ? AND (? = 1 OR c.status NOT IN ('requested', "   \
+	"'planned') OR c.unit_id IN (SELECT id FROM scope) OR "              \
+	"c.responsible_id = ? OR EXISTS (SELECT 1 FROM channel_editors e "   \
+	"WHERE e.channel_id = c.id AND e.person_id = ?)) AND (? = '' OR "   \
+	"c.status = ?) AND (? = '' OR c.platform = ?) AND (? = 0 OR "        \
+	"c.unit_id IN (SELECT id FROM sub)) AND (? = '' OR lower(c.name) "   \
+	"LIKE ? OR lower(c.address) LIKE ?)"
+	const char *status = f->status ? f->status : "";
+	const char *plat = f->platform ? f->platform : "";
+	if (db_get_i64(db, total,
+	               CHANNEL_SCOPE "SELECT COUNT(*)" CHANNEL_FROM CHANNEL_WHERE,
+	               "iiiiiittttittt", a->person_id, f->unit_id, a->org_id,
+	               all, a->person_id, a->person_id, status, status, plat,
+	               plat, f->unit_id, q, q, q) < 0)
+		return KV_DBERR;
+	st = db_query(db,
+	              CHANNEL_SCOPE "SELECT " CHANNEL_COLS CHANNEL_FROM
+	                  CHANNEL_WHERE
+	              " ORDER BY u.name, c.name, c.id LIMIT ? OFFSET ?",
+	              "iiiiiittttitttii", a->person_id, f->unit_id, a->org_id,
+	              all, a->person_id, a->person_id, status, status, plat,
+	              plat, f->unit_id, q, q, q, (int64_t)limit,
+	              (int64_t)(f->offset > 0 ? f->offset : 0));
+	if (st == NULL)
+		return KV_DBERR;
+	*out = arena_alloc(ar, sizeof(**out) * (size_t)limit);
+	while ((rc = db_step(st)) == DB_ROW && *n < limit)
+		read_channel(st, ar, &(*out)[(*n)++]);
+	db_finalize(st);
+	if (rc < 0)
+		return KV_DBERR;
+	for (int i = 0; i < *n; i++)
+		if (load_editors(db, &(*out)[i]) != 0)
+			return KV_DBERR;
+	return KV_OK;
+}
+
+enum kv_rc
+channel_list_public(struct db *db, struct arena *ar, int64_t org_id,
+                    struct channel **out, int *n)
+{
+	struct db_stmt *st;
+	int rc, cap = 500;
+	*n = 0;
+	st = db_query(db,
+	              "SELECT " CHANNEL_COLS CHANNEL_FROM
+	              " WHERE c.org_id = ? AND c.status = 'active' ORDER BY "
+	              "u.name, c.name LIMIT 500",
+	              "i", org_id);
+	if (st == NULL)
+		return KV_DBERR;
+	*out = arena_alloc(ar, sizeof(**out) * (size_t)cap);
+	while ((rc = db_step(st)) == DB_ROW && *n < cap)
+		read_channel(st, ar, &(*out)[(*n)++]);
+	db_finalize(st);
+	return rc < 0 ? KV_DBERR : KV_OK;
+}
+
+static int
+is_editor(const struct channel *c, int64_t person_id)
+{
+	for (int i = 0; i < c->neditors; i++)
+		if (c->editor_ids[i] == person_id)
+			return 1;
+	return 0;
+}
+
+static int
+can_see(struct db *db, const struct actor *a, const struct channel *c)
+{
+	if (sees_all(a))
+		return 1;
+	if (strcmp(c->status, "requested") != 0 &&
+	    strcmp(c->status, "planned") != 0)
+		return 1;
+	if (c->responsible_id == a->person_id || is_editor(c, a->person_id))
+		return 1;
+	for (int r = 0; r < ROLE__COUNT; r++)
+		if (actor_has_role_for_unit(db, a, (enum role)r, c->unit_id))
+			return 1;
+	return 0;
+}
+
+enum kv_rc
+channel_get(struct db *db, struct arena *ar, const struct actor *a,
+            int64_t id, struct channel *c)
+{
+	struct db_stmt *st;
+	int rc;
+	st = db_query(db,
+	              "SELECT " CHANNEL_COLS CHANNEL_FROM
+	              " WHERE c.id = ? AND c.org_id = ?",
+	              "ii", id, a->org_id);
+	if (st == NULL)
+		return KV_DBERR;
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		read_channel(st, ar, c);
+	db_finalize(st);
+	if (rc != DB_ROW)
+		return rc == DB_DONE ? KV_NOTFOUND : KV_DBERR;
+	if (load_editors(db, c) != 0)
+		return KV_DBERR;
+	/* hidden channels look like missing ones: no existence oracle */
+	return can_see(db, a, c) ? KV_OK : KV_NOTFOUND;
+}
+
+/* 1 when a holds a role that can register channels in some unit. */
+static int
+may_register_somewhere(const struct actor *a)
+{
+	if (actor_has_org_role(a, ROLE_COMMS) ||
+	    actor_has_org_role(a, ROLE_WEB_EDITOR))
+		return 1;
+	for (int i = 0; i < a->ngrants; i++)
+		if (a->grants[i].role == ROLE_UNIT_MANAGER)
+			return 1;
+	return 0;
+}
+
+int
+channel_can_create(struct db *db, const struct actor *a, int64_t unit_id)
+{
+	return actor_has_org_role(a, ROLE_COMMS) ||
+	       actor_has_org_role(a, ROLE_WEB_EDITOR) ||
+	       (unit_id != 0 &&
+	        actor_has_role_for_unit(db, a, ROLE_UNIT_MANAGER, unit_id));
+}
+
+int
+channel_can_edit(struct db *db, const struct actor *a, const struct channel *c)
+{
+	if (channel_can_create(db, a, c->unit_id))
+		return 1;
+	return a->person_id != 0 && c->responsible_id == a->person_id;
+}
+
+json_t *
+channel_json(const struct channel *c)
+{
+	char cr[32], up[32];
+	json_t *ed = json_array();
+	for (int i = 0; i < c->neditors; i++)
+		json_array_append_new(ed, json_integer(c->editor_ids[i]));
+	return json_pack(
+	    "{s:I,s:s,s:s,s:s,s:I,s:s,s:s,s:s,s:o,s:s,s:o,s:I,s:s,s:s,s:o,s:o,"
+	    "s:s,s:s}",
+	    "id", (json_int_t)c->id, "platform", c->platform, "name", c->name,
+	    "address", c->address, "unit_id", (json_int_t)c->unit_id,
+	    "unit_name", c->unit_name ? c->unit_name : "", "purpose",
+	    c->purpose ? c->purpose : "", "target_groups",
+	    c->target_groups ? c->target_groups : "", "responsible_id",
+	    c->responsible_id ? json_integer(c->responsible_id) : json_null(),
+	    "responsible_name", c->responsible_name ? c->responsible_name : "",
+	    "editor_ids", ed, "update_count", (json_int_t)c->update_count,
+	    "update_period", c->update_period, "status", c->status, "opened_on",
+	    c->opened_on ? json_string(c->opened_on) : json_null(), "closed_on",
+	    c->closed_on ? json_string(c->closed_on) : json_null(),
+	    "created_at", time_fmt_iso(c->created_at, cr), "updated_at",
+	    time_fmt_iso(c->updated_at, up));
+}
+
+static int
+person_in_org(struct db *db, int64_t org_id, int64_t person_id)
+{
+	int64_t n = 0;
+	return db_get_i64(db, &n,
+	                  "SELECT COUNT(*) FROM people WHERE id = ? AND org_id "
+	                  "= ? AND active = 1",
+	                  "ii", person_id, org_id) == 1 &&
+	       n > 0;
+}
+
+/* Normalises c (trims, fills dates) and validates it. */
+static void
+channel_validate(struct db *db, struct arena *ar, const struct actor *a,
+                 struct channel *c, struct verrs *v)
+{
+	char today[16];
+	int64_t n = 0;
+
+	if (c->name)
+		c->name = str_trim(arena_strdup(ar, c->name));
+	if (c->address)
+		c->address = str_trim(arena_strdup(ar, c->address));
+	if (c->purpose == NULL)
+		c->purpose = "";
+	if (c->target_groups == NULL)
+		c->target_groups = "";
+	if (c->update_period == NULL || *c->update_period == '\0')
+		c->update_period = "week";
+	if (c->status == NULL || *c->status == '\0')
+		c->status = "requested";
+	if (c->opened_on && *c->opened_on == '\0')
+		c->opened_on = NULL;
+	if (c->closed_on && *c->closed_on == '\0')
+		c->closed_on = NULL;
+
+	valid_oneof(v, "platform", c->platform, channel_platforms,
+	            "is not a supported platform");
+	valid_text(v, "name", c->name, 1, KV_MAX_NAME);
+	if (valid_text(v, "address", c->address, 1, KV_MAX_ADDR) && c->address &&
+	    strpbrk(c->address, " \t") != NULL)
+		verr_add(v, "address", "must not contain spaces");
+	valid_multiline(v, "purpose", c->purpose, KV_MAX_TEXT);
+	valid_multiline(v, "target_groups", c->target_groups, KV_MAX_TEXT);
+	valid_oneof(v, "update_period", c->update_period, channel_periods,
+	            "must be day, week or month");
+	if (c->update_count < 0 || c->update_count > 1000)
+		verr_add(v, "update_count", "must be between 0 and 1000");
+	valid_oneof(v, "status", c->status, channel_statuses,
+	            "is not a valid status");
+	valid_date(v, "opened_on", c->opened_on, 0);
+	valid_date(v, "closed_on", c->closed_on, 0);
+	if (c->opened_on && c->closed_on && !verr_for(v, "opened_on") &&
+	    !verr_for(v, "closed_on") && strcmp(c->closed_on, c->opened_on) < 0)
+		verr_add(v, "closed_on", "cannot be before opened_on");
+	if (c->unit_id == 0)
+		verr_add(v, "unit_id", "is required");
+	else if (db_get_i64(db, &n,
+	                    "SELECT COUNT(*) FROM units WHERE id = ? AND "
+	                    "org_id = ?",
+	                    "ii", c->unit_id, a->org_id) != 1 ||
+	         n == 0)
+		verr_add(v, "unit_id", "no such unit");
+	if (c->responsible_id != 0 &&
+	    !person_in_org(db, a->org_id, c->responsible_id))
+		verr_add(v, "responsible_id", "no such person");
+	for (int i = 0; i < c->neditors; i++) {
+		if (!person_in_org(db, a->org_id, c->editor_ids[i])) {
+			verr_add(v, "editor_ids", "no such person");
+			break;
+		}
+		for (int j = 0; j < i; j++)
+			if (c->editor_ids[j] == c->editor_ids[i])
+				verr_add(v, "editor_ids",
+				         "lists the same person twice");
+	}
+	/* dates follow the status when not given */
+	time_fmt_date(time_now(), today);
+	if (!v->n && c->opened_on == NULL &&
+	    (strcmp(c->status, "active") == 0 ||
+	     strcmp(c->status, "paused") == 0 ||
+	     strcmp(c->status, "closing") == 0))
+		c->opened_on = arena_strdup(ar, today);
+	if (!v->n && c->closed_on == NULL && strcmp(c->status, "closed") == 0)
+		c->closed_on = arena_strdup(ar, today);
+}
+
+static int
+save_editors(struct db *db, const struct channel *c)
+{
+	if (db_run(db, "DELETE FROM channel_editors WHERE channel_id = ?", "i",
+	           c->id) != 0)
+		return -1;
+	for (int i = 0; i < c->neditors; i++)
+		if (db_run(db,
+		           "INSERT INTO channel_editors (channel_id, person_id) "
+		           "VALUES (?, ?)",
+		           "ii", c->id, c->editor_ids[i]) != 0)
+			return -1;
+	return 0;
+}
+
+static enum kv_rc
+write_failed(struct db *db, struct verrs *v)
+{
+	enum db_err e = db_errcode(db);
+	db_rollback(db);
+	if (e == DB_E_UNIQUE) {
+		verr_add(v, "address",
+		         "is already registered for this platform");
+		return KV_CONFLICT;
+	}
+	log_err("channel: write failed: %s", db_errmsg(db));
+	return KV_DBERR;
+}
+
+/* Fills the joined display names after a write. */
+static void
+fill_names(struct db *db, struct arena *ar, struct channel *c)
+{
+	struct db_stmt *st = db_query(
+	    db,
+	    "SELECT u.name, COALESCE((SELECT full_name FROM people WHERE id = "
+	    "?), '') FROM units u WHERE u.id = ?",
+	    "ii", c->responsible_id, c->unit_id);
+	if (st != NULL && db_step(st) == DB_ROW) {
+		c->unit_name = arena_strdup(ar, db_col_text(st, 0));
+		c->responsible_name = arena_strdup(ar, db_col_text(st, 1));
+	}
+	db_finalize(st);
+}
+
+enum kv_rc
+channel_create(struct db *db, struct arena *ar, const struct actor *a,
+               struct channel *c, struct verrs *v)
+{
+	int64_t now = time_now();
+	json_t *after;
+	int rc;
+
+	/* anyone who could register a channel somewhere gets told what is
+	 * wrong with the input; the unit itself is checked after that */
+	if (!may_register_somewhere(a))
+		return KV_FORBIDDEN;
+	channel_validate(db, ar, a, c, v);
+	if (v->n)
+		return KV_INVALID;
+	if (!channel_can_create(db, a, c->unit_id))
+		return KV_FORBIDDEN;
+	if (db_begin(db) != 0)
+		return KV_DBERR;
+	rc = db_get_i64(db, &c->id,
+	                "INSERT INTO channels (org_id, unit_id, platform, name, "
+	                "address, purpose, target_groups, responsible_id, "
+	                "update_count, update_period, status, opened_on, "
+	                "closed_on, created_at, updated_at) VALUES (?, ?, ?, ?, "
+	                "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+	                "iitttttjittttii", a->org_id, c->unit_id, c->platform,
+	                c->name, c->address, c->purpose, c->target_groups,
+	                c->responsible_id, c->update_count, c->update_period,
+	                c->status, c->opened_on, c->closed_on, now, now);
+	if (rc != 1)
+		return write_failed(db, v);
+	c->created_at = c->updated_at = now;
+	if (save_editors(db, c) != 0)
+		return write_failed(db, v);
+	fill_names(db, ar, c);
+	after = channel_json(c);
+	rc = audit_append(db, a, "create", "channel", c->id, NULL, after);
+	json_decref(after);
+	if (rc != 0 || db_commit(db) != 0) {
+		db_rollback(db);
+		return KV_DBERR;
+	}
+	return KV_OK;
+}
+
+enum kv_rc
+channel_update(struct db *db, struct arena *ar, const struct actor *a,
+               const struct channel *in, struct verrs *v)
+{
+	struct channel old, c = *in;
+	json_t *before, *after;
+	enum kv_rc rc;
+
+	rc = channel_get(db, ar, a, c.id, &old);
+	if (rc != KV_OK)
+		return rc;
+	if (!channel_can_edit(db, a, &old))
+		return KV_FORBIDDEN;
+	channel_validate(db, ar, a, &c, v);
+	if (v->n)
+		return KV_INVALID;
+	/* moving a channel to another unit needs rights there too */
+	if (c.unit_id != old.unit_id && !channel_can_create(db, a, c.unit_id))
+		return KV_FORBIDDEN;
+	c.created_at = old.created_at;
+	c.updated_at = time_now();
+	if (db_begin(db) != 0)
+		return KV_DBERR;
+	if (db_run(db,
+	           "UPDATE channels SET unit_id = ?, platform = ?, name = ?, "
+	           "address = ?, purpose = ?, target_groups = ?, responsible_id "
+	           "= ?, update_count = ?, update_period = ?, status = ?, "
+	           "opened_on = ?, closed_on = ?, updated_at = ? WHERE id = ? "
+	           "AND org_id = ?",
+	           "itttttjittttiii", c.unit_id, c.platform, c.name, c.address,
+	           c.purpose, c.target_groups, c.responsible_id, c.update_count,
+	           c.update_period, c.status, c.opened_on, c.closed_on,
+	           c.updated_at, c.id, a->org_id) != 0)
+		return write_failed(db, v);
+	if (save_editors(db, &c) != 0)
+		return write_failed(db, v);
+	fill_names(db, ar, &c);
+	before = channel_json(&old);
+	after = channel_json(&c);
+	rc = audit_append(db, a, "update", "channel", c.id, before, after) == 0
+	         ? KV_OK
+	         : KV_DBERR;
+	json_decref(before);
+	json_decref(after);
+	if (rc != KV_OK || db_commit(db) != 0) {
+		db_rollback(db);
+		return KV_DBERR;
+	}
+	return KV_OK;
+}

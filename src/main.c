@@ -1,0 +1,458 @@
+/*
+ * main.c - the kanalvakt command: subcommand dispatch and the admin CLI.
+ *
+ *   kanalvakt [--db URL] serve [--listen HOST:PORT] [--threads N]
+ *   kanalvakt [--db URL] migrate
+ *   kanalvakt [--db URL] demo [--if-empty]
+ *   kanalvakt [--db URL] user add EMAIL --name NAME --role ROLE [--unit U]
+ *   kanalvakt [--db URL] token create EMAIL [--label L]
+ *   kanalvakt [--db URL] audit verify
+ *   kanalvakt [--db URL] unit list | channel list
+ *   kanalvakt routes | version
+ *
+ * The CLI calls the same domain functions as the web UI and API, as the
+ * system actor of the (first) organisation, so its changes are validated
+ * and audited like any other.  See docs/kanalvakt.1.
+ */
+#include "base/log.h"
+#include "base/util.h"
+#include "domain/domain.h"
+#include "store/db.h"
+#include "web/web.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *db_url;
+
+static void
+usage(FILE *f)
+{
+	fputs("usage: kanalvakt [--db URL] COMMAND [ARGS]\n"
+	      "\n"
+	      "commands:\n"
+	      "  serve [--listen HOST:PORT] [--threads N] [--cookie-secure]\n"
+	      "  migrate                 bring the database to the current "
+	      "schema\n"
+	      "  demo [--if-empty]       load the demo organisation (Meldal "
+	      "kommune)\n"
+	      "  user add EMAIL --name NAME --role ROLE [--unit UNIT]\n"
+	      "                          add a person with a login (password "
+	      "from stdin,\n"
+	      "                          or generated and printed)\n"
+	      "  token create EMAIL [--label LABEL]\n"
+	      "                          print a new API token for EMAIL\n"
+	      "  audit verify            check the audit log's hash chain\n"
+	      "  unit list               print the unit tree\n"
+	      "  channel list            print the channel register\n"
+	      "  routes                  print the HTTP route table\n"
+	      "  version                 print the version\n"
+	      "\n"
+	      "URL is sqlite:PATH or postgresql://…; default from "
+	      "KANALVAKT_DB.\n",
+	      f);
+}
+
+static struct db *
+open_db(void)
+{
+	char err[512];
+	struct db *db = db_open(db_url, err, sizeof(err));
+	if (db == NULL) {
+		fprintf(stderr, "kanalvakt: %s\n", err);
+		exit(1);
+	}
+	return db;
+}
+
+/* Opens the database and checks the schema is current. */
+static struct db *
+open_ready_db(void)
+{
+	struct db *db = open_db();
+	int v = db_schema_version(db);
+	if (v < 0) {
+		fprintf(stderr, "kanalvakt: %s\n", db_errmsg(db));
+		exit(1);
+	}
+	if (v < db_schema_latest(db)) {
+		fprintf(stderr,
+		        "kanalvakt: the database schema is at version %d, this "
+		        "program needs %d: run `kanalvakt migrate`\n",
+		        v, db_schema_latest(db));
+		exit(1);
+	}
+	return db;
+}
+
+static int64_t
+need_org(struct db *db)
+{
+	int64_t org = org_first_id(db);
+	if (org <= 0) {
+		fprintf(stderr, "kanalvakt: no organisation yet: run `kanalvakt "
+		                "demo` or create one\n");
+		exit(1);
+	}
+	return org;
+}
+
+static int
+cmd_migrate(void)
+{
+	struct db *db = open_db();
+	int applied = 0;
+	if (db_migrate(db, &applied) != 0) {
+		fprintf(stderr, "kanalvakt: migration failed: %s\n",
+		        db_errmsg(db));
+		db_close(db);
+		return 1;
+	}
+	printf("schema at version %d (%d migration%s applied)\n",
+	       db_schema_version(db), applied, applied == 1 ? "" : "s");
+	db_close(db);
+	return 0;
+}
+
+static int
+cmd_demo(int argc, char **argv)
+{
+	struct db *db = open_ready_db();
+	char email[KV_MAX_EMAIL + 1], pw[64];
+	int if_empty = argc > 1 && strcmp(argv[1], "--if-empty") == 0;
+	enum kv_rc rc = demo_load(db, email, pw);
+	db_close(db);
+	if (rc == KV_CONFLICT) {
+		if (if_empty)
+			return 0;
+		fprintf(stderr, "kanalvakt: the database already has an "
+		                "organisation; the demo loads into an empty one\n");
+		return 1;
+	}
+	if (rc != KV_OK) {
+		fprintf(stderr, "kanalvakt: loading the demo failed\n");
+		return 1;
+	}
+	printf("Demo organisation Meldal kommune loaded.\n"
+	       "Log in as the demo administrator:\n"
+	       "  e-mail:   %s\n  password: %s\n"
+	       "(every demo person, e.g. ingrid.lokken@meldal-kommune.example, "
+	       "has the same password)\n",
+	       email, pw);
+	return 0;
+}
+
+static const char *
+opt(int argc, char **argv, const char *name)
+{
+	for (int i = 0; i + 1 < argc; i++)
+		if (strcmp(argv[i], name) == 0)
+			return argv[i + 1];
+	return NULL;
+}
+
+static void
+print_verrs(const struct verrs *v)
+{
+	for (int i = 0; i < v->n; i++)
+		fprintf(stderr, "kanalvakt: %s %s\n", v->e[i].field,
+		        v->e[i].reason);
+}
+
+static int
+cmd_user(int argc, char **argv)
+{
+	struct db *db;
+	struct arena ar;
+	struct actor sys;
+	struct person p;
+	struct verrs v = {0};
+	const char *role_s, *unit_s;
+	char pw[KV_PASSWORD_MAX + 2], gen[33] = "";
+	int role, rc = 1;
+	int64_t unit = 0;
+
+	if (argc < 3 || strcmp(argv[1], "add") != 0) {
+		usage(stderr);
+		return 2;
+	}
+	role_s = opt(argc, argv, "--role");
+	unit_s = opt(argc, argv, "--unit");
+	if (opt(argc, argv, "--name") == NULL || role_s == NULL) {
+		fprintf(stderr, "kanalvakt: user add needs --name and --role\n");
+		return 2;
+	}
+	if ((role = role_parse(role_s)) < 0) {
+		fprintf(stderr, "kanalvakt: unknown role %s\n", role_s);
+		return 2;
+	}
+	db = open_ready_db();
+	arena_init(&ar);
+	actor_system(&sys, need_org(db), "cli");
+	if (unit_s != NULL) {
+		if (parse_i64(unit_s, &unit) != 0)
+			unit = unit_find_by_name(db, sys.org_id, unit_s);
+		if (unit <= 0) {
+			fprintf(stderr, "kanalvakt: no unit %s\n", unit_s);
+			goto out;
+		}
+	}
+	if (isatty(STDIN_FILENO)) {
+		random_hex(gen, 12);
+		snprintf(pw, sizeof(pw), "%s", gen);
+	} else {
+		if (fgets(pw, sizeof(pw), stdin) == NULL)
+			pw[0] = '\0';
+		pw[strcspn(pw, "\r\n")] = '\0';
+		if (pw[0] == '\0') {
+			random_hex(gen, 12);
+			snprintf(pw, sizeof(pw), "%s", gen);
+		}
+	}
+	memset(&p, 0, sizeof(p));
+	p.full_name = opt(argc, argv, "--name");
+	p.email = argv[2];
+	p.unit_id = unit;
+	p.title = opt(argc, argv, "--title");
+	if (person_create(db, &ar, &sys, &p, &v) != KV_OK ||
+	    person_grant(db, &ar, &sys, p.id, (enum role)role, unit, &v) !=
+	        KV_OK ||
+	    account_set_password(db, &ar, &sys, p.id, pw, &v) != KV_OK) {
+		print_verrs(&v);
+		if (v.n == 0)
+			fprintf(stderr, "kanalvakt: could not add the user\n");
+		goto out;
+	}
+	printf("added %s (person %lld) as %s\n", argv[2], (long long)p.id,
+	       role_s);
+	if (gen[0])
+		printf("password: %s\n", gen);
+	rc = 0;
+out:
+	arena_free(&ar);
+	db_close(db);
+	return rc;
+}
+
+static int
+cmd_token(int argc, char **argv)
+{
+	struct db *db;
+	struct arena ar;
+	struct actor sys;
+	char tok[KV_TOKEN_HEX + 4];
+	int64_t pid, org = 0;
+	int rc = 1;
+
+	if (argc < 3 || strcmp(argv[1], "create") != 0) {
+		usage(stderr);
+		return 2;
+	}
+	db = open_ready_db();
+	arena_init(&ar);
+	pid = person_find_by_email(db, argv[2]);
+	if (pid == 0 || db_get_i64(db, &org,
+	                           "SELECT org_id FROM people WHERE id = ?",
+	                           "i", pid) != 1) {
+		fprintf(stderr, "kanalvakt: no person with e-mail %s\n",
+		        argv[2]);
+		goto out;
+	}
+	actor_system(&sys, org, "cli");
+	if (token_create(db, &ar, &sys, pid, opt(argc, argv, "--label"),
+	                 tok) != KV_OK) {
+		fprintf(stderr, "kanalvakt: could not create the token\n");
+		goto out;
+	}
+	printf("%s\n", tok);
+	rc = 0;
+out:
+	arena_free(&ar);
+	db_close(db);
+	return rc;
+}
+
+static int
+cmd_audit(int argc, char **argv)
+{
+	struct db *db;
+	int64_t checked, bad;
+	const char *why;
+	int rc;
+	if (argc < 2 || strcmp(argv[1], "verify") != 0) {
+		usage(stderr);
+		return 2;
+	}
+	db = open_ready_db();
+	rc = audit_verify(db, &checked, &bad, &why);
+	db_close(db);
+	if (rc < 0) {
+		fprintf(stderr, "kanalvakt: could not read the audit log\n");
+		return 2;
+	}
+	if (rc > 0) {
+		printf("audit log BROKEN at row %lld: %s (%lld rows before it "
+		       "are intact)\n",
+		       (long long)bad, why, (long long)checked);
+		return 1;
+	}
+	printf("audit log intact: %lld rows verified\n", (long long)checked);
+	return 0;
+}
+
+static int
+cmd_list(const char *what)
+{
+	struct db *db = open_ready_db();
+	struct arena ar;
+	struct actor sys;
+	int n, rc = 0;
+	arena_init(&ar);
+	actor_system(&sys, need_org(db), "cli");
+	if (strcmp(what, "unit") == 0) {
+		struct unit *us;
+		if (unit_list(db, &ar, &sys, &us, &n) != KV_OK)
+			rc = 1;
+		for (int i = 0; !rc && i < n; i++)
+			printf("%*s%lld\t%s (%s)\n", us[i].depth * 2, "",
+			       (long long)us[i].id, us[i].name, us[i].kind);
+	} else {
+		struct channel_filter f;
+		struct channel *cs;
+		int64_t total;
+		memset(&f, 0, sizeof(f));
+		f.limit = 500;
+		if (channel_list(db, &ar, &sys, &f, &cs, &n, &total) != KV_OK)
+			rc = 1;
+		for (int i = 0; !rc && i < n; i++)
+			printf("%lld\t%s\t%s\t%s\t%s\t%s\n", (long long)cs[i].id,
+			       cs[i].status, cs[i].platform, cs[i].name,
+			       cs[i].address, cs[i].unit_name);
+	}
+	arena_free(&ar);
+	db_close(db);
+	if (rc)
+		fprintf(stderr, "kanalvakt: could not list\n");
+	return rc;
+}
+
+static int
+cmd_serve(int argc, char **argv)
+{
+	struct app app;
+	char err[512];
+	const char *listen = opt(argc, argv, "--listen");
+	const char *threads = opt(argc, argv, "--threads");
+	struct db *db = open_ready_db();
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int64_t t = 0;
+
+	memset(&app, 0, sizeof(app));
+	app.db_url = db_url;
+	app.public_org = org_first_id(db);
+	db_close(db);
+	app.threads = ncpu > 0 ? (int)ncpu : 2;
+	if (threads != NULL) {
+		if (parse_i64(threads, &t) != 0 || t < 1 || t > 256) {
+			fprintf(stderr, "kanalvakt: --threads wants 1-256\n");
+			return 2;
+		}
+		app.threads = (int)t;
+	}
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--cookie-secure") == 0)
+			app.cookie_secure = 1;
+	app.pool = db_pool_new(db_url, app.threads + 1, err, sizeof(err));
+	if (app.pool == NULL) {
+		fprintf(stderr, "kanalvakt: %s\n", err);
+		return 1;
+	}
+	i18n_init();
+	server_run(&app, listen ? listen : "127.0.0.1:8080");
+	db_pool_free(app.pool);
+	return 0;
+}
+
+static int
+cmd_routes(void)
+{
+	for (size_t i = 0; i < nroutes; i++)
+		printf("%-7s %-32s %-24s%s%s%s%s\n",
+		       method_name(routes[i].method), routes[i].pattern,
+		       routes[i].name,
+		       routes[i].flags & R_PUBLIC ? " public" : "",
+		       routes[i].flags & R_LOGIN ? " login" : "",
+		       routes[i].flags & R_CSRF ? " csrf" : "",
+		       routes[i].flags & R_API ? " api" : "");
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	int i = 1;
+	const char *cmd;
+
+	crypto_setup();
+	db_url = getenv("KANALVAKT_DB");
+	while (i < argc && argv[i][0] == '-') {
+		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+			db_url = argv[i + 1];
+			i += 2;
+		} else if (strcmp(argv[i], "-h") == 0 ||
+		           strcmp(argv[i], "--help") == 0) {
+			usage(stdout);
+			return 0;
+		} else if (strcmp(argv[i], "--version") == 0) {
+			printf("kanalvakt %s\n", KV_VERSION);
+			return 0;
+		} else {
+			fprintf(stderr, "kanalvakt: unknown option %s\n",
+			        argv[i]);
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	cmd = argv[i];
+	argc -= i;
+	argv += i;
+	if (strcmp(cmd, "version") == 0) {
+		printf("kanalvakt %s\n", KV_VERSION);
+		return 0;
+	}
+	if (strcmp(cmd, "routes") == 0)
+		return cmd_routes();
+	if (db_url == NULL) {
+		fprintf(stderr, "kanalvakt: no database: use --db URL or set "
+		                "KANALVAKT_DB (e.g. sqlite:var/kanalvakt.db)\n");
+		return 2;
+	}
+	if (strcmp(cmd, "migrate") == 0)
+		return cmd_migrate();
+	if (strcmp(cmd, "demo") == 0)
+		return cmd_demo(argc, argv);
+	if (strcmp(cmd, "serve") == 0)
+		return cmd_serve(argc, argv);
+	if (strcmp(cmd, "user") == 0)
+		return cmd_user(argc, argv);
+	if (strcmp(cmd, "token") == 0)
+		return cmd_token(argc, argv);
+	if (strcmp(cmd, "audit") == 0)
+		return cmd_audit(argc, argv);
+	if (strcmp(cmd, "unit") == 0 && argc > 1 && strcmp(argv[1], "list") == 0)
+		return cmd_list("unit");
+	if (strcmp(cmd, "channel") == 0 && argc > 1 &&
+	    strcmp(argv[1], "list") == 0)
+		return cmd_list("channel");
+	fprintf(stderr, "kanalvakt: unknown command %s\n", cmd);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,371 @@
+/*
+ * layout.c - page chrome, navigation, forms and error pages.
+ *
+ * Every page is a complete, valid HTML5 document with a skip link, a
+ * landmark structure (header/nav/main/footer), the language in <html lang>
+ * and a language switcher.  Forms always carry the CSRF field; fields keep
+ * what the user typed and show their error next to them (aria-invalid +
+ * aria-describedby), with a summary at the top (role=alert).  Error pages
+ * never echo request data.
+ */
+#include "web.h"
+#include "../base/util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct nav_item {
+	const char *key, *href, *label;
+};
+
+static const struct nav_item nav_items[] = {
+    {"dashboard", "/dashboard", "Dashboard"},
+    {"channels", "/channels", "Channels"},
+    {"units", "/units", "Units"},
+    {"people", "/people", "People"},
+    {"audit", "/audit", "Audit log"},
+};
+
+const char *
+fmt_time(struct req *r, int64_t t)
+{
+	int y, mo, d, h, mi;
+	const char *tz = r->has_org ? r->org.timezone : "Europe/Oslo";
+	time_fields(t + tz_offset(tz, t), &y, &mo, &d, &h, &mi);
+	if (strcmp(r->lang, "nb") == 0 || strcmp(r->lang, "nn") == 0)
+		return arena_printf(&r->ar, "%02d.%02d.%04d kl. %02d:%02d", d,
+		                    mo, y, h, mi);
+	return arena_printf(&r->ar, "%04d-%02d-%02d %02d:%02d", y, mo, d, h,
+	                    mi);
+}
+
+void
+page_begin(struct req *r, const char *title, const char *nav)
+{
+	r->ctype = "text/html; charset=utf-8";
+	html_lit(r, "<!DOCTYPE html>\n<html lang=\"");
+	html_attr(r, r->lang);
+	html_lit(r, "\">\n<head>\n<meta charset=\"utf-8\">\n"
+	            "<meta name=\"viewport\" content=\"width=device-width, "
+	            "initial-scale=1\">\n<title>");
+	html_txt(r, title);
+	html_lit(r, " – kanalvakt</title>\n"
+	            "<link rel=\"stylesheet\" href=\"/static/style.css\">\n"
+	            "</head>\n<body>\n<a class=\"skip\" href=\"#main\">");
+	html_tr(r, "Skip to main content");
+	html_lit(r, "</a>\n<header class=\"top\">\n<div class=\"brand\">"
+	            "<a href=\"/\">kanalvakt</a>");
+	if (r->has_org) {
+		html_lit(r, " <span class=\"org\">");
+		html_txt(r, r->org.name);
+		html_lit(r, "</span>");
+	}
+	html_lit(r, "</div>\n");
+	if (r->authed) {
+		html_lit(r, "<nav aria-label=\"");
+		html_tr(r, "Main menu");
+		html_lit(r, "\"><ul>");
+		for (size_t i = 0; i < ARRAY_LEN(nav_items); i++) {
+			if (strcmp(nav_items[i].key, "audit") == 0 &&
+			    !actor_can_read_audit(&r->actor))
+				continue;
+			html_lit(r, "<li><a href=\"");
+			html_attr(r, nav_items[i].href);
+			html_lit(r, "\"");
+			if (nav && strcmp(nav, nav_items[i].key) == 0)
+				html_lit(r, " aria-current=\"page\"");
+			html_lit(r, ">");
+			html_tr(r, nav_items[i].label);
+			html_lit(r, "</a></li>");
+		}
+		html_lit(r, "</ul></nav>\n<div class=\"user\"><a href=\"/account\"");
+		if (nav && strcmp(nav, "account") == 0)
+			html_lit(r, " aria-current=\"page\"");
+		html_lit(r, ">");
+		html_txt(r, r->actor.name);
+		html_lit(r, "</a>");
+		if (!r->via_token) {
+			form_begin(r, "/logout", "inline");
+			html_lit(r, "<button type=\"submit\" class=\"link\">");
+			html_tr(r, "Log out");
+			html_lit(r, "</button>");
+			form_end(r);
+		}
+		html_lit(r, "</div>\n");
+	}
+	html_lit(r, "<nav class=\"langs\" aria-label=\"");
+	html_tr(r, "Language");
+	html_lit(r, "\"><ul>");
+	for (int i = 0; ui_langs[i]; i++) {
+		html_lit(r, "<li><a lang=\"");
+		html_attr(r, ui_langs[i]);
+		html_lit(r, "\" hreflang=\"");
+		html_attr(r, ui_langs[i]);
+		html_lit(r, "\" href=\"?lang=");
+		html_url(r, ui_langs[i]);
+		html_lit(r, "\"");
+		if (strcmp(r->lang, ui_langs[i]) == 0)
+			html_lit(r, " aria-current=\"true\"");
+		html_lit(r, ">");
+		html_txt(r, ui_lang_names[i]);
+		html_lit(r, "</a></li>");
+	}
+	html_lit(r, "</ul></nav>\n</header>\n<main id=\"main\" tabindex=\"-1\">\n");
+}
+
+void
+page_end(struct req *r)
+{
+	html_lit(r, "</main>\n<footer><p><a href=\"/register\">");
+	html_tr(r, "Official channels (public register)");
+	html_lit(r, "</a> · <a href=\"/api/v1/openapi.json\">API</a> · "
+	            "kanalvakt " KV_VERSION "</p></footer>\n</body>\n</html>\n");
+}
+
+void
+form_begin(struct req *r, const char *action, const char *cls)
+{
+	html_lit(r, "<form method=\"post\" action=\"");
+	html_attr(r, action);
+	html_lit(r, "\"");
+	if (cls != NULL) {
+		html_lit(r, " class=\"");
+		html_attr(r, cls);
+		html_lit(r, "\"");
+	}
+	html_lit(r, " novalidate><input type=\"hidden\" name=\"_csrf\" value=\"");
+	html_attr(r, r->csrf ? r->csrf : "");
+	html_lit(r, "\">");
+}
+
+void
+form_end(struct req *r)
+{
+	html_lit(r, "</form>\n");
+}
+
+static void
+field_label(struct req *r, const char *name, const char *label, int required)
+{
+	html_lit(r, "<label for=\"f-");
+	html_attr(r, name);
+	html_lit(r, "\">");
+	html_tr(r, label);
+	if (required) {
+		html_lit(r, " <span class=\"req\">(");
+		html_tr(r, "required");
+		html_lit(r, ")</span>");
+	}
+	html_lit(r, "</label>");
+}
+
+/* Writes the hint and the error under a field; returns 1 when in error. */
+static int
+field_notes(struct req *r, const char *name, const struct verrs *v,
+            const char *hint)
+{
+	const char *err = verr_for(v, name);
+	if (hint != NULL) {
+		html_lit(r, "<p class=\"hint\" id=\"h-");
+		html_attr(r, name);
+		html_lit(r, "\">");
+		html_tr(r, hint);
+		html_lit(r, "</p>");
+	}
+	if (err != NULL) {
+		html_lit(r, "<p class=\"error\" id=\"e-");
+		html_attr(r, name);
+		html_lit(r, "\"><strong>");
+		html_tr(r, "Error:");
+		html_lit(r, "</strong> ");
+		html_tr(r, err);
+		html_lit(r, "</p>");
+	}
+	return err != NULL;
+}
+
+static void
+field_aria(struct req *r, const char *name, const struct verrs *v,
+           const char *hint)
+{
+	int err = verr_for(v, name) != NULL;
+	if (err)
+		html_lit(r, " aria-invalid=\"true\"");
+	if (err || hint) {
+		html_lit(r, " aria-describedby=\"");
+		if (hint) {
+			html_lit(r, "h-");
+			html_attr(r, name);
+		}
+		if (err) {
+			if (hint)
+				html_lit(r, " ");
+			html_lit(r, "e-");
+			html_attr(r, name);
+		}
+		html_lit(r, "\"");
+	}
+}
+
+void
+field_text(struct req *r, const char *name, const char *label,
+           const char *value, const struct verrs *v, const char *type,
+           int required, const char *hint)
+{
+	html_lit(r, "<div class=\"field\">");
+	field_label(r, name, label, required);
+	field_notes(r, name, v, hint);
+	html_lit(r, "<input id=\"f-");
+	html_attr(r, name);
+	html_lit(r, "\" name=\"");
+	html_attr(r, name);
+	html_lit(r, "\" type=\"");
+	html_attr(r, type ? type : "text");
+	html_lit(r, "\" value=\"");
+	html_attr(r, value ? value : "");
+	html_lit(r, "\"");
+	if (required)
+		html_lit(r, " required");
+	if (type && strcmp(type, "email") == 0)
+		html_lit(r, " autocomplete=\"email\"");
+	field_aria(r, name, v, hint);
+	html_lit(r, "></div>\n");
+}
+
+void
+field_textarea(struct req *r, const char *name, const char *label,
+               const char *value, const struct verrs *v, const char *hint)
+{
+	html_lit(r, "<div class=\"field\">");
+	field_label(r, name, label, 0);
+	field_notes(r, name, v, hint);
+	html_lit(r, "<textarea rows=\"4\" id=\"f-");
+	html_attr(r, name);
+	html_lit(r, "\" name=\"");
+	html_attr(r, name);
+	html_lit(r, "\"");
+	field_aria(r, name, v, hint);
+	html_lit(r, ">");
+	html_txt(r, value ? value : "");
+	html_lit(r, "</textarea></div>\n");
+}
+
+void
+field_select(struct req *r, const char *name, const char *label,
+             const char *value, const char *const *codes,
+             const char *const *labels, const struct verrs *v, int with_empty)
+{
+	html_lit(r, "<div class=\"field\">");
+	field_label(r, name, label, 0);
+	field_notes(r, name, v, NULL);
+	html_lit(r, "<select id=\"f-");
+	html_attr(r, name);
+	html_lit(r, "\" name=\"");
+	html_attr(r, name);
+	html_lit(r, "\"");
+	field_aria(r, name, v, NULL);
+	html_lit(r, ">");
+	if (with_empty) {
+		html_lit(r, "<option value=\"\">");
+		html_tr(r, "(none)");
+		html_lit(r, "</option>");
+	}
+	for (int i = 0; codes[i]; i++) {
+		html_lit(r, "<option value=\"");
+		html_attr(r, codes[i]);
+		html_lit(r, "\"");
+		if (value && strcmp(value, codes[i]) == 0)
+			html_lit(r, " selected");
+		html_lit(r, ">");
+		html_txt(r, labels ? tr(r, labels[i]) : codes[i]);
+		html_lit(r, "</option>");
+	}
+	html_lit(r, "</select></div>\n");
+}
+
+void
+error_summary(struct req *r, const struct verrs *v)
+{
+	if (v == NULL || v->n == 0)
+		return;
+	html_lit(r, "<div class=\"error-summary\" role=\"alert\" "
+	            "tabindex=\"-1\"><h2>");
+	html_tr(r, "Please correct the following");
+	html_lit(r, "</h2><ul>");
+	for (int i = 0; i < v->n; i++) {
+		html_lit(r, "<li><a href=\"#f-");
+		html_attr(r, v->e[i].field);
+		html_lit(r, "\">");
+		html_txt(r, v->e[i].field);
+		html_lit(r, ": ");
+		html_tr(r, v->e[i].reason);
+		html_lit(r, "</a></li>");
+	}
+	html_lit(r, "</ul></div>\n");
+}
+
+void
+flash(struct req *r, const char *msgid)
+{
+	html_lit(r, "<p class=\"flash\" role=\"status\">");
+	html_tr(r, msgid);
+	html_lit(r, "</p>\n");
+}
+
+void
+html_error(struct req *r, int status)
+{
+	const char *title, *text;
+	switch (status) {
+	case 400:
+		title = "Bad request";
+		text = "The request could not be understood.";
+		break;
+	case 403:
+		title = "Not allowed";
+		text = "You do not have access to this, or the form has "
+		       "expired. Go back, reload the page and try again.";
+		break;
+	case 404:
+		title = "Page not found";
+		text = "There is nothing at this address.";
+		break;
+	case 405:
+		title = "Method not allowed";
+		text = "This address does not accept that kind of request.";
+		break;
+	case 413:
+		title = "Too large";
+		text = "What was sent is larger than allowed.";
+		break;
+	case 415:
+		title = "Unsupported form";
+		text = "The form was sent in a format that is not accepted.";
+		break;
+	case 501:
+		title = "Not implemented";
+		text = "This kind of request is not supported.";
+		break;
+	case 503:
+		title = "Temporarily unavailable";
+		text = "The service cannot reach its database. Try again in a "
+		       "moment.";
+		break;
+	default:
+		status = 500;
+		title = "Something went wrong";
+		text = "The request could not be completed. Nothing was "
+		       "changed.";
+	}
+	buf_reset(&r->out);
+	r->status = status;
+	page_begin(r, tr(r, title), NULL);
+	html_lit(r, "<h1>");
+	html_tr(r, title);
+	html_lit(r, "</h1><p>");
+	html_tr(r, text);
+	html_lit(r, "</p><p><a href=\"/\">");
+	html_tr(r, "Go to the front page");
+	html_lit(r, "</a></p>\n");
+	page_end(r);
+}
