@@ -49,7 +49,7 @@ $(O)/kanalvakt: $(OBJ) $(MAIN)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 else
 kanalvakt: $(O)/kanalvakt
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 $(O)/kanalvakt: $(OBJ) $(MAIN)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 endif

@@ -11,6 +11,9 @@
 #include <stdint.h>
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+/* Marks a literal for translation where it is not passed straight to tr()
+ * (tables, hints); tools/po-update.sh extracts it.  Expands to the literal. */
+#define N_(s) s
 
 /* Returns the current time in seconds since the epoch (UTC). */
 int64_t time_now(void);

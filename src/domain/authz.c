@@ -19,9 +19,9 @@ static const char *const role_names[ROLE__COUNT] = {
     "supervisor",     "crisis_staff", "auditor"};
 
 static const char *const role_labels[ROLE__COUNT] = {
-    "Administrator", "Communications unit", "Decision maker",
-    "Unit manager",  "Web editor",          "Channel editor",
-    "Supervisor",    "Crisis staff",        "Auditor (read-only)"};
+    N_("Administrator"), N_("Communications unit"), N_("Decision maker"),
+    N_("Unit manager"),  N_("Web editor"),          N_("Channel editor"),
+    N_("Supervisor"),    N_("Crisis staff"),        N_("Auditor (read-only)")};
 
 const char *
 role_name(enum role r)

@@ -29,9 +29,10 @@ const char *const channel_platforms[] = {
     "flickr",        "linkedin",  "mastodon", "bluesky", "blog",
     "forum",         "other",     NULL};
 static const char *const platform_labels[] = {
-    "Facebook page", "Instagram", "X (Twitter)", "YouTube", "Vimeo",
-    "Flickr",        "LinkedIn",  "Mastodon",    "Bluesky", "Blog",
-    "Forum",         "Other",     NULL};
+    N_("Facebook page"), N_("Instagram"), N_("X (Twitter)"), N_("YouTube"),
+    N_("Vimeo"),         N_("Flickr"),    N_("LinkedIn"),    N_("Mastodon"),
+    N_("Bluesky"),       N_("Blog"),      N_("Forum"),       N_("Other"),
+    NULL};
 const char *const channel_statuses[] = {"requested", "planned", "active",
                                         "paused",    "closing", "closed",
                                         NULL};
@@ -126,7 +127,7 @@ channel_list(struct db *db, struct arena *ar, const struct actor *a,
 #define CHANNEL_SCOPE                                                         \
 	"WITH RECURSIVE scope(id) AS (SELECT unit_id FROM role_grants WHERE " \
 	"person_id = ? AND unit_id IS NOT NULL UNION SELECT x.id FROM units " \
-	"x JOIN scope s ON x.parent_id = s.id), sub(id) AS (SELECT ? UNION "   \
+	"x JOIN scope s ON x.parent_id = s.id), sub(id) AS (SELECT CAST(? AS BIGINT) UNION "   \
 	"SELECT x.id FROM units x JOIN sub s ON x.parent_id = s.id) "
 #define CHANNEL_WHERE                                                        \
 	" WHERE c.org_id = ? AND (? = 1 OR c.status NOT IN ('requested', "   \

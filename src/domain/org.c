@@ -394,13 +394,13 @@ person_list(struct db *db, struct arena *ar, const struct actor *a,
 	*n = 0;
 	*total = 0;
 	/* the unit filter includes every unit below it */
-#define PEOPLE_WHERE                                                        \
-	" FROM people p LEFT JOIN units u ON u.id = p.unit_id "             \
-	"WHERE p.org_id = ? AND (? = 0 OR p.unit_id IN (WITH RECURSIVE "   \
-	"sub(id) AS (SELECT ? UNION ALL SELECT x.id FROM units x JOIN sub " \
-	"ON x.parent_id = sub.id) SELECT id FROM sub)) AND (? = '' OR "     \
-	"lower(p.full_name) LIKE ? OR lower(COALESCE(p.email, '')) LIKE ? " \
-	"OR lower(p.title) LIKE ?)"
+#define PEOPLE_WHERE                                                       \
+	" FROM people p LEFT JOIN units u ON u.id = p.unit_id "            \
+	"WHERE p.org_id = ? AND (? = 0 OR p.unit_id IN (WITH RECURSIVE "  \
+	"sub(id) AS (SELECT CAST(? AS BIGINT) UNION ALL SELECT x.id FROM " \
+	"units x JOIN sub ON x.parent_id = sub.id) SELECT id FROM sub)) "  \
+	"AND (? = '' OR lower(p.full_name) LIKE ? OR "                      \
+	"lower(COALESCE(p.email, '')) LIKE ? OR lower(p.title) LIKE ?)"
 	if (db_get_i64(db, total, "SELECT COUNT(*)" PEOPLE_WHERE, "iiitttt",
 	               a->org_id, f->unit_id, f->unit_id, q, q, q, q) < 0)
 		return KV_DBERR;

@@ -162,7 +162,12 @@ db_bind_null(struct db_stmt *st, int idx)
 int
 db_step(struct db_stmt *st)
 {
-	return st->db->kind == DB_SQLITE ? sqlite_step(st) : pg_step(st);
+	int rc = st->db->kind == DB_SQLITE ? sqlite_step(st) : pg_step(st);
+	/* constraint violations are answers, not faults; log the rest */
+	if (rc < 0 && st->db->code != DB_E_UNIQUE && st->db->code != DB_E_FK &&
+	    st->db->code != DB_E_CHECK)
+		log_err("db: %s (in: %.120s)", st->db->err, st->sql);
+	return rc;
 }
 
 int

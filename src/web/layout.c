@@ -19,11 +19,11 @@ struct nav_item {
 };
 
 static const struct nav_item nav_items[] = {
-    {"dashboard", "/dashboard", "Dashboard"},
-    {"channels", "/channels", "Channels"},
-    {"units", "/units", "Units"},
-    {"people", "/people", "People"},
-    {"audit", "/audit", "Audit log"},
+    {"dashboard", "/dashboard", N_("Dashboard")},
+    {"channels", "/channels", N_("Channels")},
+    {"units", "/units", N_("Units")},
+    {"people", "/people", N_("People")},
+    {"audit", "/audit", N_("Audit log")},
 };
 
 const char *
@@ -318,44 +318,44 @@ html_error(struct req *r, int status)
 	const char *title, *text;
 	switch (status) {
 	case 400:
-		title = "Bad request";
-		text = "The request could not be understood.";
+		title = N_("Bad request");
+		text = N_("The request could not be understood.");
 		break;
 	case 403:
-		title = "Not allowed";
-		text = "You do not have access to this, or the form has "
-		       "expired. Go back, reload the page and try again.";
+		title = N_("Not allowed");
+		text = N_("You do not have access to this, or the form has "
+		       "expired. Go back, reload the page and try again.");
 		break;
 	case 404:
-		title = "Page not found";
-		text = "There is nothing at this address.";
+		title = N_("Page not found");
+		text = N_("There is nothing at this address.");
 		break;
 	case 405:
-		title = "Method not allowed";
-		text = "This address does not accept that kind of request.";
+		title = N_("Method not allowed");
+		text = N_("This address does not accept that kind of request.");
 		break;
 	case 413:
-		title = "Too large";
-		text = "What was sent is larger than allowed.";
+		title = N_("Too large");
+		text = N_("What was sent is larger than allowed.");
 		break;
 	case 415:
-		title = "Unsupported form";
-		text = "The form was sent in a format that is not accepted.";
+		title = N_("Unsupported form");
+		text = N_("The form was sent in a format that is not accepted.");
 		break;
 	case 501:
-		title = "Not implemented";
-		text = "This kind of request is not supported.";
+		title = N_("Not implemented");
+		text = N_("This kind of request is not supported.");
 		break;
 	case 503:
-		title = "Temporarily unavailable";
-		text = "The service cannot reach its database. Try again in a "
-		       "moment.";
+		title = N_("Temporarily unavailable");
+		text = N_("The service cannot reach its database. Try again in a "
+		       "moment.");
 		break;
 	default:
 		status = 500;
-		title = "Something went wrong";
-		text = "The request could not be completed. Nothing was "
-		       "changed.";
+		title = N_("Something went wrong");
+		text = N_("The request could not be completed. Nothing was "
+		       "changed.");
 	}
 	buf_reset(&r->out);
 	r->status = status;

@@ -127,9 +127,9 @@ ui_audit(struct req *r)
 	{
 		static const char *const types[] = {"channel", "unit", "person",
 		                                    "api_token", "org", NULL};
-		static const char *const labels[] = {"Channel", "Unit", "Person",
-		                                     "API token", "Organisation",
-		                                     NULL};
+		static const char *const labels[] = {
+		    N_("Channel"), N_("Unit"), N_("Person"), N_("API token"),
+		    N_("Organisation"), NULL};
 		field_select(r, "object_type", "Object", otype, types, labels,
 		             NULL, 1);
 	}

@@ -153,11 +153,12 @@ ui_login(struct req *r)
 		req_add_header(r, "Retry-After",
 		               arena_printf(&r->ar, "%d", res.retry_after));
 		login_page(r, email, next,
-		           "Too many failed attempts. Wait a quarter of an hour "
-		           "and try again.");
+		           N_("Too many failed attempts. Wait a quarter of an "
+		              "hour and try again."));
 	} else if (rc == KV_UNAUTH) {
 		r->status = 401;
-		login_page(r, email, next, "The e-mail or the password is wrong.");
+		login_page(r, email, next,
+		           N_("The e-mail or the password is wrong."));
 	} else {
 		html_error(r, 500);
 	}
@@ -239,8 +240,8 @@ ui_dashboard(struct req *r)
 		html_tr(r, platform_label(cs[i].platform));
 		html_lit(r, ", ");
 		html_tr(r, cs[i].responsible_id == r->actor.person_id
-		               ? "responsible"
-		               : "editor");
+		               ? N_("responsible")
+		               : N_("editor"));
 		html_lit(r, ")</li>");
 	}
 	if (mine)
@@ -323,7 +324,7 @@ ui_account(struct req *r)
 	field_text(r, "old_password", "Current password", NULL, &v, "password",
 	           1, NULL);
 	field_text(r, "new_password", "New password", NULL, &v, "password", 1,
-	           "At least 12 characters.");
+	           N_("At least 12 characters."));
 	html_lit(r, "<p><button type=\"submit\">");
 	html_tr(r, "Change password");
 	html_lit(r, "</button></p>");
@@ -377,7 +378,7 @@ ui_account(struct req *r)
 	}
 	form_begin(r, "/account/tokens", NULL);
 	field_text(r, "label", "Label", NULL, &v, "text", 0,
-	           "What the token is for, e.g. \"archive export\".");
+	           N_("What the token is for, e.g. \"archive export\"."));
 	html_lit(r, "<p><button type=\"submit\">");
 	html_tr(r, "Create token");
 	html_lit(r, "</button></p>");
@@ -410,7 +411,7 @@ ui_account_password(struct req *r)
 	field_text(r, "old_password", "Current password", NULL, &v, "password",
 	           1, NULL);
 	field_text(r, "new_password", "New password", NULL, &v, "password", 1,
-	           "At least 12 characters.");
+	           N_("At least 12 characters."));
 	html_lit(r, "<p><button type=\"submit\">");
 	html_tr(r, "Change password");
 	html_lit(r, "</button> <a href=\"/account\">");

@@ -15,9 +15,10 @@
 #include <string.h>
 
 static const char *const status_labels[] = {
-    "Requested", "Planned", "Active", "Paused", "Closing", "Closed", NULL};
-static const char *const period_labels[] = {"per day", "per week",
-                                            "per month", NULL};
+    N_("Requested"), N_("Planned"), N_("Active"),
+    N_("Paused"),    N_("Closing"), N_("Closed"), NULL};
+static const char *const period_labels[] = {N_("per day"), N_("per week"),
+                                            N_("per month"), NULL};
 
 static const char *
 status_label(const char *code)
@@ -266,14 +267,14 @@ channel_form(struct req *r, const struct channel *c, const struct verrs *v,
 	field_select(r, "platform", "Platform", c->platform, channel_platforms,
 	             platform_labels(), v, 0);
 	field_text(r, "name", "Name", c->name, v, "text", 1,
-	           "As it appears on the platform.");
+	           N_("As it appears on the platform."));
 	field_text(r, "address", "Address", c->address, v, "text", 1,
-	           "The channel's web address or handle, e.g. "
-	           "https://www.facebook.com/meldalkommune or @meldalkommune.");
+	           N_("The channel's web address or handle, e.g. "
+	           "https://www.facebook.com/meldalkommune or @meldalkommune."));
 	field_select(r, "unit_id", "Unit", c->unit_id ? unit_s : NULL, ucodes,
 	             ulabels, v, 1);
 	field_textarea(r, "purpose", "Purpose", c->purpose, v,
-	               "Why this channel, for whom, and what it should achieve.");
+	               N_("Why this channel, for whom, and what it should achieve."));
 	field_textarea(r, "target_groups", "Target groups", c->target_groups, v,
 	               NULL);
 	html_lit(r, "</fieldset><fieldset><legend>");
@@ -312,15 +313,15 @@ channel_form(struct req *r, const struct channel *c, const struct verrs *v,
 	html_tr(r, "Upkeep and status");
 	html_lit(r, "</legend>");
 	field_text(r, "update_count", "Updates promised", count_s, v, "number", 0,
-	           "How many updates per period the unit commits to.");
+	           N_("How many updates per period the unit commits to."));
 	field_select(r, "update_period", "Period", c->update_period,
 	             channel_periods, period_labels, v, 0);
 	field_select(r, "status", "Status", c->status, channel_statuses,
 	             status_labels, v, 0);
 	field_text(r, "opened_on", "Opened on", c->opened_on, v, "date", 0,
-	           "YYYY-MM-DD");
+	           N_("YYYY-MM-DD"));
 	field_text(r, "closed_on", "Closed on", c->closed_on, v, "date", 0,
-	           "YYYY-MM-DD");
+	           N_("YYYY-MM-DD"));
 	html_lit(r, "</fieldset><p class=\"actions\"><button type=\"submit\">");
 	html_tr(r, "Save");
 	html_lit(r, "</button> <a href=\"/channels\">");

@@ -16,7 +16,7 @@
 static const char *const unit_kinds[] = {"organisation", "administration",
                                          "unit", "team", NULL};
 static const char *const unit_kind_labels[] = {
-    "Organisation", "Administration", "Unit", "Team", NULL};
+    N_("Organisation"), N_("Administration"), N_("Unit"), N_("Team"), NULL};
 
 static const char *
 kind_label(const char *k)
@@ -134,7 +134,7 @@ units_page(struct req *r, const struct unit *draft, const struct verrs *v)
 		html_lit(r, "<h2 id=\"add\">");
 		html_tr(r, "Add a unit");
 		html_lit(r, "</h2>");
-		unit_form(r, draft ? draft : &blank, v, "/units", "Add unit");
+		unit_form(r, draft ? draft : &blank, v, "/units", N_("Add unit"));
 	}
 	page_end(r);
 }
@@ -275,7 +275,7 @@ unit_page(struct req *r, const struct unit *u, const struct unit *draft,
 		html_lit(r, "</h2>");
 		unit_form(r, draft ? draft : u, v,
 		          arena_printf(&r->ar, "/units/%lld", (long long)u->id),
-		          "Save");
+		          N_("Save"));
 	}
 	page_end(r);
 }
@@ -397,7 +397,7 @@ ui_people(struct req *r)
 			html_lit(r, "</td><td>");
 			html_txt(r, ps[i].email);
 			html_lit(r, "</td><td>");
-			html_tr(r, ps[i].has_account ? "yes" : "no");
+			html_tr(r, ps[i].has_account ? N_("yes") : N_("no"));
 			html_lit(r, "</td></tr>\n");
 		}
 		html_lit(r, "</tbody></table></div>\n");
@@ -417,13 +417,13 @@ person_form(struct req *r, const struct person *p, const struct verrs *v,
 	field_text(r, "full_name", "Full name", p->full_name, v, "text", 1,
 	           NULL);
 	field_text(r, "first_name", "First name", p->first_name, v, "text", 0,
-	           "Used to sign replies. Taken from the full name when empty.");
+	           N_("Used to sign replies. Taken from the full name when empty."));
 	field_text(r, "title", "Role title", p->title, v, "text", 0,
-	           "E.g. nettredaktør, enhetsleder kultur.");
+	           N_("E.g. nettredaktør, enhetsleder kultur."));
 	field_select(r, "unit_id", "Unit", id_str(r, p->unit_id), codes,
 	             labels, v, 1);
 	field_text(r, "email", "E-mail", p->email, v, "email", 0,
-	           "Work address; also the login.");
+	           N_("Work address; also the login."));
 	field_text(r, "phone", "Phone", p->phone, v, "tel", 0, NULL);
 	if (with_active) {
 		html_lit(r, "<div class=\"field\"><input type=\"checkbox\" "
@@ -549,7 +549,7 @@ person_page(struct req *r, const struct person *p, const struct person *draft,
 	html_lit(r, "</dd><dt>");
 	html_tr(r, "Login");
 	html_lit(r, "</dt><dd>");
-	html_tr(r, p->has_account ? "yes" : "no");
+	html_tr(r, p->has_account ? N_("yes") : N_("no"));
 	if (!p->active) {
 		html_lit(r, " (");
 		html_tr(r, "inactive");
@@ -625,14 +625,14 @@ person_page(struct req *r, const struct person *p, const struct person *draft,
 			form_end(r);
 		}
 		html_lit(r, "<h2>");
-		html_tr(r, p->has_account ? "Set a new password"
-		                          : "Give a login");
+		html_tr(r, p->has_account ? N_("Set a new password")
+		                          : N_("Give a login"));
 		html_lit(r, "</h2>");
 		error_summary(r, pw_v);
 		form_begin(r, arena_printf(&r->ar, "%s/password", self), NULL);
 		field_text(r, "password", "Password", NULL, pw_v, "password", 1,
-		           "At least 12 characters. Tell the person in a safe "
-		           "way.");
+		           N_("At least 12 characters. Tell the person in a safe "
+		           "way."));
 		html_lit(r, "<p><button type=\"submit\">");
 		html_tr(r, "Set password");
 		html_lit(r, "</button></p>");
