@@ -50,6 +50,8 @@ page_begin(struct req *r, const char *title, const char *nav)
 	            "initial-scale=1\">\n<title>");
 	html_txt(r, title);
 	html_lit(r, " – kanalvakt</title>\n"
+	            "<link rel=\"icon\" href=\"/static/icon.svg\" "
+	            "type=\"image/svg+xml\">\n"
 	            "<link rel=\"stylesheet\" href=\"/static/style.css\">\n"
 	            "</head>\n<body>\n<a class=\"skip\" href=\"#main\">");
 	html_tr(r, "Skip to main content");
