@@ -40,7 +40,21 @@ EMBED   := $(sort $(wildcard sql/sqlite/*.sql sql/pg/*.sql assets/* po/*.po))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 
-.PHONY: all run deps check asan check-asan unit lint fuzz clean routes
+.PHONY: all run deps need-deps need-test-deps check asan check-asan unit lint \
+        fuzz clean routes
+
+# Installs the Debian packages when a build or test needs one that is
+# missing (tools/deps.sh uses sudo when not root), so the two README
+# commands work on a fresh Debian 12 machine.
+need-deps:
+	@pkg-config --exists $(PKGS) 2>/dev/null || sh tools/deps.sh
+
+need-test-deps: need-deps
+	@{ command -v tidy && command -v chromium && command -v msgfmt && \
+	   command -v clang && ls /usr/lib/postgresql/*/bin/initdb; } \
+	   >/dev/null 2>&1 || sh tools/deps.sh
+	@[ -d tests/browser/node_modules/playwright-core ] || \
+	   (cd tests/browser && npm install --no-audit --no-fund)
 
 all: kanalvakt
 
@@ -75,7 +89,8 @@ $(O)/tests/%: tests/unit/%.c tests/unit/t.h $(OBJ)
 
 unit: $(UNIT_BIN)
 
-run: kanalvakt
+run: need-deps
+	@$(MAKE) --no-print-directory kanalvakt
 	@mkdir -p var
 	./kanalvakt --db sqlite:var/kanalvakt.db migrate
 	@./kanalvakt --db sqlite:var/kanalvakt.db demo --if-empty > var/.demo.tmp; \
@@ -88,13 +103,14 @@ run: kanalvakt
 deps:
 	sh tools/deps.sh
 
-check: all unit
+check: need-test-deps
+	@$(MAKE) --no-print-directory all unit
 	sh tests/run.sh
 
 asan:
 	$(MAKE) BUILD=asan build-asan/kanalvakt
 
-check-asan:
+check-asan: need-test-deps
 	$(MAKE) BUILD=asan build-asan/kanalvakt unit
 	KV_BUILD=build-asan sh tests/run.sh --asan
 
