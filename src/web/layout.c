@@ -285,6 +285,46 @@ field_select(struct req *r, const char *name, const char *label,
 	html_lit(r, "</select></div>\n");
 }
 
+/* The visible label of a form field, for the error summary. */
+static const char *
+field_label_of(const char *field)
+{
+	static const struct {
+		const char *field, *label;
+	} labels[] = {
+	    {"platform", N_("Platform")},
+	    {"name", N_("Name")},
+	    {"address", N_("Address")},
+	    {"unit_id", N_("Unit")},
+	    {"purpose", N_("Purpose")},
+	    {"target_groups", N_("Target groups")},
+	    {"responsible_id", N_("Responsible person")},
+	    {"editor_ids", N_("Other editors")},
+	    {"update_count", N_("Updates promised")},
+	    {"update_period", N_("Period")},
+	    {"status", N_("Status")},
+	    {"opened_on", N_("Opened on")},
+	    {"closed_on", N_("Closed on")},
+	    {"full_name", N_("Full name")},
+	    {"first_name", N_("First name")},
+	    {"title", N_("Role title")},
+	    {"email", N_("E-mail")},
+	    {"phone", N_("Phone")},
+	    {"active", N_("Active")},
+	    {"kind", N_("Kind")},
+	    {"parent_id", N_("Part of")},
+	    {"role", N_("Role")},
+	    {"password", N_("Password")},
+	    {"old_password", N_("Current password")},
+	    {"new_password", N_("New password")},
+	    {"label", N_("Label")},
+	};
+	for (size_t i = 0; i < ARRAY_LEN(labels); i++)
+		if (strcmp(labels[i].field, field) == 0)
+			return labels[i].label;
+	return field;
+}
+
 void
 error_summary(struct req *r, const struct verrs *v)
 {
@@ -298,7 +338,7 @@ error_summary(struct req *r, const struct verrs *v)
 		html_lit(r, "<li><a href=\"#f-");
 		html_attr(r, v->e[i].field);
 		html_lit(r, "\">");
-		html_txt(r, v->e[i].field);
+		html_tr(r, field_label_of(v->e[i].field));
 		html_lit(r, ": ");
 		html_tr(r, v->e[i].reason);
 		html_lit(r, "</a></li>");
