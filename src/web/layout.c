@@ -269,7 +269,7 @@ field_select(struct req *r, const char *name, const char *label,
 	html_lit(r, ">");
 	if (with_empty) {
 		html_lit(r, "<option value=\"\">");
-		html_tr(r, "(none)");
+		html_tr(r, with_empty == SELECT_ALL ? N_("All") : N_("(none)"));
 		html_lit(r, "</option>");
 	}
 	for (int i = 0; codes[i]; i++) {

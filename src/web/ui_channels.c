@@ -148,10 +148,11 @@ ui_channels(struct req *r)
 	html_lit(r, "\">");
 	field_text(r, "q", "Search", q, NULL, "search", 0, NULL);
 	field_select(r, "status", "Status", status, channel_statuses,
-	             status_labels, NULL, 1);
+	             status_labels, NULL, SELECT_ALL);
 	field_select(r, "platform", "Platform", plat, channel_platforms,
-	             platform_labels(), NULL, 1);
-	field_select(r, "unit_id", "Unit", unit_s, ucodes, ulabels, NULL, 1);
+	             platform_labels(), NULL, SELECT_ALL);
+	field_select(r, "unit_id", "Unit", unit_s, ucodes, ulabels, NULL,
+	             SELECT_ALL);
 	html_lit(r, "<div class=\"field\"><button type=\"submit\">");
 	html_tr(r, "Filter");
 	html_lit(r, "</button></div></form>\n");
@@ -272,7 +273,7 @@ channel_form(struct req *r, const struct channel *c, const struct verrs *v,
 	           N_("The channel's web address or handle, e.g. "
 	           "https://www.facebook.com/meldalkommune or @meldalkommune."));
 	field_select(r, "unit_id", "Unit", c->unit_id ? unit_s : NULL, ucodes,
-	             ulabels, v, 1);
+	             ulabels, v, SELECT_NONE);
 	field_textarea(r, "purpose", "Purpose", c->purpose, v,
 	               N_("Why this channel, for whom, and what it should achieve."));
 	field_textarea(r, "target_groups", "Target groups", c->target_groups, v,
@@ -281,7 +282,7 @@ channel_form(struct req *r, const struct channel *c, const struct verrs *v,
 	html_tr(r, "Who answers for it");
 	html_lit(r, "</legend>");
 	field_select(r, "responsible_id", "Responsible person",
-	             c->responsible_id ? resp_s : NULL, pcodes, plabels, v, 1);
+	             c->responsible_id ? resp_s : NULL, pcodes, plabels, v, SELECT_NONE);
 	html_lit(r, "<div class=\"field\"><label for=\"f-editor_ids\">");
 	html_tr(r, "Other editors");
 	html_lit(r, "</label><p class=\"hint\" id=\"h-editor_ids\">");

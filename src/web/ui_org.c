@@ -77,7 +77,7 @@ unit_form(struct req *r, const struct unit *u, const struct verrs *v,
 	field_select(r, "kind", "Kind", u->kind, unit_kinds, unit_kind_labels,
 	             v, 0);
 	field_select(r, "parent_id", "Part of", id_str(r, u->parent_id), codes,
-	             labels, v, 1);
+	             labels, v, SELECT_NONE);
 	html_lit(r, "<p class=\"actions\"><button type=\"submit\">");
 	html_tr(r, button);
 	html_lit(r, "</button></p>");
@@ -358,7 +358,8 @@ ui_people(struct req *r)
 	html_tr(r, "Find people");
 	html_lit(r, "\">");
 	field_text(r, "q", "Search", q, NULL, "search", 0, NULL);
-	field_select(r, "unit_id", "Unit", unit_s, codes, labels, NULL, 1);
+	field_select(r, "unit_id", "Unit", unit_s, codes, labels, NULL,
+	             SELECT_ALL);
 	html_lit(r, "<div class=\"field\"><button type=\"submit\">");
 	html_tr(r, "Filter");
 	html_lit(r, "</button></div></form>\n<p role=\"status\">");
@@ -421,7 +422,7 @@ person_form(struct req *r, const struct person *p, const struct verrs *v,
 	field_text(r, "title", "Role title", p->title, v, "text", 0,
 	           N_("E.g. nettredaktør, enhetsleder kultur."));
 	field_select(r, "unit_id", "Unit", id_str(r, p->unit_id), codes,
-	             labels, v, 1);
+	             labels, v, SELECT_NONE);
 	field_text(r, "email", "E-mail", p->email, v, "email", 0,
 	           N_("Work address; also the login."));
 	field_text(r, "phone", "Phone", p->phone, v, "tel", 0, NULL);
@@ -617,7 +618,7 @@ person_page(struct req *r, const struct person *p, const struct person *draft,
 			field_select(r, "role", "Role", NULL, rcodes, rlabels,
 			             grant_v, 0);
 			field_select(r, "unit_id", "For unit", NULL, ucodes,
-			             ulabels, grant_v, 1);
+			             ulabels, grant_v, SELECT_NONE);
 			html_lit(r, "<div class=\"field\"><button "
 			            "type=\"submit\">");
 			html_tr(r, "Give role");

@@ -174,7 +174,10 @@ void field_text(struct req *r, const char *name, const char *label,
 void field_textarea(struct req *r, const char *name, const char *label,
                     const char *value, const struct verrs *v,
                     const char *hint);
-/* options: NULL-terminated codes; labels: parallel msgids (or NULL). */
+/* options: NULL-terminated codes; labels: parallel msgids (or NULL).
+ * with_empty: 0 none, SELECT_NONE an empty "(none)" choice, SELECT_ALL an
+ * empty "All" choice (filters). */
+enum { SELECT_NONE = 1, SELECT_ALL = 2 };
 void field_select(struct req *r, const char *name, const char *label,
                   const char *value, const char *const *codes,
                   const char *const *labels, const struct verrs *v,
