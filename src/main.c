@@ -94,8 +94,9 @@ need_org(struct db *db)
 {
 	int64_t org = org_first_id(db);
 	if (org <= 0) {
-		fprintf(stderr, "kanalvakt: no organisation yet: run `kanalvakt "
-		                "demo` or create one\n");
+		fprintf(stderr,
+		        "kanalvakt: no organisation yet: run `kanalvakt "
+		        "demo` or create one\n");
 		exit(1);
 	}
 	return org;
@@ -129,8 +130,9 @@ cmd_demo(int argc, char **argv)
 	if (rc == KV_CONFLICT) {
 		if (if_empty)
 			return 0;
-		fprintf(stderr, "kanalvakt: the database already has an "
-		                "organisation; the demo loads into an empty one\n");
+		fprintf(stderr,
+		        "kanalvakt: the database already has an "
+		        "organisation; the demo loads into an empty one\n");
 		return 1;
 	}
 	if (rc != KV_OK) {
@@ -183,7 +185,8 @@ cmd_user(int argc, char **argv)
 	role_s = opt(argc, argv, "--role");
 	unit_s = opt(argc, argv, "--unit");
 	if (opt(argc, argv, "--name") == NULL || role_s == NULL) {
-		fprintf(stderr, "kanalvakt: user add needs --name and --role\n");
+		fprintf(stderr,
+		        "kanalvakt: user add needs --name and --role\n");
 		return 2;
 	}
 	if ((role = role_parse(role_s)) < 0) {
@@ -255,16 +258,16 @@ cmd_token(int argc, char **argv)
 	db = open_ready_db();
 	arena_init(&ar);
 	pid = person_find_by_email(db, argv[2]);
-	if (pid == 0 || db_get_i64(db, &org,
-	                           "SELECT org_id FROM people WHERE id = ?",
-	                           "i", pid) != 1) {
+	if (pid == 0 ||
+	    db_get_i64(db, &org, "SELECT org_id FROM people WHERE id = ?", "i",
+	               pid) != 1) {
 		fprintf(stderr, "kanalvakt: no person with e-mail %s\n",
 		        argv[2]);
 		goto out;
 	}
 	actor_system(&sys, org, "cli");
-	if (token_create(db, &ar, &sys, pid, opt(argc, argv, "--label"),
-	                 tok) != KV_OK) {
+	if (token_create(db, &ar, &sys, pid, opt(argc, argv, "--label"), tok) !=
+	    KV_OK) {
 		fprintf(stderr, "kanalvakt: could not create the token\n");
 		goto out;
 	}
@@ -329,9 +332,10 @@ cmd_list(const char *what)
 		if (channel_list(db, &ar, &sys, &f, &cs, &n, &total) != KV_OK)
 			rc = 1;
 		for (int i = 0; !rc && i < n; i++)
-			printf("%lld\t%s\t%s\t%s\t%s\t%s\n", (long long)cs[i].id,
-			       cs[i].status, cs[i].platform, cs[i].name,
-			       cs[i].address, cs[i].unit_name);
+			printf("%lld\t%s\t%s\t%s\t%s\t%s\n",
+			       (long long)cs[i].id, cs[i].status,
+			       cs[i].platform, cs[i].name, cs[i].address,
+			       cs[i].unit_name);
 	}
 	arena_free(&ar);
 	db_close(db);
@@ -431,8 +435,9 @@ main(int argc, char **argv)
 	if (strcmp(cmd, "routes") == 0)
 		return cmd_routes();
 	if (db_url == NULL) {
-		fprintf(stderr, "kanalvakt: no database: use --db URL or set "
-		                "KANALVAKT_DB (e.g. sqlite:var/kanalvakt.db)\n");
+		fprintf(stderr,
+		        "kanalvakt: no database: use --db URL or set "
+		        "KANALVAKT_DB (e.g. sqlite:var/kanalvakt.db)\n");
 		return 2;
 	}
 	if (strcmp(cmd, "migrate") == 0)
@@ -447,7 +452,8 @@ main(int argc, char **argv)
 		return cmd_token(argc, argv);
 	if (strcmp(cmd, "audit") == 0)
 		return cmd_audit(argc, argv);
-	if (strcmp(cmd, "unit") == 0 && argc > 1 && strcmp(argv[1], "list") == 0)
+	if (strcmp(cmd, "unit") == 0 && argc > 1 &&
+	    strcmp(argv[1], "list") == 0)
 		return cmd_list("unit");
 	if (strcmp(cmd, "channel") == 0 && argc > 1 &&
 	    strcmp(argv[1], "list") == 0)

@@ -42,8 +42,9 @@ main(int argc, char **argv)
 			n++;
 		}
 		fprintf(out, "0};\n");
-		fprintf(out, "static const char t%d[] = \"\\\"%016llx\\\"\";\n\n",
-		        i, (unsigned long long)h);
+		fprintf(out,
+		        "static const char t%d[] = \"\\\"%016llx\\\"\";\n\n", i,
+		        (unsigned long long)h);
 		fclose(in);
 	}
 	fprintf(out, "const struct embed_file embed_files[] = {\n");

@@ -26,6 +26,7 @@ char *log_quote(const char *s, char *out, size_t outlen);
 #define log_err(...)   log_msg(LOG_ERR, __VA_ARGS__)
 
 /* Logs and exits(1); only before serving or for broken invariants. */
-void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+void fatal(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
 
 #endif

@@ -93,8 +93,8 @@ time_fields(int64_t t, int *y, int *mo, int *d, int *h, int *mi)
 static int64_t
 last_sunday_0100(int y, unsigned m)
 {
-	int64_t first_next = days_from_civil(m == 12 ? y + 1 : y,
-	                                     m == 12 ? 1 : m + 1, 1);
+	int64_t first_next =
+	    days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1);
 	int64_t last = first_next - 1;
 	/* 1970-01-01 was a Thursday: weekday 0 = Monday */
 	int64_t wd = ((last + 3) % 7 + 7) % 7;
@@ -220,8 +220,9 @@ utf8_valid_text(const char *s, size_t len, int allow_newlines)
 		int n;
 		uint32_t cp;
 		if (c < 0x80) {
-			if (c < 0x20 && !(allow_newlines &&
-			                  (c == '\n' || c == '\r' || c == '\t')))
+			if (c < 0x20 &&
+			    !(allow_newlines &&
+			      (c == '\n' || c == '\r' || c == '\t')))
 				return 0;
 			if (c == 0x7f)
 				return 0;

@@ -21,14 +21,14 @@
 #include <sodium.h>
 #include <string.h>
 
-#define KV_SESSION_IDLE     (8 * 3600)
-#define KV_SESSION_MAX      (24 * 3600)
-#define LOGIN_WINDOW        (15 * 60)
-#define LOGIN_LOCK          (15 * 60)
-#define LOGIN_MAX_PER_EMAIL 5
+#define KV_SESSION_IDLE      (8 * 3600)
+#define KV_SESSION_MAX       (24 * 3600)
+#define LOGIN_WINDOW         (15 * 60)
+#define LOGIN_LOCK           (15 * 60)
+#define LOGIN_MAX_PER_EMAIL  5
 #define LOGIN_MAX_PER_CLIENT 50
-#define PW_OPSLIMIT         2
-#define PW_MEMLIMIT         (19u << 20)
+#define PW_OPSLIMIT          2
+#define PW_MEMLIMIT          (19u << 20)
 
 static char dummy_hash[crypto_pwhash_STRBYTES];
 static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
@@ -117,7 +117,8 @@ account_set_password(struct db *db, struct arena *ar, const struct actor *a,
 	if (rc != KV_OK)
 		return rc;
 	if (p.email == NULL || *p.email == '\0')
-		verr_add(v, "email", "a person needs an e-mail address to log in");
+		verr_add(v, "email",
+		         "a person needs an e-mail address to log in");
 	password_ok(v, "password", password);
 	if (v->n)
 		return KV_INVALID;
@@ -147,11 +148,12 @@ verify_password(struct db *db, int64_t person_id, const char *pw)
 
 	pthread_once(&dummy_once, make_dummy);
 	if (person_id != 0) {
-		st = db_query(db,
-		              "SELECT a.password_hash FROM accounts a JOIN people "
-		              "p ON p.id = a.person_id WHERE a.person_id = ? AND "
-		              "p.active = 1",
-		              "i", person_id);
+		st = db_query(
+		    db,
+		    "SELECT a.password_hash FROM accounts a JOIN people "
+		    "p ON p.id = a.person_id WHERE a.person_id = ? AND "
+		    "p.active = 1",
+		    "i", person_id);
 		if (st != NULL && db_step(st) == DB_ROW) {
 			snprintf(h, sizeof(h), "%s", db_col_text(st, 0));
 			found = 1;
@@ -184,20 +186,23 @@ account_change_password(struct db *db, struct arena *ar, const struct actor *a,
 		return KV_INVALID;
 	}
 	if (password_ok(v, "new_password", new_pw) && strcmp(old, new_pw) == 0)
-		verr_add(v, "new_password", "must differ from the old password");
+		verr_add(v, "new_password",
+		         "must differ from the old password");
 	if (v->n)
 		return KV_INVALID;
 	if (keep_session_token != NULL)
-		sha256_hex(keep_session_token, strlen(keep_session_token), keep);
+		sha256_hex(keep_session_token, strlen(keep_session_token),
+		           keep);
 	if (db_begin(db) != 0)
 		return KV_DBERR;
 	after = json_pack("{s:I}", "person_id", (json_int_t)a->person_id);
 	if (store_hash(db, a->person_id, new_pw) != 0 ||
-	    db_run(db,
-	           "DELETE FROM sessions WHERE person_id = ? AND token_hash <> ?",
-	           "it", a->person_id, keep) != 0 ||
-	    audit_append(db, a, "change_password", "person", a->person_id,
-	                 NULL, after) != 0 ||
+	    db_run(
+	        db,
+	        "DELETE FROM sessions WHERE person_id = ? AND token_hash <> ?",
+	        "it", a->person_id, keep) != 0 ||
+	    audit_append(db, a, "change_password", "person", a->person_id, NULL,
+	                 after) != 0 ||
 	    db_commit(db) != 0) {
 		json_decref(after);
 		db_rollback(db);
@@ -235,10 +240,11 @@ note_failure(struct db *db, const char *key, int max, int64_t now)
 	               now - LOGIN_WINDOW, now) != 1)
 		return;
 	if (failures >= max)
-		db_run(db,
-		       "UPDATE login_attempts SET locked_until = ?, failures = 0, "
-		       "window_start = ? WHERE key = ?",
-		       "iit", now + LOGIN_LOCK, now, key);
+		db_run(
+		    db,
+		    "UPDATE login_attempts SET locked_until = ?, failures = 0, "
+		    "window_start = ? WHERE key = ?",
+		    "iit", now + LOGIN_LOCK, now, key);
 }
 
 static enum kv_rc
@@ -257,7 +263,8 @@ session_create(struct db *db, int64_t person_id, struct login_result *out)
 	           now + KV_SESSION_IDLE) != 0)
 		return KV_DBERR;
 	/* housekeeping: forget this person's expired sessions */
-	db_run(db, "DELETE FROM sessions WHERE person_id = ? AND expires_at < ?",
+	db_run(db,
+	       "DELETE FROM sessions WHERE person_id = ? AND expires_at < ?",
 	       "ii", person_id, now);
 	out->person_id = person_id;
 	return KV_OK;
@@ -442,10 +449,11 @@ token_resolve(struct db *db, struct arena *ar, const char *token,
 	if (rc != KV_OK)
 		return rc == KV_NOTFOUND ? KV_UNAUTH : rc;
 	if (now - used > 60)
-		db_run(db,
-		       "UPDATE api_tokens SET last_used_at = ? WHERE token_hash "
-		       "= ?",
-		       "it", now, hash);
+		db_run(
+		    db,
+		    "UPDATE api_tokens SET last_used_at = ? WHERE token_hash "
+		    "= ?",
+		    "it", now, hash);
 	return KV_OK;
 }
 
@@ -457,11 +465,12 @@ token_list(struct db *db, struct arena *ar, const struct actor *a,
 	int rc, cap = 100;
 	*n = 0;
 	*out = arena_alloc(ar, sizeof(**out) * (size_t)cap);
-	st = db_query(db,
-	              "SELECT id, label, created_at, COALESCE(last_used_at, 0), "
-	              "COALESCE(revoked_at, 0) FROM api_tokens WHERE person_id "
-	              "= ? ORDER BY id DESC LIMIT 100",
-	              "i", a->person_id);
+	st =
+	    db_query(db,
+	             "SELECT id, label, created_at, COALESCE(last_used_at, 0), "
+	             "COALESCE(revoked_at, 0) FROM api_tokens WHERE person_id "
+	             "= ? ORDER BY id DESC LIMIT 100",
+	             "i", a->person_id);
 	if (st == NULL)
 		return KV_DBERR;
 	while ((rc = db_step(st)) == DB_ROW && *n < cap) {
@@ -504,8 +513,8 @@ token_revoke(struct db *db, struct arena *ar, const struct actor *a,
 		return KV_NOTFOUND;
 	if (db_begin(db) != 0)
 		return KV_DBERR;
-	before = json_pack("{s:I,s:I}", "id", (json_int_t)token_id,
-	                   "person_id", (json_int_t)owner);
+	before = json_pack("{s:I,s:I}", "id", (json_int_t)token_id, "person_id",
+	                   (json_int_t)owner);
 	rc = db_run(db, "UPDATE api_tokens SET revoked_at = ? WHERE id = ?",
 	            "ii", time_now(), token_id) == 0 &&
 	     audit_append(db, a, "revoke", "api_token", token_id, before,

@@ -46,8 +46,7 @@ field_i64(struct buf *b, int64_t v, int is_null)
 
 /* Computes the row hash into out[65]. */
 static void
-row_hash(const struct audit_row *r, int64_t org_id, int org_null,
-         char out[65])
+row_hash(const struct audit_row *r, int64_t org_id, int org_null, char out[65])
 {
 	struct buf b;
 	buf_init(&b, (size_t)64 << 20);
@@ -151,8 +150,8 @@ read_row(struct db_stmt *st, struct arena *ar, struct audit_row *r,
 	r->hash = arena_strdup(ar, db_col_text(st, 11));
 }
 
-#define AUDIT_COLS                                                            \
-	"seq, org_id, at, actor_id, actor, action, object_type, object_id, " \
+#define AUDIT_COLS                                                             \
+	"seq, org_id, at, actor_id, actor, action, object_type, object_id, "   \
 	"before_json, after_json, prev_hash, hash"
 
 enum kv_rc
@@ -207,8 +206,8 @@ audit_verify(struct db *db, int64_t *checked, int64_t *bad_seq,
 	memset(prev, '0', 64);
 	prev[64] = '\0';
 	arena_init(&ar);
-	st = db_query(db, "SELECT " AUDIT_COLS " FROM audit ORDER BY seq",
-	              NULL);
+	st =
+	    db_query(db, "SELECT " AUDIT_COLS " FROM audit ORDER BY seq", NULL);
 	if (st == NULL) {
 		arena_free(&ar);
 		return -1;
@@ -248,8 +247,8 @@ audit_verify(struct db *db, int64_t *checked, int64_t *bad_seq,
 		return -1;
 	if (result)
 		return 1;
-	st = db_query(db, "SELECT seq, hash FROM audit_head WHERE id = 1",
-	              NULL);
+	st =
+	    db_query(db, "SELECT seq, hash FROM audit_head WHERE id = 1", NULL);
 	if (st == NULL)
 		return -1;
 	if (db_step(st) != DB_ROW) {
@@ -258,8 +257,7 @@ audit_verify(struct db *db, int64_t *checked, int64_t *bad_seq,
 		return 1;
 	}
 	head_seq = db_col_i64(st, 0);
-	if (head_seq != expect - 1 ||
-	    strcmp(db_col_text(st, 1), prev) != 0) {
+	if (head_seq != expect - 1 || strcmp(db_col_text(st, 1), prev) != 0) {
 		*bad_seq = expect;
 		*why = "the newest rows were removed (head does not match)";
 		result = 1;
@@ -275,23 +273,23 @@ audit_json(const struct audit_row *r)
 	json_t *o = json_object();
 	json_object_set_new(o, "seq", json_integer(r->seq));
 	json_object_set_new(o, "at", json_string(time_fmt_iso(r->at, ts)));
-	json_object_set_new(o, "actor_id", r->actor_id
-	                                       ? json_integer(r->actor_id)
-	                                       : json_null());
+	json_object_set_new(o, "actor_id",
+	                    r->actor_id ? json_integer(r->actor_id)
+	                                : json_null());
 	json_object_set_new(o, "actor", json_string(r->actor));
 	json_object_set_new(o, "action", json_string(r->action));
 	json_object_set_new(o, "object_type", json_string(r->object_type));
-	json_object_set_new(o, "object_id", r->object_id
-	                                        ? json_integer(r->object_id)
-	                                        : json_null());
-	json_object_set_new(o, "before",
-	                    r->before_json ? json_loads(r->before_json,
-	                                                JSON_DECODE_ANY, NULL)
-	                                   : json_null());
-	json_object_set_new(o, "after",
-	                    r->after_json ? json_loads(r->after_json,
-	                                               JSON_DECODE_ANY, NULL)
-	                                  : json_null());
+	json_object_set_new(o, "object_id",
+	                    r->object_id ? json_integer(r->object_id)
+	                                 : json_null());
+	json_object_set_new(
+	    o, "before",
+	    r->before_json ? json_loads(r->before_json, JSON_DECODE_ANY, NULL)
+	                   : json_null());
+	json_object_set_new(
+	    o, "after",
+	    r->after_json ? json_loads(r->after_json, JSON_DECODE_ANY, NULL)
+	                  : json_null());
 	json_object_set_new(o, "hash", json_string(r->hash));
 	return o;
 }

@@ -14,9 +14,9 @@
 #include <string.h>
 
 static const char *const role_names[ROLE__COUNT] = {
-    "admin",          "comms",      "decision_maker",
-    "unit_manager",   "web_editor", "channel_editor",
-    "supervisor",     "crisis_staff", "auditor"};
+    "admin",        "comms",        "decision_maker",
+    "unit_manager", "web_editor",   "channel_editor",
+    "supervisor",   "crisis_staff", "auditor"};
 
 static const char *const role_labels[ROLE__COUNT] = {
     N_("Administrator"), N_("Communications unit"), N_("Decision maker"),
@@ -84,10 +84,11 @@ actor_load(struct db *db, struct arena *ar, int64_t person_id, struct actor *a)
 	int rc;
 
 	memset(a, 0, sizeof(*a));
-	st = db_query(db,
-	              "SELECT org_id, full_name, first_name, COALESCE(email, '') "
-	              "FROM people WHERE id = ? AND active = 1",
-	              "i", person_id);
+	st = db_query(
+	    db,
+	    "SELECT org_id, full_name, first_name, COALESCE(email, '') "
+	    "FROM people WHERE id = ? AND active = 1",
+	    "i", person_id);
 	if (st == NULL)
 		return KV_DBERR;
 	rc = db_step(st);

@@ -25,17 +25,24 @@
 #include <string.h>
 
 const char *const channel_platforms[] = {
-    "facebook_page", "instagram", "x",     "youtube", "vimeo",
+    "facebook_page", "instagram", "x",        "youtube", "vimeo",
     "flickr",        "linkedin",  "mastodon", "bluesky", "blog",
     "forum",         "other",     NULL};
-static const char *const platform_labels[] = {
-    N_("Facebook page"), N_("Instagram"), N_("X (Twitter)"), N_("YouTube"),
-    N_("Vimeo"),         N_("Flickr"),    N_("LinkedIn"),    N_("Mastodon"),
-    N_("Bluesky"),       N_("Blog"),      N_("Forum"),       N_("Other"),
-    NULL};
-const char *const channel_statuses[] = {"requested", "planned", "active",
-                                        "paused",    "closing", "closed",
-                                        NULL};
+static const char *const platform_labels[] = {N_("Facebook page"),
+                                              N_("Instagram"),
+                                              N_("X (Twitter)"),
+                                              N_("YouTube"),
+                                              N_("Vimeo"),
+                                              N_("Flickr"),
+                                              N_("LinkedIn"),
+                                              N_("Mastodon"),
+                                              N_("Bluesky"),
+                                              N_("Blog"),
+                                              N_("Forum"),
+                                              N_("Other"),
+                                              NULL};
+const char *const channel_statuses[] = {
+    "requested", "planned", "active", "paused", "closing", "closed", NULL};
 const char *const channel_periods[] = {"day", "week", "month", NULL};
 
 const char *
@@ -59,13 +66,13 @@ sees_all(const struct actor *a)
 	return 0;
 }
 
-#define CHANNEL_COLS                                                          \
+#define CHANNEL_COLS                                                           \
 	"c.id, c.unit_id, COALESCE(c.responsible_id, 0), c.platform, c.name, " \
 	"c.address, c.purpose, c.target_groups, c.update_period, c.status, "   \
 	"c.opened_on, c.closed_on, c.update_count, c.created_at, "             \
 	"c.updated_at, u.name, COALESCE(p.full_name, '')"
-#define CHANNEL_FROM                                                   \
-	" FROM channels c JOIN units u ON u.id = c.unit_id LEFT JOIN " \
+#define CHANNEL_FROM                                                           \
+	" FROM channels c JOIN units u ON u.id = c.unit_id LEFT JOIN "         \
 	"people p ON p.id = c.responsible_id"
 
 static void
@@ -115,8 +122,9 @@ channel_list(struct db *db, struct arena *ar, const struct actor *a,
              int64_t *total)
 {
 	struct db_stmt *st;
-	char *q = f->q && *f->q ? str_lower_ascii(arena_printf(ar, "%%%s%%", f->q))
-	                        : arena_strdup(ar, "");
+	char *q = f->q && *f->q
+	              ? str_lower_ascii(arena_printf(ar, "%%%s%%", f->q))
+	              : arena_strdup(ar, "");
 	int limit = f->limit > 0 && f->limit <= 500 ? f->limit : 100;
 	int64_t all = sees_all(a);
 	int rc;
@@ -124,35 +132,36 @@ channel_list(struct db *db, struct arena *ar, const struct actor *a,
 	*out = NULL;
 	*n = 0;
 	*total = 0;
-#define CHANNEL_SCOPE                                                         \
-	"WITH RECURSIVE scope(id) AS (SELECT unit_id FROM role_grants WHERE " \
-	"person_id = ? AND unit_id IS NOT NULL UNION SELECT x.id FROM units " \
-	"x JOIN scope s ON x.parent_id = s.id), sub(id) AS (SELECT CAST(? AS BIGINT) UNION "   \
+#define CHANNEL_SCOPE                                                          \
+	"WITH RECURSIVE scope(id) AS (SELECT unit_id FROM role_grants WHERE "  \
+	"person_id = ? AND unit_id IS NOT NULL UNION SELECT x.id FROM units "  \
+	"x JOIN scope s ON x.parent_id = s.id), sub(id) AS (SELECT CAST(? AS " \
+	"BIGINT) UNION "                                                       \
 	"SELECT x.id FROM units x JOIN sub s ON x.parent_id = s.id) "
-#define CHANNEL_WHERE                                                        \
-	" WHERE c.org_id = ? AND (? = 1 OR c.status NOT IN ('requested', "   \
-	"'planned') OR c.unit_id IN (SELECT id FROM scope) OR "              \
-	"c.responsible_id = ? OR EXISTS (SELECT 1 FROM channel_editors e "   \
-	"WHERE e.channel_id = c.id AND e.person_id = ?)) AND (? = '' OR "   \
-	"c.status = ?) AND (? = '' OR c.platform = ?) AND (? = 0 OR "        \
-	"c.unit_id IN (SELECT id FROM sub)) AND (? = '' OR lower(c.name) "   \
+#define CHANNEL_WHERE                                                          \
+	" WHERE c.org_id = ? AND (? = 1 OR c.status NOT IN ('requested', "     \
+	"'planned') OR c.unit_id IN (SELECT id FROM scope) OR "                \
+	"c.responsible_id = ? OR EXISTS (SELECT 1 FROM channel_editors e "     \
+	"WHERE e.channel_id = c.id AND e.person_id = ?)) AND (? = '' OR "      \
+	"c.status = ?) AND (? = '' OR c.platform = ?) AND (? = 0 OR "          \
+	"c.unit_id IN (SELECT id FROM sub)) AND (? = '' OR lower(c.name) "     \
 	"LIKE ? OR lower(c.address) LIKE ?)"
 	const char *status = f->status ? f->status : "";
 	const char *plat = f->platform ? f->platform : "";
 	if (db_get_i64(db, total,
-	               CHANNEL_SCOPE "SELECT COUNT(*)" CHANNEL_FROM CHANNEL_WHERE,
+	               CHANNEL_SCOPE
+	               "SELECT COUNT(*)" CHANNEL_FROM CHANNEL_WHERE,
 	               "iiiiiittttittt", a->person_id, f->unit_id, a->org_id,
 	               all, a->person_id, a->person_id, status, status, plat,
 	               plat, f->unit_id, q, q, q) < 0)
 		return KV_DBERR;
-	st = db_query(db,
-	              CHANNEL_SCOPE "SELECT " CHANNEL_COLS CHANNEL_FROM
-	                  CHANNEL_WHERE
-	              " ORDER BY u.name, c.name, c.id LIMIT ? OFFSET ?",
-	              "iiiiiittttitttii", a->person_id, f->unit_id, a->org_id,
-	              all, a->person_id, a->person_id, status, status, plat,
-	              plat, f->unit_id, q, q, q, (int64_t)limit,
-	              (int64_t)(f->offset > 0 ? f->offset : 0));
+	st = db_query(
+	    db,
+	    CHANNEL_SCOPE "SELECT " CHANNEL_COLS CHANNEL_FROM CHANNEL_WHERE
+	                  " ORDER BY u.name, c.name, c.id LIMIT ? OFFSET ?",
+	    "iiiiiittttitttii", a->person_id, f->unit_id, a->org_id, all,
+	    a->person_id, a->person_id, status, status, plat, plat, f->unit_id,
+	    q, q, q, (int64_t)limit, (int64_t)(f->offset > 0 ? f->offset : 0));
 	if (st == NULL)
 		return KV_DBERR;
 	*out = arena_alloc(ar, sizeof(**out) * (size_t)limit);
@@ -214,8 +223,8 @@ can_see(struct db *db, const struct actor *a, const struct channel *c)
 }
 
 enum kv_rc
-channel_get(struct db *db, struct arena *ar, const struct actor *a,
-            int64_t id, struct channel *c)
+channel_get(struct db *db, struct arena *ar, const struct actor *a, int64_t id,
+            struct channel *c)
 {
 	struct db_stmt *st;
 	int rc;
@@ -331,8 +340,8 @@ channel_validate(struct db *db, struct arena *ar, const struct actor *a,
 	valid_oneof(v, "platform", c->platform, channel_platforms,
 	            "is not a supported platform");
 	valid_text(v, "name", c->name, 1, KV_MAX_NAME);
-	if (valid_text(v, "address", c->address, 1, KV_MAX_ADDR) && c->address &&
-	    strpbrk(c->address, " \t") != NULL)
+	if (valid_text(v, "address", c->address, 1, KV_MAX_ADDR) &&
+	    c->address && strpbrk(c->address, " \t") != NULL)
 		verr_add(v, "address", "must not contain spaces");
 	valid_multiline(v, "purpose", c->purpose, KV_MAX_TEXT);
 	valid_multiline(v, "target_groups", c->target_groups, KV_MAX_TEXT);
@@ -386,10 +395,11 @@ save_editors(struct db *db, const struct channel *c)
 	           c->id) != 0)
 		return -1;
 	for (int i = 0; i < c->neditors; i++)
-		if (db_run(db,
-		           "INSERT INTO channel_editors (channel_id, person_id) "
-		           "VALUES (?, ?)",
-		           "ii", c->id, c->editor_ids[i]) != 0)
+		if (db_run(
+		        db,
+		        "INSERT INTO channel_editors (channel_id, person_id) "
+		        "VALUES (?, ?)",
+		        "ii", c->id, c->editor_ids[i]) != 0)
 			return -1;
 	return 0;
 }
@@ -443,16 +453,17 @@ channel_create(struct db *db, struct arena *ar, const struct actor *a,
 		return KV_FORBIDDEN;
 	if (db_begin(db) != 0)
 		return KV_DBERR;
-	rc = db_get_i64(db, &c->id,
-	                "INSERT INTO channels (org_id, unit_id, platform, name, "
-	                "address, purpose, target_groups, responsible_id, "
-	                "update_count, update_period, status, opened_on, "
-	                "closed_on, created_at, updated_at) VALUES (?, ?, ?, ?, "
-	                "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-	                "iitttttjittttii", a->org_id, c->unit_id, c->platform,
-	                c->name, c->address, c->purpose, c->target_groups,
-	                c->responsible_id, c->update_count, c->update_period,
-	                c->status, c->opened_on, c->closed_on, now, now);
+	rc =
+	    db_get_i64(db, &c->id,
+	               "INSERT INTO channels (org_id, unit_id, platform, name, "
+	               "address, purpose, target_groups, responsible_id, "
+	               "update_count, update_period, status, opened_on, "
+	               "closed_on, created_at, updated_at) VALUES (?, ?, ?, ?, "
+	               "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+	               "iitttttjittttii", a->org_id, c->unit_id, c->platform,
+	               c->name, c->address, c->purpose, c->target_groups,
+	               c->responsible_id, c->update_count, c->update_period,
+	               c->status, c->opened_on, c->closed_on, now, now);
 	if (rc != 1)
 		return write_failed(db, v);
 	c->created_at = c->updated_at = now;
@@ -492,16 +503,17 @@ channel_update(struct db *db, struct arena *ar, const struct actor *a,
 	c.updated_at = time_now();
 	if (db_begin(db) != 0)
 		return KV_DBERR;
-	if (db_run(db,
-	           "UPDATE channels SET unit_id = ?, platform = ?, name = ?, "
-	           "address = ?, purpose = ?, target_groups = ?, responsible_id "
-	           "= ?, update_count = ?, update_period = ?, status = ?, "
-	           "opened_on = ?, closed_on = ?, updated_at = ? WHERE id = ? "
-	           "AND org_id = ?",
-	           "itttttjittttiii", c.unit_id, c.platform, c.name, c.address,
-	           c.purpose, c.target_groups, c.responsible_id, c.update_count,
-	           c.update_period, c.status, c.opened_on, c.closed_on,
-	           c.updated_at, c.id, a->org_id) != 0)
+	if (db_run(
+	        db,
+	        "UPDATE channels SET unit_id = ?, platform = ?, name = ?, "
+	        "address = ?, purpose = ?, target_groups = ?, responsible_id "
+	        "= ?, update_count = ?, update_period = ?, status = ?, "
+	        "opened_on = ?, closed_on = ?, updated_at = ? WHERE id = ? "
+	        "AND org_id = ?",
+	        "itttttjittttiii", c.unit_id, c.platform, c.name, c.address,
+	        c.purpose, c.target_groups, c.responsible_id, c.update_count,
+	        c.update_period, c.status, c.opened_on, c.closed_on,
+	        c.updated_at, c.id, a->org_id) != 0)
 		return write_failed(db, v);
 	if (save_editors(db, &c) != 0)
 		return write_failed(db, v);

@@ -41,16 +41,14 @@ struct demo_person {
 };
 
 static const struct demo_person people[] = {
-    {"Kari Rønning", "rådmann", "Rådmannen", "kari.ronning",
-     "decision_maker"},
+    {"Kari Rønning", "rådmann", "Rådmannen", "kari.ronning", "decision_maker"},
     {"Ingrid Løkken", "nettredaktør", "Stab og service", "ingrid.lokken",
      "web_editor,comms"},
     {"Per Arne Hoff", "enhetsleder kultur", "Kultur", "per.arne.hoff",
      "unit_manager@Kultur"},
     {"Siri Bakken", "ungdomsleder", "Ungdomsarbeid", "siri.bakken",
      "channel_editor@Ungdomsarbeid,supervisor@Ungdomsarbeid"},
-    {"Tor Einar Moe", "biblioteksjef", "Meldal folkebibliotek",
-     "tor.einar.moe",
+    {"Tor Einar Moe", "biblioteksjef", "Meldal folkebibliotek", "tor.einar.moe",
      "unit_manager@Meldal folkebibliotek,channel_editor@Meldal "
      "folkebibliotek"},
     {"Jon Storli", "enhetsleder oppvekst", "Oppvekst", "jon.storli",
@@ -74,26 +72,26 @@ struct demo_channel {
 };
 
 static const struct demo_channel channels[] = {
-    {"facebook_page", "Meldal kommune", "https://www.facebook.com/meldalkommune",
-     "Stab og service",
+    {"facebook_page", "Meldal kommune",
+     "https://www.facebook.com/meldalkommune", "Stab og service",
      "Hovedsakelig «glade» postinger fra kommunen og lenker som styrer "
      "besøkende inn på nettsidene. Siden er åpen for postinger fra alle.",
-     "Innbyggere, særlig yngre", "ingrid.lokken", "anne.lise.fossum",
-     "active", "2010-09-01", 3, "week"},
+     "Innbyggere, særlig yngre", "ingrid.lokken", "anne.lise.fossum", "active",
+     "2010-09-01", 3, "week"},
     {"facebook_page", "Jobb i Meldal", "https://www.facebook.com/jobbimeldal",
      "Stab og service",
      "Profilering av ledige stillinger i Meldal. Private og offentlige "
      "arbeidsgivere kan gratis få publisert lenker til stillingsannonser på "
      "sine egne nettsider.",
-     "Arbeidssøkere og arbeidsgivere i Meldal", "ingrid.lokken", "",
-     "active", "2011-02-01", 2, "week"},
+     "Arbeidssøkere og arbeidsgivere i Meldal", "ingrid.lokken", "", "active",
+     "2011-02-01", 2, "week"},
     {"facebook_page", "Ungdomsleder i Meldal",
      "https://www.facebook.com/ungdomslederimeldal", "Ungdomsarbeid",
      "«Lik siden og vær med på å påvirke det som skjer ift. ungdom i Meldal "
      "kommune. Kom med forslag på hva DU vil skal tilbys, kom med ris og "
      "ros, vær med å engasjere deg for ungdomsaktiviteten i kommunen!»",
-     "Ungdom i Meldal", "per.arne.hoff", "siri.bakken", "active",
-     "2011-01-15", 2, "week"},
+     "Ungdom i Meldal", "per.arne.hoff", "siri.bakken", "active", "2011-01-15",
+     2, "week"},
     {"x", "@meldalkommune", "https://x.com/meldalkommune", "Stab og service",
      "Korte nyheter og varsler fra kommunen. Profilen er etablert, men ikke "
      "fulgt opp.",
@@ -109,8 +107,8 @@ static const struct demo_channel channels[] = {
      "Meldal legger ned fire skoler og bygger én ny. Målet er å finne gode "
      "tiltak som kan redusere ulempene ved endringene av skolestrukturen, "
      "og styrke de nye mulighetene en helt ny skole for hele Meldal gir.",
-     "Foreldre, elever, ansatte og innbyggere", "jon.storli",
-     "marit.grindal", "active", "2011-08-15", 2, "week"},
+     "Foreldre, elever, ansatte og innbyggere", "jon.storli", "marit.grindal",
+     "active", "2011-08-15", 2, "week"},
     {"blog", "Bibliotekbloggen", "https://meldalbibliotek.blogspot.com/",
      "Meldal folkebibliotek",
      "Informasjon om ting som skjer i biblioteket, bokanbefalinger og tips, "
@@ -137,8 +135,8 @@ person_by_local(struct db *db, const char *local)
 static int
 fail(const char *what, enum kv_rc rc, const struct verrs *v)
 {
-	log_err("demo: %s failed (%d)%s%s%s%s", what, (int)rc,
-	        v->n ? ": " : "", v->n ? v->e[0].field : "", v->n ? " " : "",
+	log_err("demo: %s failed (%d)%s%s%s%s", what, (int)rc, v->n ? ": " : "",
+	        v->n ? v->e[0].field : "", v->n ? " " : "",
 	        v->n ? v->e[0].reason : "");
 	return -1;
 }
@@ -146,8 +144,8 @@ fail(const char *what, enum kv_rc rc, const struct verrs *v)
 enum kv_rc
 demo_load(struct db *db, char email[KV_MAX_EMAIL + 1], char password[64])
 {
-	struct org o = {0, "Meldal kommune", "meldal", "NO", "Europe/Oslo",
-	                "nb"};
+	struct org o = {0,    "Meldal kommune", "meldal",
+	                "NO", "Europe/Oslo",    "nb"};
 	struct actor sys;
 	struct arena ar;
 	struct verrs v = {0};
@@ -170,9 +168,10 @@ demo_load(struct db *db, char email[KV_MAX_EMAIL + 1], char password[64])
 		struct unit u = {0};
 		u.name = units[i].name;
 		u.kind = units[i].kind;
-		u.parent_id = units[i].parent
-		                  ? unit_find_by_name(db, org_id, units[i].parent)
-		                  : 0;
+		u.parent_id =
+		    units[i].parent
+		        ? unit_find_by_name(db, org_id, units[i].parent)
+		        : 0;
 		memset(&v, 0, sizeof(v));
 		if ((rc = unit_create(db, &ar, &sys, &u, &v)) != KV_OK) {
 			fail(u.name, rc, &v);
@@ -186,8 +185,8 @@ demo_load(struct db *db, char email[KV_MAX_EMAIL + 1], char password[64])
 		p.full_name = people[i].full;
 		p.title = people[i].title;
 		p.unit_id = unit_find_by_name(db, org_id, people[i].unit);
-		p.email = arena_printf(&ar, "%s@%s", people[i].email,
-		                       DEMO_DOMAIN);
+		p.email =
+		    arena_printf(&ar, "%s@%s", people[i].email, DEMO_DOMAIN);
 		memset(&v, 0, sizeof(v));
 		if ((rc = person_create(db, &ar, &sys, &p, &v)) != KV_OK) {
 			fail(p.full_name, rc, &v);

@@ -35,10 +35,10 @@ enum kv_rc {
 };
 
 /* Upper bounds of text fields, in bytes (checked in domain, not UI). */
-#define KV_MAX_NAME  200
-#define KV_MAX_TEXT  4000
-#define KV_MAX_EMAIL 254
-#define KV_MAX_ADDR  500
+#define KV_MAX_NAME     200
+#define KV_MAX_TEXT     4000
+#define KV_MAX_EMAIL    254
+#define KV_MAX_ADDR     500
 #define KV_PASSWORD_MIN 12
 #define KV_PASSWORD_MAX 256
 
@@ -122,8 +122,7 @@ struct org {
 };
 
 /* Loads an organisation; KV_NOTFOUND when missing. */
-enum kv_rc org_get(struct db *db, struct arena *ar, int64_t id,
-                   struct org *o);
+enum kv_rc org_get(struct db *db, struct arena *ar, int64_t id, struct org *o);
 /* Returns the id of the first organisation, 0 when none, -1 error. */
 int64_t org_first_id(struct db *db);
 /* Creates an organisation (system use: installer, demo); *id set. */
@@ -179,21 +178,18 @@ enum kv_rc person_list(struct db *db, struct arena *ar, const struct actor *a,
 enum kv_rc person_get(struct db *db, struct arena *ar, const struct actor *a,
                       int64_t id, struct person *p);
 /* Creates p (admin, or unit manager of p->unit_id).  p->id set. */
-enum kv_rc person_create(struct db *db, struct arena *ar,
-                         const struct actor *a, struct person *p,
-                         struct verrs *v);
+enum kv_rc person_create(struct db *db, struct arena *ar, const struct actor *a,
+                         struct person *p, struct verrs *v);
 /* Replaces the editable fields of p->id. */
-enum kv_rc person_update(struct db *db, struct arena *ar,
-                         const struct actor *a, const struct person *p,
-                         struct verrs *v);
+enum kv_rc person_update(struct db *db, struct arena *ar, const struct actor *a,
+                         const struct person *p, struct verrs *v);
 /* Gives person_id role (unit_id 0 = org-wide).  Admin only. */
 enum kv_rc person_grant(struct db *db, struct arena *ar, const struct actor *a,
                         int64_t person_id, enum role r, int64_t unit_id,
                         struct verrs *v);
 /* Takes a grant away. Admin only; an admin cannot remove their own admin. */
-enum kv_rc person_revoke(struct db *db, struct arena *ar,
-                         const struct actor *a, int64_t person_id, enum role r,
-                         int64_t unit_id);
+enum kv_rc person_revoke(struct db *db, struct arena *ar, const struct actor *a,
+                         int64_t person_id, enum role r, int64_t unit_id);
 json_t *person_json(const struct person *p);
 
 /* --- accounts, sessions, tokens ------------------------------------------ */
@@ -249,8 +245,8 @@ struct api_token {
 enum kv_rc token_list(struct db *db, struct arena *ar, const struct actor *a,
                       struct api_token **out, int *n);
 /* Revokes one of the actor's tokens (admins: anyone's in the org). */
-enum kv_rc token_revoke(struct db *db, struct arena *ar,
-                        const struct actor *a, int64_t token_id);
+enum kv_rc token_revoke(struct db *db, struct arena *ar, const struct actor *a,
+                        int64_t token_id);
 /* Finds a person by login e-mail within any org; 0 when none. */
 int64_t person_find_by_email(struct db *db, const char *email);
 
@@ -306,7 +302,8 @@ enum kv_rc channel_update(struct db *db, struct arena *ar,
                           struct verrs *v);
 json_t *channel_json(const struct channel *c);
 
-/* --- audit log -------------------------------------------------------------- */
+/* --- audit log --------------------------------------------------------------
+ */
 
 struct audit_row {
 	int64_t seq, at, actor_id, object_id;
@@ -332,7 +329,8 @@ int audit_verify(struct db *db, int64_t *checked, int64_t *bad_seq,
                  const char **why);
 json_t *audit_json(const struct audit_row *r);
 
-/* --- demo ------------------------------------------------------------------- */
+/* --- demo -------------------------------------------------------------------
+ */
 
 /* Loads Meldal kommune (seed 004) unless an org exists.  Writes the demo
  * admin's e-mail and a fresh password into email/password (when created);

@@ -68,8 +68,8 @@ int64_t
 org_first_id(struct db *db)
 {
 	int64_t id = 0;
-	int rc = db_get_i64(db, &id, "SELECT COALESCE(MIN(id), 0) FROM orgs",
-	                    NULL);
+	int rc =
+	    db_get_i64(db, &id, "SELECT COALESCE(MIN(id), 0) FROM orgs", NULL);
 	return rc < 0 ? -1 : id;
 }
 
@@ -101,10 +101,10 @@ org_create(struct db *db, const struct org *o, int64_t *id, struct verrs *v)
 	if (rc != 1)
 		return write_failed(db, v, "slug", "is already taken");
 	actor_system(&sys, *id, "system");
-	after = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)*id,
-	                  "name", o->name, "slug", o->slug, "country",
-	                  o->country, "timezone", o->timezone, "default_lang",
-	                  o->default_lang);
+	after =
+	    json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)*id,
+	              "name", o->name, "slug", o->slug, "country", o->country,
+	              "timezone", o->timezone, "default_lang", o->default_lang);
 	rc = audit_append(db, &sys, "create", "org", *id, NULL, after);
 	json_decref(after);
 	if (rc != 0 || db_commit(db) != 0) {
@@ -114,7 +114,8 @@ org_create(struct db *db, const struct org *o, int64_t *id, struct verrs *v)
 	return KV_OK;
 }
 
-/* --- units ----------------------------------------------------------------- */
+/* --- units -----------------------------------------------------------------
+ */
 
 static int
 unit_in_org(struct db *db, int64_t org_id, int64_t unit_id)
@@ -138,7 +139,7 @@ read_unit(struct db_stmt *st, struct arena *ar, struct unit *u)
 	u->updated_at = db_col_i64(st, 5);
 }
 
-#define UNIT_COLS \
+#define UNIT_COLS                                                              \
 	"id, COALESCE(parent_id, 0), name, kind, created_at, updated_at"
 
 /* Appends the subtree under parent to out in depth-first order. */
@@ -236,13 +237,12 @@ json_t *
 unit_json(const struct unit *u)
 {
 	char c[32], m[32];
-	return json_pack("{s:I,s:o,s:s,s:s,s:s,s:s}", "id", (json_int_t)u->id,
-	                 "parent_id",
-	                 u->parent_id ? json_integer(u->parent_id)
-	                              : json_null(),
-	                 "name", u->name, "kind", u->kind, "created_at",
-	                 time_fmt_iso(u->created_at, c), "updated_at",
-	                 time_fmt_iso(u->updated_at, m));
+	return json_pack(
+	    "{s:I,s:o,s:s,s:s,s:s,s:s}", "id", (json_int_t)u->id, "parent_id",
+	    u->parent_id ? json_integer(u->parent_id) : json_null(), "name",
+	    u->name, "kind", u->kind, "created_at",
+	    time_fmt_iso(u->created_at, c), "updated_at",
+	    time_fmt_iso(u->updated_at, m));
 }
 
 static void
@@ -276,11 +276,11 @@ unit_create(struct db *db, struct arena *ar, const struct actor *a,
 	                "INSERT INTO units (org_id, parent_id, name, kind, "
 	                "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
 	                "RETURNING id",
-	                "ijttii", a->org_id, u->parent_id, u->name, u->kind, now,
-	                now);
+	                "ijttii", a->org_id, u->parent_id, u->name, u->kind,
+	                now, now);
 	if (rc != 1)
-		return write_failed(db, v, "name",
-		                    "a unit with this name already exists here");
+		return write_failed(
+		    db, v, "name", "a unit with this name already exists here");
 	u->created_at = u->updated_at = now;
 	after = unit_json(u);
 	rc = audit_append(db, a, "create", "unit", u->id, NULL, after);
@@ -337,8 +337,8 @@ unit_update(struct db *db, struct arena *ar, const struct actor *a,
 	           "updated_at = ? WHERE id = ? AND org_id = ?",
 	           "ttjiii", nu.name, nu.kind, nu.parent_id, nu.updated_at,
 	           nu.id, a->org_id) != 0)
-		return write_failed(db, v, "name",
-		                    "a unit with this name already exists here");
+		return write_failed(
+		    db, v, "name", "a unit with this name already exists here");
 	before = unit_json(&old);
 	after = unit_json(&nu);
 	rc = audit_append(db, a, "update", "unit", nu.id, before, after) == 0
@@ -353,12 +353,13 @@ unit_update(struct db *db, struct arena *ar, const struct actor *a,
 	return KV_OK;
 }
 
-/* --- people ---------------------------------------------------------------- */
+/* --- people ----------------------------------------------------------------
+ */
 
-#define PERSON_COLS                                                         \
-	"p.id, COALESCE(p.unit_id, 0), p.full_name, p.first_name, p.title, " \
-	"p.email, p.phone, p.active, p.created_at, p.updated_at, "           \
-	"COALESCE(u.name, ''), (SELECT COUNT(*) FROM accounts c WHERE "     \
+#define PERSON_COLS                                                            \
+	"p.id, COALESCE(p.unit_id, 0), p.full_name, p.first_name, p.title, "   \
+	"p.email, p.phone, p.active, p.created_at, p.updated_at, "             \
+	"COALESCE(u.name, ''), (SELECT COUNT(*) FROM accounts c WHERE "        \
 	"c.person_id = p.id)"
 
 static void
@@ -385,8 +386,9 @@ person_list(struct db *db, struct arena *ar, const struct actor *a,
             int64_t *total)
 {
 	struct db_stmt *st;
-	char *q = f->q && *f->q ? str_lower_ascii(arena_printf(ar, "%%%s%%", f->q))
-	                        : arena_strdup(ar, "");
+	char *q = f->q && *f->q
+	              ? str_lower_ascii(arena_printf(ar, "%%%s%%", f->q))
+	              : arena_strdup(ar, "");
 	int limit = f->limit > 0 && f->limit <= 500 ? f->limit : 50;
 	int rc;
 
@@ -394,21 +396,22 @@ person_list(struct db *db, struct arena *ar, const struct actor *a,
 	*n = 0;
 	*total = 0;
 	/* the unit filter includes every unit below it */
-#define PEOPLE_WHERE                                                       \
-	" FROM people p LEFT JOIN units u ON u.id = p.unit_id "            \
-	"WHERE p.org_id = ? AND (? = 0 OR p.unit_id IN (WITH RECURSIVE "  \
-	"sub(id) AS (SELECT CAST(? AS BIGINT) UNION ALL SELECT x.id FROM " \
-	"units x JOIN sub ON x.parent_id = sub.id) SELECT id FROM sub)) "  \
-	"AND (? = '' OR lower(p.full_name) LIKE ? OR "                      \
+#define PEOPLE_WHERE                                                           \
+	" FROM people p LEFT JOIN units u ON u.id = p.unit_id "                \
+	"WHERE p.org_id = ? AND (? = 0 OR p.unit_id IN (WITH RECURSIVE "       \
+	"sub(id) AS (SELECT CAST(? AS BIGINT) UNION ALL SELECT x.id FROM "     \
+	"units x JOIN sub ON x.parent_id = sub.id) SELECT id FROM sub)) "      \
+	"AND (? = '' OR lower(p.full_name) LIKE ? OR "                         \
 	"lower(COALESCE(p.email, '')) LIKE ? OR lower(p.title) LIKE ?)"
 	if (db_get_i64(db, total, "SELECT COUNT(*)" PEOPLE_WHERE, "iiitttt",
 	               a->org_id, f->unit_id, f->unit_id, q, q, q, q) < 0)
 		return KV_DBERR;
-	st = db_query(db,
-	              "SELECT " PERSON_COLS PEOPLE_WHERE
-	              " ORDER BY p.full_name, p.id LIMIT ? OFFSET ?",
-	              "iiittttii", a->org_id, f->unit_id, f->unit_id, q, q, q,
-	              q, (int64_t)limit, (int64_t)(f->offset > 0 ? f->offset : 0));
+	st =
+	    db_query(db,
+	             "SELECT " PERSON_COLS PEOPLE_WHERE
+	             " ORDER BY p.full_name, p.id LIMIT ? OFFSET ?",
+	             "iiittttii", a->org_id, f->unit_id, f->unit_id, q, q, q, q,
+	             (int64_t)limit, (int64_t)(f->offset > 0 ? f->offset : 0));
 	if (st == NULL)
 		return KV_DBERR;
 	*out = arena_alloc(ar, sizeof(**out) * (size_t)limit);
@@ -437,10 +440,11 @@ person_get(struct db *db, struct arena *ar, const struct actor *a, int64_t id,
 	db_finalize(st);
 	if (rc != DB_ROW)
 		return rc == DB_DONE ? KV_NOTFOUND : KV_DBERR;
-	st = db_query(db,
-	              "SELECT role, COALESCE(unit_id, 0) FROM role_grants WHERE "
-	              "person_id = ? ORDER BY id",
-	              "i", id);
+	st =
+	    db_query(db,
+	             "SELECT role, COALESCE(unit_id, 0) FROM role_grants WHERE "
+	             "person_id = ? ORDER BY id",
+	             "i", id);
 	if (st == NULL)
 		return KV_DBERR;
 	p->grants = arena_alloc(ar, sizeof(*p->grants) * KV_MAX_GRANTS);
@@ -545,9 +549,8 @@ person_create(struct db *db, struct arena *ar, const struct actor *a,
 	                "title, unit_id, email, phone, active, created_at, "
 	                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?) "
 	                "RETURNING id",
-	                "itttjttii", a->org_id, p->full_name,
-	                p->first_name, p->title, p->unit_id, p->email, p->phone,
-	                now, now);
+	                "itttjttii", a->org_id, p->full_name, p->first_name,
+	                p->title, p->unit_id, p->email, p->phone, now, now);
 	if (rc != 1)
 		return write_failed(db, v, "email",
 		                    "is already used by another person");
@@ -596,13 +599,14 @@ person_update(struct db *db, struct arena *ar, const struct actor *a,
 	old.grants = NULL;
 	if (db_begin(db) != 0)
 		return KV_DBERR;
-	if (db_run(db,
-	           "UPDATE people SET full_name = ?, first_name = ?, title = ?, "
-	           "unit_id = ?, email = ?, phone = ?, active = ?, updated_at = "
-	           "? WHERE id = ? AND org_id = ?",
-	           "tttjttiiii", p.full_name, p.first_name, p.title, p.unit_id,
-	           p.email, p.phone, (int64_t)p.active, p.updated_at, p.id,
-	           a->org_id) != 0)
+	if (db_run(
+	        db,
+	        "UPDATE people SET full_name = ?, first_name = ?, title = ?, "
+	        "unit_id = ?, email = ?, phone = ?, active = ?, updated_at = "
+	        "? WHERE id = ? AND org_id = ?",
+	        "tttjttiiii", p.full_name, p.first_name, p.title, p.unit_id,
+	        p.email, p.phone, (int64_t)p.active, p.updated_at, p.id,
+	        a->org_id) != 0)
 		return write_failed(db, v, "email",
 		                    "is already used by another person");
 	/* a deactivated person loses every session and token at once */
@@ -640,8 +644,7 @@ grant_json(int64_t person_id, enum role r, int64_t unit_id)
 
 enum kv_rc
 person_grant(struct db *db, struct arena *ar, const struct actor *a,
-             int64_t person_id, enum role r, int64_t unit_id,
-             struct verrs *v)
+             int64_t person_id, enum role r, int64_t unit_id, struct verrs *v)
 {
 	struct person p;
 	json_t *after;
@@ -659,7 +662,8 @@ person_grant(struct db *db, struct arena *ar, const struct actor *a,
 	if (unit_id == 0 && r == ROLE_UNIT_MANAGER)
 		verr_add(v, "unit_id", "a unit manager needs a unit");
 	if (unit_id != 0 && (r == ROLE_ADMIN || r == ROLE_AUDITOR))
-		verr_add(v, "unit_id", "this role covers the whole organisation");
+		verr_add(v, "unit_id",
+		         "this role covers the whole organisation");
 	if (v->n)
 		return KV_INVALID;
 	if (db_begin(db) != 0)

@@ -45,8 +45,7 @@ valid_text(struct verrs *v, const char *field, const char *s, int required,
 }
 
 int
-valid_multiline(struct verrs *v, const char *field, const char *s,
-                size_t max)
+valid_multiline(struct verrs *v, const char *field, const char *s, size_t max)
 {
 	return text(v, field, s, 0, max, 1);
 }

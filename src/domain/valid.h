@@ -17,8 +17,7 @@ int valid_multiline(struct verrs *v, const char *field, const char *s,
 int valid_email(struct verrs *v, const char *field, const char *s,
                 int required);
 /* NULL or "" is fine when !required; otherwise YYYY-MM-DD. */
-int valid_date(struct verrs *v, const char *field, const char *s,
-               int required);
+int valid_date(struct verrs *v, const char *field, const char *s, int required);
 /* s must be one of the NULL-terminated list. */
 int valid_oneof(struct verrs *v, const char *field, const char *s,
                 const char *const *list, const char *reason);

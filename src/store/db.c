@@ -29,7 +29,8 @@ db_open(const char *url, char *err, size_t errlen)
 	int rc;
 
 	if (url == NULL || *url == '\0') {
-		snprintf(err, errlen, "no database URL given (--db or KANALVAKT_DB)");
+		snprintf(err, errlen,
+		         "no database URL given (--db or KANALVAKT_DB)");
 		free(db);
 		return NULL;
 	}
@@ -44,8 +45,9 @@ db_open(const char *url, char *err, size_t errlen)
 		db->kind = DB_PG;
 		rc = pg_open(db, url + 3);
 	} else {
-		snprintf(err, errlen,
-		         "database URL must start with sqlite: or postgresql://");
+		snprintf(
+		    err, errlen,
+		    "database URL must start with sqlite: or postgresql://");
 		free(db);
 		return NULL;
 	}
@@ -301,8 +303,7 @@ db_run(struct db *db, const char *sql, const char *types, ...)
 }
 
 int
-db_get_i64(struct db *db, int64_t *out, const char *sql, const char *types,
-           ...)
+db_get_i64(struct db *db, int64_t *out, const char *sql, const char *types, ...)
 {
 	struct db_stmt *st;
 	va_list ap;
@@ -411,13 +412,14 @@ db_schema_latest(const struct db *db)
 static int
 ensure_mig_table(struct db *db)
 {
-	return db_exec(db, db->kind == DB_SQLITE
-	                       ? "CREATE TABLE IF NOT EXISTS schema_migrations ("
-	                         "version INTEGER PRIMARY KEY, name TEXT NOT "
-	                         "NULL, applied_at INTEGER NOT NULL) STRICT"
-	                       : "CREATE TABLE IF NOT EXISTS schema_migrations ("
-	                         "version BIGINT PRIMARY KEY, name TEXT NOT "
-	                         "NULL, applied_at BIGINT NOT NULL)");
+	return db_exec(db,
+	               db->kind == DB_SQLITE
+	                   ? "CREATE TABLE IF NOT EXISTS schema_migrations ("
+	                     "version INTEGER PRIMARY KEY, name TEXT NOT "
+	                     "NULL, applied_at INTEGER NOT NULL) STRICT"
+	                   : "CREATE TABLE IF NOT EXISTS schema_migrations ("
+	                     "version BIGINT PRIMARY KEY, name TEXT NOT "
+	                     "NULL, applied_at BIGINT NOT NULL)");
 }
 
 int
@@ -426,9 +428,10 @@ db_schema_version(struct db *db)
 	int64_t v = 0;
 	if (ensure_mig_table(db) != 0)
 		return -1;
-	if (db_get_i64(db, &v,
-	               "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
-	               NULL) < 0)
+	if (db_get_i64(
+	        db, &v,
+	        "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+	        NULL) < 0)
 		return -1;
 	return (int)v;
 }

@@ -72,7 +72,8 @@ pg_open(struct db *db, const char *conninfo)
 		return -1;
 	}
 	PQsetNoticeProcessor(c, notice_quiet, NULL);
-	return pg_exec(db, "SET TIME ZONE 'UTC'; SET client_encoding TO 'UTF8'");
+	return pg_exec(db,
+	               "SET TIME ZONE 'UTC'; SET client_encoding TO 'UTF8'");
 }
 
 void

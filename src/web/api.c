@@ -33,9 +33,9 @@ problem(struct req *r, int status, const char *type, const char *title,
         const char *detail, const struct verrs *v)
 {
 	json_t *p = json_object();
-	json_object_set_new(
-	    p, "type", json_string(arena_printf(&r->ar, "urn:kanalvakt:problem:%s",
-	                                        type)));
+	json_object_set_new(p, "type",
+	                    json_string(arena_printf(
+	                        &r->ar, "urn:kanalvakt:problem:%s", type)));
 	json_object_set_new(p, "title", json_string(title));
 	json_object_set_new(p, "status", json_integer(status));
 	if (detail != NULL)
@@ -63,9 +63,9 @@ void
 api_invalid(struct req *r, int status, const struct verrs *v)
 {
 	const char *detail =
-	    v->n == 1 ? arena_printf(&r->ar, "%s %s", v->e[0].field,
-	                             v->e[0].reason)
-	              : arena_printf(&r->ar, "%d fields are invalid", v->n);
+	    v->n == 1
+	        ? arena_printf(&r->ar, "%s %s", v->e[0].field, v->e[0].reason)
+	        : arena_printf(&r->ar, "%d fields are invalid", v->n);
 	problem(r, status, status == 409 ? "conflict" : "validation",
 	        status == 409 ? "Conflict" : "Invalid input", detail, v);
 }
@@ -94,8 +94,8 @@ api_fail(struct req *r, enum kv_rc rc, const struct verrs *v)
 		api_problem(r, 429, "throttled", "Too many attempts", NULL);
 		return;
 	case KV_UNAUTH:
-		api_problem(r, 401, "unauthenticated", "Authentication required",
-		            NULL);
+		api_problem(r, 401, "unauthenticated",
+		            "Authentication required", NULL);
 		return;
 	case KV_DBERR:
 		break;
@@ -250,9 +250,9 @@ query_id(struct req *r, const char *name, int64_t *out)
 	if (s == NULL || *s == '\0')
 		return 0;
 	if (parse_i64(s, out) != 0 || *out <= 0) {
-		api_problem(r, 400, "bad-query", "Bad query parameter",
-		            arena_printf(&r->ar, "%s must be a positive id",
-		                         name));
+		api_problem(
+		    r, 400, "bad-query", "Bad query parameter",
+		    arena_printf(&r->ar, "%s must be a positive id", name));
 		return -1;
 	}
 	return 0;

@@ -15,8 +15,7 @@
 #include <string.h>
 
 static void
-list_answer(struct req *r, json_t *items, int64_t total, int limit,
-            int offset)
+list_answer(struct req *r, json_t *items, int64_t total, int limit, int offset)
 {
 	api_json(r, 200,
 	         json_pack("{s:o,s:I,s:i,s:i}", "items", items, "total",
@@ -49,8 +48,8 @@ api_me(struct req *r)
 {
 	struct person p;
 	json_t *o;
-	enum kv_rc rc = person_get(r->db, &r->ar, &r->actor, r->actor.person_id,
-	                           &p);
+	enum kv_rc rc =
+	    person_get(r->db, &r->ar, &r->actor, r->actor.person_id, &p);
 	if (rc != KV_OK) {
 		api_fail(r, rc, NULL);
 		return;
@@ -172,9 +171,9 @@ api_unit_update(struct req *r)
 
 /* --- people ------------------------------------------------------------- */
 
-static const char *const person_fields[] = {
-    "full_name", "first_name", "title", "unit_id",
-    "email",     "phone",      "active", NULL};
+static const char *const person_fields[] = {"full_name", "first_name", "title",
+                                            "unit_id",   "email",      "phone",
+                                            "active",    NULL};
 
 void
 api_people_list(struct req *r)
@@ -320,8 +319,8 @@ api_person_grant(struct req *r)
 		api_invalid(r, 422, &v);
 		return;
 	}
-	rc = person_grant(r->db, &r->ar, &r->actor, r->pid, (enum role)rv,
-	                  unit, &v);
+	rc = person_grant(r->db, &r->ar, &r->actor, r->pid, (enum role)rv, unit,
+	                  &v);
 	if (rc == KV_OK)
 		rc = person_get(r->db, &r->ar, &r->actor, r->pid, &p);
 	if (rc != KV_OK) {
@@ -361,21 +360,22 @@ api_person_revoke(struct req *r)
 /* --- channels ------------------------------------------------------------ */
 
 static const char *const channel_fields[] = {
-    "platform",       "name",           "address",       "unit_id",
-    "purpose",        "target_groups",  "responsible_id", "editor_ids",
-    "update_count",   "update_period",  "status",        "opened_on",
+    "platform",       "name",       "address",
+    "unit_id",        "purpose",    "target_groups",
+    "responsible_id", "editor_ids", "update_count",
+    "update_period",  "status",     "opened_on",
     "closed_on",      NULL};
 
 static void
 channel_overlay(json_t *b, struct channel *c, struct verrs *v)
 {
 	static const char *const strs[] = {
-	    "platform", "name",          "address", "purpose", "target_groups",
-	    "update_period", "status",   "opened_on", "closed_on"};
-	const char **dst[] = {&c->platform,      &c->name,    &c->address,
-	                      &c->purpose,       &c->target_groups,
-	                      &c->update_period, &c->status,  &c->opened_on,
-	                      &c->closed_on};
+	    "platform",      "name",   "address",   "purpose",  "target_groups",
+	    "update_period", "status", "opened_on", "closed_on"};
+	const char **dst[] = {
+	    &c->platform, &c->name,          &c->address,
+	    &c->purpose,  &c->target_groups, &c->update_period,
+	    &c->status,   &c->opened_on,     &c->closed_on};
 	int has;
 	int64_t x;
 	json_t *eds;

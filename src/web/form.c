@@ -51,8 +51,8 @@ url_decode(struct arena *ar, const char *s, size_t n)
 }
 
 int
-form_parse(struct arena *ar, const char *s, size_t len, struct kv **out,
-           int *n, int max)
+form_parse(struct arena *ar, const char *s, size_t len, struct kv **out, int *n,
+           int max)
 {
 	size_t i = 0;
 	int cnt = 0, cap = 16;

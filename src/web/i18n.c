@@ -20,8 +20,8 @@
 #include <string.h>
 
 const char *const ui_langs[] = {"nb", "nn", "sv", "en", NULL};
-const char *const ui_lang_names[] = {"Norsk bokmål", "Norsk nynorsk",
-                                     "Svenska", "English", NULL};
+const char *const ui_lang_names[] = {"Norsk bokmål", "Norsk nynorsk", "Svenska",
+                                     "English", NULL};
 
 struct entry {
 	char *id, *str;
@@ -33,9 +33,8 @@ struct catalog {
 	size_t n;
 };
 
-static struct catalog catalogs[3] = {{"nb", NULL, 0},
-                                     {"nn", NULL, 0},
-                                     {"sv", NULL, 0}};
+static struct catalog catalogs[3] = {
+    {"nb", NULL, 0}, {"nn", NULL, 0}, {"sv", NULL, 0}};
 
 static int
 cmp_entry(const void *a, const void *b)
@@ -97,8 +96,8 @@ parse_po(struct catalog *c, const char *text)
 			if (id.len > 0 && str.len > 0 && !fuzzy) {
 				if (c->n == cap) {
 					cap *= 2;
-					c->e = xrealloc(c->e,
-					                cap * sizeof(*c->e));
+					c->e =
+					    xrealloc(c->e, cap * sizeof(*c->e));
 				}
 				c->e[c->n].id = xstrdup(buf_str(&id));
 				c->e[c->n].str = xstrdup(buf_str(&str));
@@ -161,8 +160,8 @@ tr_lang(const char *lang, const char *msgid)
 			continue;
 		if (catalogs[i].n == 0)
 			return msgid;
-		hit = bsearch(msgid, catalogs[i].e, catalogs[i].n,
-		              sizeof(*hit), cmp_key);
+		hit = bsearch(msgid, catalogs[i].e, catalogs[i].n, sizeof(*hit),
+		              cmp_key);
 		return hit ? hit->str : msgid;
 	}
 	return msgid;

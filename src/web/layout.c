@@ -80,7 +80,8 @@ page_begin(struct req *r, const char *title, const char *nav)
 			html_tr(r, nav_items[i].label);
 			html_lit(r, "</a></li>");
 		}
-		html_lit(r, "</ul></nav>\n<div class=\"user\"><a href=\"/account\"");
+		html_lit(
+		    r, "</ul></nav>\n<div class=\"user\"><a href=\"/account\"");
 		if (nav && strcmp(nav, "account") == 0)
 			html_lit(r, " aria-current=\"page\"");
 		html_lit(r, ">");
@@ -112,7 +113,8 @@ page_begin(struct req *r, const char *title, const char *nav)
 		html_txt(r, ui_lang_names[i]);
 		html_lit(r, "</a></li>");
 	}
-	html_lit(r, "</ul></nav>\n</header>\n<main id=\"main\" tabindex=\"-1\">\n");
+	html_lit(
+	    r, "</ul></nav>\n</header>\n<main id=\"main\" tabindex=\"-1\">\n");
 }
 
 void
@@ -120,8 +122,9 @@ page_end(struct req *r)
 {
 	html_lit(r, "</main>\n<footer><p><a href=\"/register\">");
 	html_tr(r, "Official channels (public register)");
-	html_lit(r, "</a> · <a href=\"/api/v1/openapi.json\">API</a> · "
-	            "kanalvakt " KV_VERSION "</p></footer>\n</body>\n</html>\n");
+	html_lit(r,
+	         "</a> · <a href=\"/api/v1/openapi.json\">API</a> · "
+	         "kanalvakt " KV_VERSION "</p></footer>\n</body>\n</html>\n");
 }
 
 void
@@ -135,7 +138,8 @@ form_begin(struct req *r, const char *action, const char *cls)
 		html_attr(r, cls);
 		html_lit(r, "\"");
 	}
-	html_lit(r, " novalidate><input type=\"hidden\" name=\"_csrf\" value=\"");
+	html_lit(r,
+	         " novalidate><input type=\"hidden\" name=\"_csrf\" value=\"");
 	html_attr(r, r->csrf ? r->csrf : "");
 	html_lit(r, "\">");
 }
@@ -366,7 +370,7 @@ html_error(struct req *r, int status)
 	case 403:
 		title = N_("Not allowed");
 		text = N_("You do not have access to this, or the form has "
-		       "expired. Go back, reload the page and try again.");
+		          "expired. Go back, reload the page and try again.");
 		break;
 	case 404:
 		title = N_("Page not found");
@@ -382,7 +386,8 @@ html_error(struct req *r, int status)
 		break;
 	case 415:
 		title = N_("Unsupported form");
-		text = N_("The form was sent in a format that is not accepted.");
+		text =
+		    N_("The form was sent in a format that is not accepted.");
 		break;
 	case 501:
 		title = N_("Not implemented");
@@ -390,14 +395,15 @@ html_error(struct req *r, int status)
 		break;
 	case 503:
 		title = N_("Temporarily unavailable");
-		text = N_("The service cannot reach its database. Try again in a "
+		text =
+		    N_("The service cannot reach its database. Try again in a "
 		       "moment.");
 		break;
 	default:
 		status = 500;
 		title = N_("Something went wrong");
 		text = N_("The request could not be completed. Nothing was "
-		       "changed.");
+		          "changed.");
 	}
 	buf_reset(&r->out);
 	r->status = status;

@@ -44,8 +44,9 @@ method_name(enum method m)
 static int
 valid_name(const char *s, size_t n)
 {
-	if (n == 0 || n > 64 || (n >= 2 && strstr(s, "..") != NULL &&
-	                         (size_t)(strstr(s, "..") - s) < n))
+	if (n == 0 || n > 64 ||
+	    (n >= 2 && strstr(s, "..") != NULL &&
+	     (size_t)(strstr(s, "..") - s) < n))
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];

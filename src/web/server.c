@@ -50,8 +50,9 @@ parse_method(const char *m)
 	static const struct {
 		const char *s;
 		enum method m;
-	} t[] = {{"GET", M_GET},     {"HEAD", M_HEAD},     {"POST", M_POST},
-	         {"PUT", M_PUT},     {"PATCH", M_PATCH},   {"DELETE", M_DELETE},
+	} t[] = {{"GET", M_GET},        {"HEAD", M_HEAD},
+	         {"POST", M_POST},      {"PUT", M_PUT},
+	         {"PATCH", M_PATCH},    {"DELETE", M_DELETE},
 	         {"OPTIONS", M_OPTIONS}};
 	for (size_t i = 0; i < ARRAY_LEN(t); i++)
 		if (strcmp(m, t[i].s) == 0)
@@ -135,18 +136,15 @@ req_add_header(struct req *r, const char *k, const char *v)
 }
 
 void
-req_set_cookie(struct req *r, const char *name, const char *value,
-               int max_age)
+req_set_cookie(struct req *r, const char *name, const char *value, int max_age)
 {
-	req_add_header(r, "Set-Cookie",
-	               arena_printf(&r->ar,
-	                            "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s",
-	                            name, value,
-	                            r->app->cookie_secure ? "; Secure" : "",
-	                            max_age >= 0
-	                                ? arena_printf(&r->ar, "; Max-Age=%d",
-	                                               max_age)
-	                                : ""));
+	req_add_header(
+	    r, "Set-Cookie",
+	    arena_printf(&r->ar, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s",
+	                 name, value, r->app->cookie_secure ? "; Secure" : "",
+	                 max_age >= 0
+	                     ? arena_printf(&r->ar, "; Max-Age=%d", max_age)
+	                     : ""));
 }
 
 void
@@ -166,11 +164,11 @@ req_client(struct req *r)
 	if (ci == NULL || ci->client_addr == NULL)
 		return "?";
 	if (ci->client_addr->sa_family == AF_INET)
-		inet_ntop(AF_INET,
-		          &((const struct sockaddr_in *)(const void *)
-		                ci->client_addr)
-		               ->sin_addr,
-		          out, INET6_ADDRSTRLEN);
+		inet_ntop(
+		    AF_INET,
+		    &((const struct sockaddr_in *)(const void *)ci->client_addr)
+		         ->sin_addr,
+		    out, INET6_ADDRSTRLEN);
 	else if (ci->client_addr->sa_family == AF_INET6)
 		inet_ntop(AF_INET6,
 		          &((const struct sockaddr_in6 *)(const void *)
@@ -245,9 +243,8 @@ authenticate(struct req *r, int api)
 		r->via_token = 1;
 		return 0;
 	}
-	if (sess != NULL &&
-	    session_resolve(r->db, &r->ar, sess, &r->actor, &r->csrf) ==
-	        KV_OK) {
+	if (sess != NULL && session_resolve(r->db, &r->ar, sess, &r->actor,
+	                                    &r->csrf) == KV_OK) {
 		r->authed = 1;
 		r->session_token = arena_strdup(&r->ar, sess);
 	}
@@ -299,8 +296,8 @@ dispatch(struct req *r)
 	if (authenticate(r, api) != 0)
 		return;
 	if (r->authed) {
-		r->has_org = org_get(r->db, &r->ar, r->actor.org_id, &r->org) ==
-		             KV_OK;
+		r->has_org =
+		    org_get(r->db, &r->ar, r->actor.org_id, &r->org) == KV_OK;
 	} else if (r->app->public_org > 0) {
 		r->has_org = org_get(r->db, &r->ar, r->app->public_org,
 		                     &r->org) == KV_OK;
@@ -310,12 +307,13 @@ dispatch(struct req *r)
 		if (api) {
 			req_add_header(r, "WWW-Authenticate",
 			               "Bearer realm=\"kanalvakt\"");
-			api_problem(r, 401, "unauthenticated",
-			            "Authentication required",
-			            "Log in or send Authorization: Bearer <token>.");
+			api_problem(
+			    r, 401, "unauthenticated",
+			    "Authentication required",
+			    "Log in or send Authorization: Bearer <token>.");
 		} else if (r->method == M_GET || r->method == M_HEAD) {
-			req_redirect(r, arena_printf(&r->ar, "/login?next=%s",
-			                             r->path));
+			req_redirect(
+			    r, arena_printf(&r->ar, "/login?next=%s", r->path));
 		} else {
 			req_redirect(r, "/login");
 		}
@@ -346,10 +344,10 @@ dispatch(struct req *r)
 	    r->method != M_HEAD) {
 		const char *t = req_header(r, "X-CSRF-Token");
 		if (t == NULL || r->csrf == NULL || !str_eq_ct(t, r->csrf)) {
-			api_problem(r, 403, "csrf",
-			            "CSRF token missing or wrong",
-			            "Send the session's token in X-CSRF-Token, or "
-			            "use an API token.");
+			api_problem(
+			    r, 403, "csrf", "CSRF token missing or wrong",
+			    "Send the session's token in X-CSRF-Token, or "
+			    "use an API token.");
 			return;
 		}
 	}
@@ -497,8 +495,8 @@ server_run(struct app *app, const char *listen)
 	struct addrinfo hints, *ai = NULL;
 	struct MHD_Daemon *d;
 	char host[256], port[16];
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-	                 MHD_USE_ERROR_LOG;
+	unsigned flags =
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
 	sigset_t set;
 	int sig;
 

@@ -45,7 +45,8 @@ changes(struct req *r, const char *before, const char *after)
 			json_t *old = b ? json_object_get(b, key) : NULL;
 			if (old != NULL && json_equal(old, val))
 				continue;
-			if (!strcmp(key, "updated_at") || !strcmp(key, "created_at"))
+			if (!strcmp(key, "updated_at") ||
+			    !strcmp(key, "created_at"))
 				continue;
 			shown++;
 			html_lit(r, "<li><code>");
@@ -125,11 +126,11 @@ ui_audit(struct req *r)
 	html_tr(r, "Filter the log");
 	html_lit(r, "\">");
 	{
-		static const char *const types[] = {"channel", "unit", "person",
-		                                    "api_token", "org", NULL};
+		static const char *const types[] = {
+		    "channel", "unit", "person", "api_token", "org", NULL};
 		static const char *const labels[] = {
-		    N_("Channel"), N_("Unit"), N_("Person"), N_("API token"),
-		    N_("Organisation"), NULL};
+		    N_("Channel"),   N_("Unit"),         N_("Person"),
+		    N_("API token"), N_("Organisation"), NULL};
 		field_select(r, "object_type", "Object", otype, types, labels,
 		             NULL, SELECT_ALL);
 	}

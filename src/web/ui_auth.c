@@ -14,11 +14,10 @@ void
 h_healthz(struct req *r)
 {
 	int v = db_schema_version(r->db);
-	json_t *j = json_pack("{s:s,s:s,s:i,s:s}", "status",
-	                      v >= 0 ? "ok" : "degraded", "db",
-	                      db_kind(r->db) == DB_SQLITE ? "sqlite"
-	                                                  : "postgresql",
-	                      "schema", v, "version", KV_VERSION);
+	json_t *j = json_pack(
+	    "{s:s,s:s,s:i,s:s}", "status", v >= 0 ? "ok" : "degraded", "db",
+	    db_kind(r->db) == DB_SQLITE ? "sqlite" : "postgresql", "schema", v,
+	    "version", KV_VERSION);
 	api_json(r, v >= 0 ? 200 : 503, j);
 }
 
@@ -39,13 +38,12 @@ h_static(struct req *r)
 		return;
 	}
 	dot = strrchr(name, '.');
-	r->ctype = dot && strcmp(dot, ".css") == 0
-	               ? "text/css; charset=utf-8"
-	           : dot && strcmp(dot, ".js") == 0
-	               ? "text/javascript; charset=utf-8"
-	           : dot && strcmp(dot, ".svg") == 0 ? "image/svg+xml"
-	           : dot && strcmp(dot, ".json") == 0 ? "application/json"
-	                                              : "application/octet-stream";
+	r->ctype =
+	    dot && strcmp(dot, ".css") == 0   ? "text/css; charset=utf-8"
+	    : dot && strcmp(dot, ".js") == 0  ? "text/javascript; charset=utf-8"
+	    : dot && strcmp(dot, ".svg") == 0 ? "image/svg+xml"
+	    : dot && strcmp(dot, ".json") == 0 ? "application/json"
+	                                       : "application/octet-stream";
 	req_add_header(r, "ETag", f->etag);
 	req_add_header(r, "Cache-Control", "public, max-age=3600");
 	if (inm != NULL && strcmp(inm, f->etag) == 0) {
@@ -92,10 +90,12 @@ login_page(struct req *r, const char *email, const char *next,
 	html_lit(r, "\">");
 	html_lit(r, "<div class=\"field\"><label for=\"f-email\">");
 	html_tr(r, "E-mail");
-	html_lit(r, "</label><input id=\"f-email\" name=\"email\" type=\"email\" "
-	            "autocomplete=\"username\" required value=\"");
+	html_lit(r,
+	         "</label><input id=\"f-email\" name=\"email\" type=\"email\" "
+	         "autocomplete=\"username\" required value=\"");
 	html_attr(r, email ? email : "");
-	html_lit(r, "\"></div>\n<div class=\"field\"><label for=\"f-password\">");
+	html_lit(r,
+	         "\"></div>\n<div class=\"field\"><label for=\"f-password\">");
 	html_tr(r, "Password");
 	html_lit(r, "</label><input id=\"f-password\" name=\"password\" "
 	            "type=\"password\" autocomplete=\"current-password\" "
@@ -140,8 +140,8 @@ ui_login(struct req *r)
 	struct login_result res;
 	const char *email = form_get(r, "email");
 	const char *next = form_get(r, "next");
-	enum kv_rc rc = auth_login(r->db, &r->ar, email, form_get(r, "password"),
-	                           req_client(r), &res);
+	enum kv_rc rc = auth_login(
+	    r->db, &r->ar, email, form_get(r, "password"), req_client(r), &res);
 	if (rc == KV_OK) {
 		req_set_cookie(r, "kv_session", res.token, -1);
 		req_redirect(r, safe_next(next));
@@ -214,7 +214,8 @@ ui_dashboard(struct req *r)
 	html_lit(r, "<section aria-labelledby=\"h-reg\"><h2 id=\"h-reg\">");
 	html_tr(r, "Channel register");
 	html_lit(r, "</h2><ul class=\"counts\">");
-	count_row(r, "active channels", by_status[2], "/channels?status=active");
+	count_row(r, "active channels", by_status[2],
+	          "/channels?status=active");
 	count_row(r, "requested", by_status[0], "/channels?status=requested");
 	count_row(r, "planned", by_status[1], "/channels?status=planned");
 	count_row(r, "paused", by_status[3], "/channels?status=paused");
@@ -362,11 +363,12 @@ ui_account(struct req *r)
 			if (ts[i].revoked_at) {
 				html_tr(r, "revoked");
 			} else {
-				form_begin(r,
-				           arena_printf(&r->ar,
-				                        "/account/tokens/%lld/revoke",
-				                        (long long)ts[i].id),
-				           "inline");
+				form_begin(
+				    r,
+				    arena_printf(&r->ar,
+				                 "/account/tokens/%lld/revoke",
+				                 (long long)ts[i].id),
+				    "inline");
 				html_lit(r, "<button type=\"submit\">");
 				html_tr(r, "Revoke");
 				html_lit(r, "</button>");
@@ -425,9 +427,9 @@ void
 ui_account_token(struct req *r)
 {
 	char tok[KV_TOKEN_HEX + 4];
-	enum kv_rc rc = token_create(r->db, &r->ar, &r->actor,
-	                             r->actor.person_id, form_get(r, "label"),
-	                             tok);
+	enum kv_rc rc =
+	    token_create(r->db, &r->ar, &r->actor, r->actor.person_id,
+	                 form_get(r, "label"), tok);
 	if (rc == KV_INVALID) {
 		html_error(r, 400);
 		return;

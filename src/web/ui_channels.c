@@ -15,8 +15,8 @@
 #include <string.h>
 
 static const char *const status_labels[] = {
-    N_("Requested"), N_("Planned"), N_("Active"),
-    N_("Paused"),    N_("Closing"), N_("Closed"), NULL};
+    N_("Requested"), N_("Planned"), N_("Active"), N_("Paused"),
+    N_("Closing"),   N_("Closed"),  NULL};
 static const char *const period_labels[] = {N_("per day"), N_("per week"),
                                             N_("per month"), NULL};
 
@@ -83,8 +83,7 @@ people_choices(struct req *r, struct person **ps, int *n)
 	int64_t total;
 	memset(&f, 0, sizeof(f));
 	f.limit = 500;
-	return person_list(r->db, &r->ar, &r->actor, &f, ps, n, &total) ==
-	               KV_OK
+	return person_list(r->db, &r->ar, &r->actor, &f, ps, n, &total) == KV_OK
 	           ? 0
 	           : -1;
 }
@@ -117,7 +116,8 @@ ui_channels(struct req *r)
 
 	if (unit_s && *unit_s && (parse_i64(unit_s, &unit) != 0 || unit < 0))
 		unit = 0;
-	if (page_s && (parse_i64(page_s, &page) != 0 || page < 1 || page > 10000))
+	if (page_s &&
+	    (parse_i64(page_s, &page) != 0 || page < 1 || page > 10000))
 		page = 1;
 	memset(&f, 0, sizeof(f));
 	f.status = status && *status ? status : NULL;
@@ -142,8 +142,9 @@ ui_channels(struct req *r)
 		html_tr(r, "Register a channel");
 		html_lit(r, "</a></p>\n");
 	}
-	html_lit(r, "<form method=\"get\" action=\"/channels\" class=\"filters\" "
-	            "role=\"search\" aria-label=\"");
+	html_lit(r,
+	         "<form method=\"get\" action=\"/channels\" class=\"filters\" "
+	         "role=\"search\" aria-label=\"");
 	html_tr(r, "Filter channels");
 	html_lit(r, "\">");
 	field_text(r, "q", "Search", q, NULL, "search", 0, NULL);
@@ -158,13 +159,14 @@ ui_channels(struct req *r)
 	html_lit(r, "</button></div></form>\n");
 
 	html_lit(r, "<p role=\"status\">");
-	html_txt(r, tr_sub(r, "%s channels", arena_printf(&r->ar, "%lld",
-	                                                  (long long)total)));
+	html_txt(r, tr_sub(r, "%s channels",
+	                   arena_printf(&r->ar, "%lld", (long long)total)));
 	html_lit(r, "</p>\n");
 	if (n == 0) {
 		html_lit(r, "<p>");
-		html_tr(r, "No channels match. Change the filter, or register a "
-		           "channel.");
+		html_tr(r,
+		        "No channels match. Change the filter, or register a "
+		        "channel.");
 		html_lit(r, "</p>");
 		page_end(r);
 		return;
@@ -251,10 +253,10 @@ channel_form(struct req *r, const struct channel *c, const struct verrs *v,
 	plabels = arena_alloc(&r->ar, sizeof(char *) * ((size_t)np + 1));
 	for (int i = 0; i < np; i++) {
 		pcodes[i] = arena_printf(&r->ar, "%lld", (long long)ps[i].id);
-		plabels[i] = *ps[i].title ? arena_printf(&r->ar, "%s (%s)",
-		                                         ps[i].full_name,
-		                                         ps[i].title)
-		                          : ps[i].full_name;
+		plabels[i] = *ps[i].title
+		                 ? arena_printf(&r->ar, "%s (%s)",
+		                                ps[i].full_name, ps[i].title)
+		                 : ps[i].full_name;
 	}
 	snprintf(unit_s, sizeof(unit_s), "%lld", (long long)c->unit_id);
 	snprintf(resp_s, sizeof(resp_s), "%lld", (long long)c->responsible_id);
@@ -269,20 +271,23 @@ channel_form(struct req *r, const struct channel *c, const struct verrs *v,
 	             platform_labels(), v, 0);
 	field_text(r, "name", "Name", c->name, v, "text", 1,
 	           N_("As it appears on the platform."));
-	field_text(r, "address", "Address", c->address, v, "text", 1,
-	           N_("The channel's web address or handle, e.g. "
-	           "https://www.facebook.com/meldalkommune or @meldalkommune."));
+	field_text(
+	    r, "address", "Address", c->address, v, "text", 1,
+	    N_("The channel's web address or handle, e.g. "
+	       "https://www.facebook.com/meldalkommune or @meldalkommune."));
 	field_select(r, "unit_id", "Unit", c->unit_id ? unit_s : NULL, ucodes,
 	             ulabels, v, SELECT_NONE);
-	field_textarea(r, "purpose", "Purpose", c->purpose, v,
-	               N_("Why this channel, for whom, and what it should achieve."));
+	field_textarea(
+	    r, "purpose", "Purpose", c->purpose, v,
+	    N_("Why this channel, for whom, and what it should achieve."));
 	field_textarea(r, "target_groups", "Target groups", c->target_groups, v,
 	               NULL);
 	html_lit(r, "</fieldset><fieldset><legend>");
 	html_tr(r, "Who answers for it");
 	html_lit(r, "</legend>");
 	field_select(r, "responsible_id", "Responsible person",
-	             c->responsible_id ? resp_s : NULL, pcodes, plabels, v, SELECT_NONE);
+	             c->responsible_id ? resp_s : NULL, pcodes, plabels, v,
+	             SELECT_NONE);
 	html_lit(r, "<div class=\"field\"><label for=\"f-editor_ids\">");
 	html_tr(r, "Other editors");
 	html_lit(r, "</label><p class=\"hint\" id=\"h-editor_ids\">");
@@ -313,8 +318,8 @@ channel_form(struct req *r, const struct channel *c, const struct verrs *v,
 	html_lit(r, "</select></div>\n</fieldset><fieldset><legend>");
 	html_tr(r, "Upkeep and status");
 	html_lit(r, "</legend>");
-	field_text(r, "update_count", "Updates promised", count_s, v, "number", 0,
-	           N_("How many updates per period the unit commits to."));
+	field_text(r, "update_count", "Updates promised", count_s, v, "number",
+	           0, N_("How many updates per period the unit commits to."));
 	field_select(r, "update_period", "Period", c->update_period,
 	             channel_periods, period_labels, v, 0);
 	field_select(r, "status", "Status", c->status, channel_statuses,
@@ -354,7 +359,8 @@ channel_from_form(struct req *r, struct channel *c, struct verrs *v)
 			continue;
 		if (parse_i64(r->form[i].v, &id) != 0 || id <= 0 ||
 		    c->neditors == KV_MAX_EDITORS) {
-			verr_add(v, "editor_ids", "must be chosen from the list");
+			verr_add(v, "editor_ids",
+			         "must be chosen from the list");
 			break;
 		}
 		c->editor_ids[c->neditors++] = id;
@@ -399,7 +405,8 @@ ui_channels_create(struct req *r)
 	enum kv_rc rc;
 	memset(&c, 0, sizeof(c));
 	channel_from_form(r, &c, &v);
-	rc = v.n ? KV_INVALID : channel_create(r->db, &r->ar, &r->actor, &c, &v);
+	rc =
+	    v.n ? KV_INVALID : channel_create(r->db, &r->ar, &r->actor, &c, &v);
 	if (rc == KV_OK) {
 		req_redirect(r, arena_printf(&r->ar, "/channels/%lld?saved=1",
 		                             (long long)c.id));
@@ -456,7 +463,8 @@ ui_channel(struct req *r)
 	html_lit(r, "<dt>");
 	html_tr(r, "Address");
 	html_lit(r, "</dt><dd>");
-	if (str_starts(c.address, "https://") || str_starts(c.address, "http://")) {
+	if (str_starts(c.address, "https://") ||
+	    str_starts(c.address, "http://")) {
 		html_lit(r, "<a rel=\"noopener\" href=\"");
 		html_attr(r, c.address);
 		html_lit(r, "\">");
@@ -553,12 +561,14 @@ ui_channel_update(struct req *r)
 	if (rc == KV_OK && !channel_can_edit(r->db, &r->actor, &c))
 		rc = KV_FORBIDDEN;
 	if (rc != KV_OK) {
-		html_error(r, rc == KV_NOTFOUND ? 404 : rc == KV_FORBIDDEN ? 403
-		                                                          : 500);
+		html_error(r, rc == KV_NOTFOUND    ? 404
+		              : rc == KV_FORBIDDEN ? 403
+		                                   : 500);
 		return;
 	}
 	channel_from_form(r, &c, &v);
-	rc = v.n ? KV_INVALID : channel_update(r->db, &r->ar, &r->actor, &c, &v);
+	rc =
+	    v.n ? KV_INVALID : channel_update(r->db, &r->ar, &r->actor, &c, &v);
 	if (rc == KV_OK) {
 		req_redirect(r, arena_printf(&r->ar, "/channels/%lld?saved=1",
 		                             (long long)c.id));

@@ -134,7 +134,8 @@ units_page(struct req *r, const struct unit *draft, const struct verrs *v)
 		html_lit(r, "<h2 id=\"add\">");
 		html_tr(r, "Add a unit");
 		html_lit(r, "</h2>");
-		unit_form(r, draft ? draft : &blank, v, "/units", N_("Add unit"));
+		unit_form(r, draft ? draft : &blank, v, "/units",
+		          N_("Add unit"));
 	}
 	page_end(r);
 }
@@ -216,8 +217,8 @@ unit_page(struct req *r, const struct unit *u, const struct unit *draft,
 	html_lit(r, "</dd><dt>");
 	html_tr(r, "Part of");
 	html_lit(r, "</dt><dd>");
-	if (u->parent_id &&
-	    unit_get(r->db, &r->ar, &r->actor, u->parent_id, &parent) == KV_OK) {
+	if (u->parent_id && unit_get(r->db, &r->ar, &r->actor, u->parent_id,
+	                             &parent) == KV_OK) {
 		html_lit(r, "<a href=\"/units/");
 		html_int(r, parent.id);
 		html_lit(r, "\">");
@@ -363,8 +364,8 @@ ui_people(struct req *r)
 	html_lit(r, "<div class=\"field\"><button type=\"submit\">");
 	html_tr(r, "Filter");
 	html_lit(r, "</button></div></form>\n<p role=\"status\">");
-	html_txt(r, tr_sub(r, "%s people", arena_printf(&r->ar, "%lld",
-	                                                (long long)total)));
+	html_txt(r, tr_sub(r, "%s people",
+	                   arena_printf(&r->ar, "%lld", (long long)total)));
 	html_lit(r, "</p>\n");
 	if (n > 0) {
 		html_lit(r, "<div class=\"table-wrap\"><table><caption>");
@@ -417,12 +418,13 @@ person_form(struct req *r, const struct person *p, const struct verrs *v,
 	form_begin(r, action, NULL);
 	field_text(r, "full_name", "Full name", p->full_name, v, "text", 1,
 	           NULL);
-	field_text(r, "first_name", "First name", p->first_name, v, "text", 0,
-	           N_("Used to sign replies. Taken from the full name when empty."));
+	field_text(
+	    r, "first_name", "First name", p->first_name, v, "text", 0,
+	    N_("Used to sign replies. Taken from the full name when empty."));
 	field_text(r, "title", "Role title", p->title, v, "text", 0,
 	           N_("E.g. nettredaktør, enhetsleder kultur."));
-	field_select(r, "unit_id", "Unit", id_str(r, p->unit_id), codes,
-	             labels, v, SELECT_NONE);
+	field_select(r, "unit_id", "Unit", id_str(r, p->unit_id), codes, labels,
+	             v, SELECT_NONE);
 	field_text(r, "email", "E-mail", p->email, v, "email", 0,
 	           N_("Work address; also the login."));
 	field_text(r, "phone", "Phone", p->phone, v, "tel", 0, NULL);
@@ -509,11 +511,12 @@ person_page(struct req *r, const struct person *p, const struct person *draft,
             const struct verrs *pw_v)
 {
 	int admin = actor_is_admin(&r->actor);
-	int may_edit = admin ||
-	               (p->unit_id && actor_has_role_for_unit(
-	                                  r->db, &r->actor, ROLE_UNIT_MANAGER,
-	                                  p->unit_id));
-	const char *self = arena_printf(&r->ar, "/people/%lld", (long long)p->id);
+	int may_edit =
+	    admin || (p->unit_id &&
+	              actor_has_role_for_unit(r->db, &r->actor,
+	                                      ROLE_UNIT_MANAGER, p->unit_id));
+	const char *self =
+	    arena_printf(&r->ar, "/people/%lld", (long long)p->id);
 
 	page_begin(r, p->full_name, "people");
 	html_lit(r, "<p class=\"crumbs\"><a href=\"/people\">");
@@ -578,11 +581,12 @@ person_page(struct req *r, const struct person *p, const struct person *draft,
 				html_tr(r, "whole organisation");
 			if (admin) {
 				form_begin(r,
-				           arena_printf(&r->ar, "%s/roles/remove",
-				                        self),
+				           arena_printf(
+				               &r->ar, "%s/roles/remove", self),
 				           "inline");
-				html_lit(r, "<input type=\"hidden\" name=\"role\" "
-				            "value=\"");
+				html_lit(r,
+				         "<input type=\"hidden\" name=\"role\" "
+				         "value=\"");
 				html_attr(r, role_name(p->grants[i].role));
 				html_lit(r, "\"><input type=\"hidden\" "
 				            "name=\"unit_id\" value=\"");
@@ -591,7 +595,8 @@ person_page(struct req *r, const struct person *p, const struct person *draft,
 				html_lit(r, "\"><button type=\"submit\" "
 				            "class=\"link\">");
 				html_tr(r, "Remove");
-				html_lit(r, "<span class=\"visually-hidden\"> ");
+				html_lit(r,
+				         "<span class=\"visually-hidden\"> ");
 				html_tr(r, role_label(p->grants[i].role));
 				html_lit(r, "</span></button>");
 				form_end(r);
@@ -631,9 +636,10 @@ person_page(struct req *r, const struct person *p, const struct person *draft,
 		html_lit(r, "</h2>");
 		error_summary(r, pw_v);
 		form_begin(r, arena_printf(&r->ar, "%s/password", self), NULL);
-		field_text(r, "password", "Password", NULL, pw_v, "password", 1,
-		           N_("At least 12 characters. Tell the person in a safe "
-		           "way."));
+		field_text(
+		    r, "password", "Password", NULL, pw_v, "password", 1,
+		    N_("At least 12 characters. Tell the person in a safe "
+		       "way."));
 		html_lit(r, "<p><button type=\"submit\">");
 		html_tr(r, "Set password");
 		html_lit(r, "</button></p>");
@@ -672,7 +678,8 @@ ui_person_update(struct req *r)
 	}
 	np = p;
 	person_from_form(r, &np, &v, 1);
-	rc = v.n ? KV_INVALID : person_update(r->db, &r->ar, &r->actor, &np, &v);
+	rc =
+	    v.n ? KV_INVALID : person_update(r->db, &r->ar, &r->actor, &np, &v);
 	if (rc == KV_OK) {
 		req_redirect(r, arena_printf(&r->ar, "/people/%lld?saved=1",
 		                             (long long)p.id));
@@ -706,8 +713,9 @@ ui_person_grant(struct req *r)
 		return;
 	}
 	if (rc != KV_INVALID && rc != KV_CONFLICT) {
-		html_error(r, rc == KV_FORBIDDEN ? 403 : rc == KV_NOTFOUND ? 404
-		                                                          : 500);
+		html_error(r, rc == KV_FORBIDDEN  ? 403
+		              : rc == KV_NOTFOUND ? 404
+		                                  : 500);
 		return;
 	}
 	if (person_get(r->db, &r->ar, &r->actor, r->pid, &p) != KV_OK) {
@@ -752,8 +760,9 @@ ui_person_password(struct req *r)
 		return;
 	}
 	if (rc != KV_INVALID) {
-		html_error(r, rc == KV_FORBIDDEN ? 403 : rc == KV_NOTFOUND ? 404
-		                                                          : 500);
+		html_error(r, rc == KV_FORBIDDEN  ? 403
+		              : rc == KV_NOTFOUND ? 404
+		                                  : 500);
 		return;
 	}
 	if (person_get(r->db, &r->ar, &r->actor, r->pid, &p) != KV_OK) {

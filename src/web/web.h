@@ -22,12 +22,12 @@
 #define KV_VERSION "0.1.0"
 
 /* Limits on what the network may send (documented in docs/ARCHITECTURE.md). */
-#define MAX_BODY       (1u << 20) /* request body bytes */
-#define MAX_HEADERS    (32u << 10) /* MHD per-connection memory for headers */
-#define MAX_JSON_DEPTH 16
+#define MAX_BODY        (1u << 20)  /* request body bytes */
+#define MAX_HEADERS     (32u << 10) /* MHD per-connection memory for headers */
+#define MAX_JSON_DEPTH  16
 #define MAX_FORM_FIELDS 200
-#define MAX_OUT        (8u << 20) /* response body bytes */
-#define REQ_TIMEOUT    30         /* seconds of inactivity */
+#define MAX_OUT         (8u << 20) /* response body bytes */
+#define REQ_TIMEOUT     30         /* seconds of inactivity */
 
 struct app {
 	struct db_pool *pool;
@@ -66,7 +66,7 @@ struct req {
 	int nform;
 	json_t *json; /* decoded JSON body (owned, decref'd in req_free) */
 
-	int64_t pid; /* the :id path parameter */
+	int64_t pid;       /* the :id path parameter */
 	const char *pname; /* the :name path parameter */
 	const struct route *route;
 
@@ -172,8 +172,7 @@ void field_text(struct req *r, const char *name, const char *label,
                 const char *value, const struct verrs *v, const char *type,
                 int required, const char *hint);
 void field_textarea(struct req *r, const char *name, const char *label,
-                    const char *value, const struct verrs *v,
-                    const char *hint);
+                    const char *value, const struct verrs *v, const char *hint);
 /* options: NULL-terminated codes; labels: parallel msgids (or NULL).
  * with_empty: 0 none, SELECT_NONE an empty "(none)" choice, SELECT_ALL an
  * empty "All" choice (filters). */
@@ -193,8 +192,8 @@ const char *fmt_time(struct req *r, int64_t t);
 /* api.c — JSON API helpers */
 void api_json(struct req *r, int status, json_t *j); /* steals j */
 /* RFC 9457 problem; type is the suffix of urn:kanalvakt:problem:. */
-void api_problem(struct req *r, int status, const char *type,
-                 const char *title, const char *detail);
+void api_problem(struct req *r, int status, const char *type, const char *title,
+                 const char *detail);
 void api_invalid(struct req *r, int status, const struct verrs *v);
 /* Maps a domain result to a problem answer (KV_OK: nothing). */
 void api_fail(struct req *r, enum kv_rc rc, const struct verrs *v);
