@@ -40,6 +40,8 @@ EMBED   := $(sort $(wildcard sql/sqlite/*.sql sql/pg/*.sql assets/* po/*.po))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 
+.DEFAULT_GOAL := all
+
 .PHONY: all run deps need-deps need-test-deps check asan check-asan unit lint \
         fuzz clean routes
 

@@ -383,7 +383,6 @@ token_create(struct db *db, struct arena *ar, const struct actor *a,
 	struct verrs v = {0};
 	char hash[65];
 	int64_t id = 0;
-	json_t *after;
 	enum kv_rc rc;
 
 	if (!actor_is_admin(a) && a->person_id != person_id)
@@ -406,17 +405,10 @@ token_create(struct db *db, struct arena *ar, const struct actor *a,
 		db_rollback(db);
 		return KV_DBERR;
 	}
-	after = json_pack("{s:I,s:I,s:s}", "id", (json_int_t)id, "person_id",
-	                  (json_int_t)person_id, "label", label ? label : "");
-	rc = audit_append(db, a, "create", "api_token", id, NULL, after) == 0
-	         ? KV_OK
-	         : KV_DBERR;
-	json_decref(after);
-	if (rc != KV_OK || db_commit(db) != 0) {
-		db_rollback(db);
-		return KV_DBERR;
-	}
-	return KV_OK;
+	return audit_commit(db, a, "create", "api_token", id, NULL,
+	                    json_pack("{s:I,s:I,s:s}", "id", (json_int_t)id,
+	                              "person_id", (json_int_t)person_id,
+	                              "label", label ? label : ""));
 }
 
 enum kv_rc

@@ -131,6 +131,22 @@ out:
 	return rc;
 }
 
+enum kv_rc
+audit_commit(struct db *db, const struct actor *a, const char *action,
+             const char *object_type, int64_t object_id, json_t *before,
+             json_t *after)
+{
+	int rc =
+	    audit_append(db, a, action, object_type, object_id, before, after);
+	json_decref(before);
+	json_decref(after);
+	if (rc != 0 || db_commit(db) != 0) {
+		db_rollback(db);
+		return KV_DBERR;
+	}
+	return KV_OK;
+}
+
 static void
 read_row(struct db_stmt *st, struct arena *ar, struct audit_row *r,
          int64_t *org_id, int *org_null)

@@ -439,7 +439,6 @@ channel_create(struct db *db, struct arena *ar, const struct actor *a,
                struct channel *c, struct verrs *v)
 {
 	int64_t now = time_now();
-	json_t *after;
 	int rc;
 
 	/* anyone who could register a channel somewhere gets told what is
@@ -470,14 +469,8 @@ channel_create(struct db *db, struct arena *ar, const struct actor *a,
 	if (save_editors(db, c) != 0)
 		return write_failed(db, v);
 	fill_names(db, ar, c);
-	after = channel_json(c);
-	rc = audit_append(db, a, "create", "channel", c->id, NULL, after);
-	json_decref(after);
-	if (rc != 0 || db_commit(db) != 0) {
-		db_rollback(db);
-		return KV_DBERR;
-	}
-	return KV_OK;
+	return audit_commit(db, a, "create", "channel", c->id, NULL,
+	                    channel_json(c));
 }
 
 enum kv_rc
@@ -485,7 +478,6 @@ channel_update(struct db *db, struct arena *ar, const struct actor *a,
                const struct channel *in, struct verrs *v)
 {
 	struct channel old, c = *in;
-	json_t *before, *after;
 	enum kv_rc rc;
 
 	rc = channel_get(db, ar, a, c.id, &old);
@@ -518,16 +510,6 @@ channel_update(struct db *db, struct arena *ar, const struct actor *a,
 	if (save_editors(db, &c) != 0)
 		return write_failed(db, v);
 	fill_names(db, ar, &c);
-	before = channel_json(&old);
-	after = channel_json(&c);
-	rc = audit_append(db, a, "update", "channel", c.id, before, after) == 0
-	         ? KV_OK
-	         : KV_DBERR;
-	json_decref(before);
-	json_decref(after);
-	if (rc != KV_OK || db_commit(db) != 0) {
-		db_rollback(db);
-		return KV_DBERR;
-	}
-	return KV_OK;
+	return audit_commit(db, a, "update", "channel", c.id,
+	                    channel_json(&old), channel_json(&c));
 }

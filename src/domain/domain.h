@@ -316,6 +316,12 @@ struct audit_row {
 int audit_append(struct db *db, const struct actor *a, const char *action,
                  const char *object_type, int64_t object_id,
                  const json_t *before, const json_t *after);
+/* Finishes a write: appends its audit row and commits the caller's
+ * transaction; on any failure rolls back.  Takes over (decrefs) before and
+ * after.  KV_OK or KV_DBERR. */
+enum kv_rc audit_commit(struct db *db, const struct actor *a,
+                        const char *action, const char *object_type,
+                        int64_t object_id, json_t *before, json_t *after);
 /* Newest first, for the actor's org; admin or auditor.  before_seq 0 =
  * from the newest. */
 enum kv_rc audit_list(struct db *db, struct arena *ar, const struct actor *a,

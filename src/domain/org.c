@@ -260,7 +260,6 @@ enum kv_rc
 unit_create(struct db *db, struct arena *ar, const struct actor *a,
             struct unit *u, struct verrs *v)
 {
-	json_t *after;
 	int64_t now = time_now();
 	int rc;
 
@@ -282,14 +281,7 @@ unit_create(struct db *db, struct arena *ar, const struct actor *a,
 		return write_failed(
 		    db, v, "name", "a unit with this name already exists here");
 	u->created_at = u->updated_at = now;
-	after = unit_json(u);
-	rc = audit_append(db, a, "create", "unit", u->id, NULL, after);
-	json_decref(after);
-	if (rc != 0 || db_commit(db) != 0) {
-		db_rollback(db);
-		return KV_DBERR;
-	}
-	return KV_OK;
+	return audit_commit(db, a, "create", "unit", u->id, NULL, unit_json(u));
 }
 
 enum kv_rc
@@ -297,7 +289,6 @@ unit_update(struct db *db, struct arena *ar, const struct actor *a,
             const struct unit *u, struct verrs *v)
 {
 	struct unit old, nu;
-	json_t *before, *after;
 	enum kv_rc rc;
 	int64_t cur;
 
@@ -339,18 +330,8 @@ unit_update(struct db *db, struct arena *ar, const struct actor *a,
 	           nu.id, a->org_id) != 0)
 		return write_failed(
 		    db, v, "name", "a unit with this name already exists here");
-	before = unit_json(&old);
-	after = unit_json(&nu);
-	rc = audit_append(db, a, "update", "unit", nu.id, before, after) == 0
-	         ? KV_OK
-	         : KV_DBERR;
-	json_decref(before);
-	json_decref(after);
-	if (rc != KV_OK || db_commit(db) != 0) {
-		db_rollback(db);
-		return KV_DBERR;
-	}
-	return KV_OK;
+	return audit_commit(db, a, "update", "unit", nu.id, unit_json(&old),
+	                    unit_json(&nu));
 }
 
 /* --- people ----------------------------------------------------------------
@@ -530,7 +511,6 @@ enum kv_rc
 person_create(struct db *db, struct arena *ar, const struct actor *a,
               struct person *p, struct verrs *v)
 {
-	json_t *after;
 	int64_t now = time_now();
 	int rc;
 
@@ -556,14 +536,8 @@ person_create(struct db *db, struct arena *ar, const struct actor *a,
 		                    "is already used by another person");
 	p->active = 1;
 	p->created_at = p->updated_at = now;
-	after = person_json(p);
-	rc = audit_append(db, a, "create", "person", p->id, NULL, after);
-	json_decref(after);
-	if (rc != 0 || db_commit(db) != 0) {
-		db_rollback(db);
-		return KV_DBERR;
-	}
-	return KV_OK;
+	return audit_commit(db, a, "create", "person", p->id, NULL,
+	                    person_json(p));
 }
 
 enum kv_rc
@@ -571,7 +545,6 @@ person_update(struct db *db, struct arena *ar, const struct actor *a,
               const struct person *in, struct verrs *v)
 {
 	struct person old, p = *in;
-	json_t *before, *after;
 	enum kv_rc rc;
 
 	rc = person_get(db, ar, a, p.id, &old);
@@ -620,18 +593,8 @@ person_update(struct db *db, struct arena *ar, const struct actor *a,
 		db_rollback(db);
 		return KV_DBERR;
 	}
-	before = person_json(&old);
-	after = person_json(&p);
-	rc = audit_append(db, a, "update", "person", p.id, before, after) == 0
-	         ? KV_OK
-	         : KV_DBERR;
-	json_decref(before);
-	json_decref(after);
-	if (rc != KV_OK || db_commit(db) != 0) {
-		db_rollback(db);
-		return KV_DBERR;
-	}
-	return KV_OK;
+	return audit_commit(db, a, "update", "person", p.id, person_json(&old),
+	                    person_json(&p));
 }
 
 static json_t *
@@ -647,7 +610,6 @@ person_grant(struct db *db, struct arena *ar, const struct actor *a,
              int64_t person_id, enum role r, int64_t unit_id, struct verrs *v)
 {
 	struct person p;
-	json_t *after;
 	enum kv_rc rc;
 
 	if (!actor_is_admin(a))
@@ -673,16 +635,8 @@ person_grant(struct db *db, struct arena *ar, const struct actor *a,
 	           "created_at) VALUES (?, ?, ?, ?)",
 	           "itji", person_id, role_name(r), unit_id, time_now()) != 0)
 		return write_failed(db, v, "role", "is already granted");
-	after = grant_json(person_id, r, unit_id);
-	rc = audit_append(db, a, "grant", "person", person_id, NULL, after) == 0
-	         ? KV_OK
-	         : KV_DBERR;
-	json_decref(after);
-	if (rc != KV_OK || db_commit(db) != 0) {
-		db_rollback(db);
-		return KV_DBERR;
-	}
-	return KV_OK;
+	return audit_commit(db, a, "grant", "person", person_id, NULL,
+	                    grant_json(person_id, r, unit_id));
 }
 
 enum kv_rc
@@ -690,7 +644,6 @@ person_revoke(struct db *db, struct arena *ar, const struct actor *a,
               int64_t person_id, enum role r, int64_t unit_id)
 {
 	struct person p;
-	json_t *before;
 	enum kv_rc rc;
 
 	if (!actor_is_admin(a))
@@ -713,15 +666,6 @@ person_revoke(struct db *db, struct arena *ar, const struct actor *a,
 		db_rollback(db);
 		return KV_NOTFOUND;
 	}
-	before = grant_json(person_id, r, unit_id);
-	rc = audit_append(db, a, "revoke", "person", person_id, before, NULL) ==
-	             0
-	         ? KV_OK
-	         : KV_DBERR;
-	json_decref(before);
-	if (rc != KV_OK || db_commit(db) != 0) {
-		db_rollback(db);
-		return KV_DBERR;
-	}
-	return KV_OK;
+	return audit_commit(db, a, "revoke", "person", person_id,
+	                    grant_json(person_id, r, unit_id), NULL);
 }

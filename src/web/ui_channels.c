@@ -58,24 +58,6 @@ platform_labels(void)
 	return labels;
 }
 
-/* Unit choices as parallel code/label arrays; labels indented by depth. */
-static int
-unit_choices(struct req *r, const char ***codes, const char ***labels)
-{
-	struct unit *us;
-	int n;
-	if (unit_list(r->db, &r->ar, &r->actor, &us, &n) != KV_OK)
-		return -1;
-	*codes = arena_alloc(&r->ar, sizeof(char *) * ((size_t)n + 1));
-	*labels = arena_alloc(&r->ar, sizeof(char *) * ((size_t)n + 1));
-	for (int i = 0; i < n; i++) {
-		(*codes)[i] = arena_printf(&r->ar, "%lld", (long long)us[i].id);
-		(*labels)[i] = arena_printf(&r->ar, "%*s%s", us[i].depth * 2,
-		                            "", us[i].name);
-	}
-	return 0;
-}
-
 static int
 people_choices(struct req *r, struct person **ps, int *n)
 {

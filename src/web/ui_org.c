@@ -27,23 +27,6 @@ kind_label(const char *k)
 	return k ? k : "";
 }
 
-static int
-unit_options(struct req *r, const char ***codes, const char ***labels)
-{
-	struct unit *us;
-	int n;
-	if (unit_list(r->db, &r->ar, &r->actor, &us, &n) != KV_OK)
-		return -1;
-	*codes = arena_alloc(&r->ar, sizeof(char *) * ((size_t)n + 1));
-	*labels = arena_alloc(&r->ar, sizeof(char *) * ((size_t)n + 1));
-	for (int i = 0; i < n; i++) {
-		(*codes)[i] = arena_printf(&r->ar, "%lld", (long long)us[i].id);
-		(*labels)[i] = arena_printf(&r->ar, "%*s%s", us[i].depth * 2,
-		                            "", us[i].name);
-	}
-	return 0;
-}
-
 static const char *
 id_str(struct req *r, int64_t id)
 {
@@ -69,7 +52,7 @@ unit_form(struct req *r, const struct unit *u, const struct verrs *v,
           const char *action, const char *button)
 {
 	const char **codes, **labels;
-	if (unit_options(r, &codes, &labels) != 0)
+	if (unit_choices(r, &codes, &labels) != 0)
 		return;
 	error_summary(r, v);
 	form_begin(r, action, NULL);
@@ -340,7 +323,7 @@ ui_people(struct req *r)
 		f.unit_id = 0;
 	if (person_list(r->db, &r->ar, &r->actor, &f, &ps, &n, &total) !=
 	        KV_OK ||
-	    unit_options(r, &codes, &labels) != 0) {
+	    unit_choices(r, &codes, &labels) != 0) {
 		html_error(r, 500);
 		return;
 	}
@@ -412,7 +395,7 @@ person_form(struct req *r, const struct person *p, const struct verrs *v,
             const char *action, int with_active)
 {
 	const char **codes, **labels;
-	if (unit_options(r, &codes, &labels) != 0)
+	if (unit_choices(r, &codes, &labels) != 0)
 		return;
 	error_summary(r, v);
 	form_begin(r, action, NULL);
@@ -613,7 +596,7 @@ person_page(struct req *r, const struct person *p, const struct person *draft,
 			rcodes[i] = role_name((enum role)i);
 			rlabels[i] = role_label((enum role)i);
 		}
-		if (unit_options(r, &ucodes, &ulabels) == 0) {
+		if (unit_choices(r, &ucodes, &ulabels) == 0) {
 			html_lit(r, "<h3>");
 			html_tr(r, "Give a role");
 			html_lit(r, "</h3>");

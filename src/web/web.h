@@ -182,6 +182,9 @@ void field_select(struct req *r, const char *name, const char *label,
                   const char *const *labels, const struct verrs *v,
                   int with_empty);
 void error_summary(struct req *r, const struct verrs *v);
+/* The actor's units as parallel NULL-terminated id/label arrays for a
+ * select, labels indented by depth (arena memory).  0 or -1. */
+int unit_choices(struct req *r, const char ***codes, const char ***labels);
 /* A status message box (role=status). */
 void flash(struct req *r, const char *msgid);
 /* Sends a full HTML error page with a fixed message for status. */
