@@ -14,6 +14,7 @@ xgettext --from-code=UTF-8 --language=C --no-wrap --sort-by-file \
 	--keyword=valid_oneof:5 --keyword=field_text:3 \
 	--keyword=field_textarea:3 --keyword=field_select:3 \
 	--keyword=count_row:2 --keyword=prop:2 --keyword=form_page:2 \
+	--keyword=table_begin:2 \
 	-o po/kanalvakt.pot src/*/*.c
 for l in nb nn sv; do
 	if [ -s "po/$l.po" ]; then

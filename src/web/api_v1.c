@@ -14,6 +14,18 @@
 
 #include <string.h>
 
+/* 1 when s is absent or one of list. */
+static int
+in_list(const char *s, const char *const *list)
+{
+	if (s == NULL)
+		return 1;
+	for (; *list; list++)
+		if (strcmp(s, *list) == 0)
+			return 1;
+	return 0;
+}
+
 static void
 list_answer(struct req *r, json_t *items, int64_t total, int limit, int offset)
 {
@@ -327,7 +339,7 @@ api_person_grant(struct req *r)
 		api_fail(r, rc, &v);
 		return;
 	}
-	api_json(r, 201, person_json(&p));
+	created(r, "/api/v1/people", p.id, person_json(&p));
 }
 
 void
@@ -382,6 +394,12 @@ channel_overlay(json_t *b, struct channel *c, struct verrs *v)
 
 	for (size_t i = 0; i < ARRAY_LEN(strs); i++) {
 		const char *s = jget_str(b, strs[i], &has, v);
+		json_t *x = json_object_get(b, strs[i]);
+		/* only the two dates may be cleared with null */
+		if (x != NULL && json_is_null(x) && i < 7 && i != 3 && i != 4) {
+			verr_add(v, strs[i], "must not be null");
+			continue;
+		}
 		if (has)
 			*dst[i] = s;
 	}
@@ -434,6 +452,14 @@ api_channels_list(struct req *r)
 	f.status = req_query(r, "status");
 	f.platform = req_query(r, "platform");
 	f.q = req_query(r, "q");
+	if (!in_list(f.status, channel_statuses) ||
+	    !in_list(f.platform, channel_platforms)) {
+		api_problem(
+		    r, 400, "bad-query", "Bad query parameter",
+		    "status and platform must be one of the values in the "
+		    "OpenAPI document.");
+		return;
+	}
 	rc = channel_list(r->db, &r->ar, &r->actor, &f, &cs, &n, &total);
 	if (rc != KV_OK) {
 		api_fail(r, rc, NULL);
@@ -545,6 +571,11 @@ api_audit_list(struct req *r)
 	enum kv_rc rc;
 	const char *otype = req_query(r, "object_type");
 
+	if (req_query(r, "offset") != NULL) {
+		api_problem(r, 400, "bad-query", "Bad query parameter",
+		            "The audit log pages with before=SEQ, not offset.");
+		return;
+	}
 	if (api_paging(r, &limit, &offset) != 0 ||
 	    query_id(r, "object_id", &oid) != 0 ||
 	    query_id(r, "before", &before) != 0)

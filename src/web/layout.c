@@ -434,3 +434,23 @@ unit_choices(struct req *r, const char ***codes, const char ***labels)
 	}
 	return 0;
 }
+
+void
+table_begin(struct req *r, const char *caption)
+{
+	int id = ++r->ntables;
+	html_lit(r, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" "
+	            "aria-labelledby=\"cap-");
+	html_int(r, id);
+	html_lit(r, "\"><table><caption id=\"cap-");
+	html_int(r, id);
+	html_lit(r, "\">");
+	html_tr(r, caption);
+	html_lit(r, "</caption>");
+}
+
+void
+table_end(struct req *r)
+{
+	html_lit(r, "</table></div>\n");
+}

@@ -146,9 +146,8 @@ ui_audit(struct req *r)
 		page_end(r);
 		return;
 	}
-	html_lit(r, "<div class=\"table-wrap\"><table><caption>");
-	html_tr(r, "Audit log");
-	html_lit(r, "</caption><thead><tr><th scope=\"col\">#</th>"
+	table_begin(r, "Audit log");
+	html_lit(r, "<thead><tr><th scope=\"col\">#</th>"
 	            "<th scope=\"col\">");
 	html_tr(r, "Time");
 	html_lit(r, "</th><th scope=\"col\">");
@@ -188,7 +187,8 @@ ui_audit(struct req *r)
 		changes(r, rows[i].before_json, rows[i].after_json);
 		html_lit(r, "</td></tr>\n");
 	}
-	html_lit(r, "</tbody></table></div>\n");
+	html_lit(r, "</tbody>");
+	table_end(r);
 	if (n == 50) {
 		html_lit(r, "<p><a rel=\"next\" href=\"/audit?before=");
 		html_int(r, rows[n - 1].seq);

@@ -338,9 +338,8 @@ ui_account(struct req *r)
 	           "passwords.");
 	html_lit(r, "</p>");
 	if (n > 0) {
-		html_lit(r, "<table><caption>");
-		html_tr(r, "Your API tokens");
-		html_lit(r, "</caption><thead><tr><th scope=\"col\">");
+		table_begin(r, "Your API tokens");
+		html_lit(r, "<thead><tr><th scope=\"col\">");
 		html_tr(r, "Label");
 		html_lit(r, "</th><th scope=\"col\">");
 		html_tr(r, "Created");
@@ -376,7 +375,8 @@ ui_account(struct req *r)
 			}
 			html_lit(r, "</td></tr>");
 		}
-		html_lit(r, "</tbody></table>\n");
+		html_lit(r, "</tbody>");
+		table_end(r);
 	}
 	form_begin(r, "/account/tokens", NULL);
 	field_text(r, "label", "Label", NULL, &v, "text", 0,
@@ -489,9 +489,8 @@ ui_register(struct req *r)
 		page_end(r);
 		return;
 	}
-	html_lit(r, "<table><caption>");
-	html_tr(r, "Official channels");
-	html_lit(r, "</caption><thead><tr><th scope=\"col\">");
+	table_begin(r, "Official channels");
+	html_lit(r, "<thead><tr><th scope=\"col\">");
 	html_tr(r, "Channel");
 	html_lit(r, "</th><th scope=\"col\">");
 	html_tr(r, "Platform");
@@ -520,6 +519,7 @@ ui_register(struct req *r)
 		html_txt(r, cs[i].purpose);
 		html_lit(r, "</td></tr>\n");
 	}
-	html_lit(r, "</tbody></table>\n");
+	html_lit(r, "</tbody>");
+	table_end(r);
 	page_end(r);
 }

@@ -153,9 +153,8 @@ ui_channels(struct req *r)
 		page_end(r);
 		return;
 	}
-	html_lit(r, "<div class=\"table-wrap\"><table><caption>");
-	html_tr(r, "Channels");
-	html_lit(r, "</caption><thead><tr><th scope=\"col\">");
+	table_begin(r, "Channels");
+	html_lit(r, "<thead><tr><th scope=\"col\">");
 	html_tr(r, "Channel");
 	html_lit(r, "</th><th scope=\"col\">");
 	html_tr(r, "Platform");
@@ -190,7 +189,8 @@ ui_channels(struct req *r)
 		status_badge(r, cs[i].status);
 		html_lit(r, "</td></tr>\n");
 	}
-	html_lit(r, "</tbody></table></div>\n");
+	html_lit(r, "</tbody>");
+	table_end(r);
 	if (total > 50) {
 		html_lit(r, "<nav aria-label=\"");
 		html_tr(r, "Pages");

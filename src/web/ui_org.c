@@ -351,9 +351,8 @@ ui_people(struct req *r)
 	                   arena_printf(&r->ar, "%lld", (long long)total)));
 	html_lit(r, "</p>\n");
 	if (n > 0) {
-		html_lit(r, "<div class=\"table-wrap\"><table><caption>");
-		html_tr(r, "People");
-		html_lit(r, "</caption><thead><tr><th scope=\"col\">");
+		table_begin(r, "People");
+		html_lit(r, "<thead><tr><th scope=\"col\">");
 		html_tr(r, "Name");
 		html_lit(r, "</th><th scope=\"col\">");
 		html_tr(r, "Title");
@@ -385,7 +384,8 @@ ui_people(struct req *r)
 			html_tr(r, ps[i].has_account ? N_("yes") : N_("no"));
 			html_lit(r, "</td></tr>\n");
 		}
-		html_lit(r, "</tbody></table></div>\n");
+		html_lit(r, "</tbody>");
+		table_end(r);
 	}
 	page_end(r);
 }

@@ -87,6 +87,7 @@ struct req {
 	struct kv hdr[16];
 	int nhdr;
 	char nonce[33];
+	int ntables; /* for unique caption ids */
 };
 
 typedef void (*handler_fn)(struct req *r);
@@ -182,6 +183,10 @@ void field_select(struct req *r, const char *name, const char *label,
                   const char *const *labels, const struct verrs *v,
                   int with_empty);
 void error_summary(struct req *r, const struct verrs *v);
+/* Opens a scrollable, keyboard-focusable table region with a caption
+ * (translated msgid); close with table_end(). */
+void table_begin(struct req *r, const char *caption);
+void table_end(struct req *r);
 /* The actor's units as parallel NULL-terminated id/label arrays for a
  * select, labels indented by depth (arena memory).  0 or -1. */
 int unit_choices(struct req *r, const char ***codes, const char ***labels);
