@@ -394,9 +394,9 @@ channel_overlay(json_t *b, struct channel *c, struct verrs *v)
 
 	for (size_t i = 0; i < ARRAY_LEN(strs); i++) {
 		const char *s = jget_str(b, strs[i], &has, v);
-		json_t *x = json_object_get(b, strs[i]);
+		json_t *raw = json_object_get(b, strs[i]);
 		/* only the two dates may be cleared with null */
-		if (x != NULL && json_is_null(x) && i < 7 && i != 3 && i != 4) {
+		if (raw != NULL && json_is_null(raw) && i < 7 && i != 3 && i != 4) {
 			verr_add(v, strs[i], "must not be null");
 			continue;
 		}
