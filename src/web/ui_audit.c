@@ -10,6 +10,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *
+audit_action_label(const char *action)
+{
+	static const struct {
+		const char *code, *label;
+	} t[] = {
+	    {"create", N_("created")},
+	    {"update", N_("changed")},
+	    {"grant", N_("role given")},
+	    {"revoke", N_("removed or revoked")},
+	    {"login", N_("logged in")},
+	    {"logout", N_("logged out")},
+	    {"set_password", N_("password set")},
+	    {"change_password", N_("password changed")},
+	};
+	for (size_t i = 0; i < ARRAY_LEN(t); i++)
+		if (strcmp(t[i].code, action) == 0)
+			return t[i].label;
+	return action;
+}
+
 static const char *
 short_json(struct req *r, json_t *v)
 {
@@ -169,7 +190,7 @@ ui_audit(struct req *r)
 		html_lit(r, "</td><td>");
 		html_txt(r, rows[i].actor);
 		html_lit(r, "</td><td>");
-		html_txt(r, rows[i].action);
+		html_tr(r, audit_action_label(rows[i].action));
 		html_lit(r, "</td><td>");
 		if (href) {
 			html_lit(r, "<a href=\"");

@@ -504,7 +504,7 @@ ui_channel(struct req *r)
 			html_lit(r, "</time> ");
 			html_txt(r, rows[i].actor);
 			html_lit(r, ": ");
-			html_txt(r, rows[i].action);
+			html_tr(r, audit_action_label(rows[i].action));
 			html_lit(r, " <a href=\"/audit?object_type=channel&amp;"
 			            "object_id=");
 			html_int(r, c.id);

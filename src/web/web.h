@@ -197,6 +197,9 @@ void html_error(struct req *r, int status);
 /* Formats t as a local date/time for display (org time zone). */
 const char *fmt_time(struct req *r, int64_t t);
 
+/* ui_audit.c — the translatable label (msgid) of an audit action code. */
+const char *audit_action_label(const char *action);
+
 /* api.c — JSON API helpers */
 void api_json(struct req *r, int status, json_t *j); /* steals j */
 /* RFC 9457 problem; type is the suffix of urn:kanalvakt:problem:. */
