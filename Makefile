@@ -31,7 +31,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(OPT) \
               -fstack-protector-strong $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
 ALL_LDFLAGS := $(OPT) $(LDFLAGS)
-LDLIBS  := $(PKG_LIBS) -lpthread
+LDLIBS  := $(PKG_LIBS) -lunistring -lpthread
 
 SRC     := $(sort $(wildcard src/*/*.c))
 OBJ     := $(SRC:%.c=$(O)/%.o) $(O)/gen/embed.o
@@ -85,9 +85,10 @@ $(O)/gen/embed.c: $(O)/tools/embed $(EMBED) Makefile
 $(O)/gen/embed.o: $(O)/gen/embed.c
 	$(CC) -std=c11 $(OPT) -c -o $@ $<
 
+# test binaries only: no .d files beside them (the runner runs test_*)
 $(O)/tests/%: tests/unit/%.c tests/unit/t.h $(OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(OBJ) $(LDLIBS)
+	$(CC) $(filter-out -MMD -MP,$(ALL_CFLAGS)) -o $@ $< $(OBJ) $(LDLIBS)
 
 unit: $(UNIT_BIN)
 

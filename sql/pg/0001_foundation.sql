@@ -35,6 +35,7 @@ CREATE TABLE people (
   email       TEXT UNIQUE,
   phone       TEXT NOT NULL DEFAULT '',
   active      BIGINT NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+  search_key  TEXT NOT NULL DEFAULT '',  -- case-folded name, e-mail, title
   created_at  BIGINT NOT NULL,
   updated_at  BIGINT NOT NULL
 );
@@ -106,6 +107,7 @@ CREATE TABLE channels (
                    'paused', 'closing', 'closed')),
   opened_on      TEXT,
   closed_on      TEXT,
+  search_key     TEXT NOT NULL DEFAULT '',  -- case-folded name and address
   created_at     BIGINT NOT NULL,
   updated_at     BIGINT NOT NULL,
   UNIQUE (org_id, platform, address)

@@ -20,6 +20,7 @@
 #include "valid.h"
 #include "../base/log.h"
 #include "../base/util.h"
+#include "../text/fold.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -122,9 +123,7 @@ channel_list(struct db *db, struct arena *ar, const struct actor *a,
              int64_t *total)
 {
 	struct db_stmt *st;
-	char *q = f->q && *f->q
-	              ? str_lower_ascii(arena_printf(ar, "%%%s%%", f->q))
-	              : arena_strdup(ar, "");
+	const char *q = text_like_pattern(ar, f->q);
 	int limit = f->limit > 0 && f->limit <= 500 ? f->limit : 100;
 	int64_t all = sees_all(a);
 	int rc;
@@ -144,24 +143,24 @@ channel_list(struct db *db, struct arena *ar, const struct actor *a,
 	"c.responsible_id = ? OR EXISTS (SELECT 1 FROM channel_editors e "     \
 	"WHERE e.channel_id = c.id AND e.person_id = ?)) AND (? = '' OR "      \
 	"c.status = ?) AND (? = '' OR c.platform = ?) AND (? = 0 OR "          \
-	"c.unit_id IN (SELECT id FROM sub)) AND (? = '' OR lower(c.name) "     \
-	"LIKE ? OR lower(c.address) LIKE ?)"
+	"c.unit_id IN (SELECT id FROM sub)) AND (? = '' OR c.search_key "      \
+	"LIKE ? ESCAPE '\\')"
 	const char *status = f->status ? f->status : "";
 	const char *plat = f->platform ? f->platform : "";
 	if (db_get_i64(db, total,
 	               CHANNEL_SCOPE
 	               "SELECT COUNT(*)" CHANNEL_FROM CHANNEL_WHERE,
-	               "iiiiiittttittt", a->person_id, f->unit_id, a->org_id,
+	               "iiiiiittttitt", a->person_id, f->unit_id, a->org_id,
 	               all, a->person_id, a->person_id, status, status, plat,
-	               plat, f->unit_id, q, q, q) < 0)
+	               plat, f->unit_id, q, q) < 0)
 		return KV_DBERR;
 	st = db_query(
 	    db,
 	    CHANNEL_SCOPE "SELECT " CHANNEL_COLS CHANNEL_FROM CHANNEL_WHERE
 	                  " ORDER BY u.name, c.name, c.id LIMIT ? OFFSET ?",
-	    "iiiiiittttitttii", a->person_id, f->unit_id, a->org_id, all,
+	    "iiiiiittttittii", a->person_id, f->unit_id, a->org_id, all,
 	    a->person_id, a->person_id, status, status, plat, plat, f->unit_id,
-	    q, q, q, (int64_t)limit, (int64_t)(f->offset > 0 ? f->offset : 0));
+	    q, q, (int64_t)limit, (int64_t)(f->offset > 0 ? f->offset : 0));
 	if (st == NULL)
 		return KV_DBERR;
 	*out = arena_alloc(ar, sizeof(**out) * (size_t)limit);
@@ -388,6 +387,13 @@ channel_validate(struct db *db, struct arena *ar, const struct actor *a,
 		c->closed_on = arena_strdup(ar, today);
 }
 
+/* What a channel search matches: its name and address, case-folded. */
+static const char *
+channel_search_key(struct arena *ar, const struct channel *c)
+{
+	return text_fold(ar, arena_printf(ar, "%s %s", c->name, c->address));
+}
+
 static int
 save_editors(struct db *db, const struct channel *c)
 {
@@ -452,17 +458,17 @@ channel_create(struct db *db, struct arena *ar, const struct actor *a,
 		return KV_FORBIDDEN;
 	if (db_begin(db) != 0)
 		return KV_DBERR;
-	rc =
-	    db_get_i64(db, &c->id,
-	               "INSERT INTO channels (org_id, unit_id, platform, name, "
-	               "address, purpose, target_groups, responsible_id, "
-	               "update_count, update_period, status, opened_on, "
-	               "closed_on, created_at, updated_at) VALUES (?, ?, ?, ?, "
-	               "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-	               "iitttttjittttii", a->org_id, c->unit_id, c->platform,
-	               c->name, c->address, c->purpose, c->target_groups,
-	               c->responsible_id, c->update_count, c->update_period,
-	               c->status, c->opened_on, c->closed_on, now, now);
+	rc = db_get_i64(
+	    db, &c->id,
+	    "INSERT INTO channels (org_id, unit_id, platform, name, "
+	    "address, purpose, target_groups, responsible_id, "
+	    "update_count, update_period, status, opened_on, "
+	    "closed_on, search_key, created_at, updated_at) VALUES (?, "
+	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+	    "iitttttjitttttii", a->org_id, c->unit_id, c->platform, c->name,
+	    c->address, c->purpose, c->target_groups, c->responsible_id,
+	    c->update_count, c->update_period, c->status, c->opened_on,
+	    c->closed_on, channel_search_key(ar, c), now, now);
 	if (rc != 1)
 		return write_failed(db, v);
 	c->created_at = c->updated_at = now;
@@ -500,12 +506,12 @@ channel_update(struct db *db, struct arena *ar, const struct actor *a,
 	        "UPDATE channels SET unit_id = ?, platform = ?, name = ?, "
 	        "address = ?, purpose = ?, target_groups = ?, responsible_id "
 	        "= ?, update_count = ?, update_period = ?, status = ?, "
-	        "opened_on = ?, closed_on = ?, updated_at = ? WHERE id = ? "
-	        "AND org_id = ?",
-	        "itttttjittttiii", c.unit_id, c.platform, c.name, c.address,
+	        "opened_on = ?, closed_on = ?, search_key = ?, updated_at = ? "
+	        "WHERE id = ? AND org_id = ?",
+	        "itttttjitttttiii", c.unit_id, c.platform, c.name, c.address,
 	        c.purpose, c.target_groups, c.responsible_id, c.update_count,
 	        c.update_period, c.status, c.opened_on, c.closed_on,
-	        c.updated_at, c.id, a->org_id) != 0)
+	        channel_search_key(ar, &c), c.updated_at, c.id, a->org_id) != 0)
 		return write_failed(db, v);
 	if (save_editors(db, &c) != 0)
 		return write_failed(db, v);

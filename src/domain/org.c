@@ -12,6 +12,7 @@
 #include "valid.h"
 #include "../base/log.h"
 #include "../base/util.h"
+#include "../text/fold.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -367,9 +368,7 @@ person_list(struct db *db, struct arena *ar, const struct actor *a,
             int64_t *total)
 {
 	struct db_stmt *st;
-	char *q = f->q && *f->q
-	              ? str_lower_ascii(arena_printf(ar, "%%%s%%", f->q))
-	              : arena_strdup(ar, "");
+	const char *q = text_like_pattern(ar, f->q);
 	int limit = f->limit > 0 && f->limit <= 500 ? f->limit : 50;
 	int rc;
 
@@ -382,17 +381,15 @@ person_list(struct db *db, struct arena *ar, const struct actor *a,
 	"WHERE p.org_id = ? AND (? = 0 OR p.unit_id IN (WITH RECURSIVE "       \
 	"sub(id) AS (SELECT CAST(? AS BIGINT) UNION ALL SELECT x.id FROM "     \
 	"units x JOIN sub ON x.parent_id = sub.id) SELECT id FROM sub)) "      \
-	"AND (? = '' OR lower(p.full_name) LIKE ? OR "                         \
-	"lower(COALESCE(p.email, '')) LIKE ? OR lower(p.title) LIKE ?)"
-	if (db_get_i64(db, total, "SELECT COUNT(*)" PEOPLE_WHERE, "iiitttt",
-	               a->org_id, f->unit_id, f->unit_id, q, q, q, q) < 0)
+	"AND (? = '' OR p.search_key LIKE ? ESCAPE '\\')"
+	if (db_get_i64(db, total, "SELECT COUNT(*)" PEOPLE_WHERE, "iiitt",
+	               a->org_id, f->unit_id, f->unit_id, q, q) < 0)
 		return KV_DBERR;
-	st =
-	    db_query(db,
-	             "SELECT " PERSON_COLS PEOPLE_WHERE
-	             " ORDER BY p.full_name, p.id LIMIT ? OFFSET ?",
-	             "iiittttii", a->org_id, f->unit_id, f->unit_id, q, q, q, q,
-	             (int64_t)limit, (int64_t)(f->offset > 0 ? f->offset : 0));
+	st = db_query(db,
+	              "SELECT " PERSON_COLS PEOPLE_WHERE
+	              " ORDER BY p.full_name, p.id LIMIT ? OFFSET ?",
+	              "iiittii", a->org_id, f->unit_id, f->unit_id, q, q,
+	              (int64_t)limit, (int64_t)(f->offset > 0 ? f->offset : 0));
 	if (st == NULL)
 		return KV_DBERR;
 	*out = arena_alloc(ar, sizeof(**out) * (size_t)limit);
@@ -471,6 +468,15 @@ person_json(const struct person *p)
 	return o;
 }
 
+/* What a people search matches: name, e-mail and title, case-folded. */
+static const char *
+person_search_key(struct arena *ar, const struct person *p)
+{
+	return text_fold(ar, arena_printf(ar, "%s %s %s", p->full_name,
+	                                  p->email ? p->email : "",
+	                                  p->title ? p->title : ""));
+}
+
 /* Fills first_name from full_name when empty; lower-cases e-mail. */
 static void
 person_normalise(struct arena *ar, struct person *p)
@@ -524,13 +530,14 @@ person_create(struct db *db, struct arena *ar, const struct actor *a,
 		return KV_INVALID;
 	if (db_begin(db) != 0)
 		return KV_DBERR;
-	rc = db_get_i64(db, &p->id,
-	                "INSERT INTO people (org_id, full_name, first_name, "
-	                "title, unit_id, email, phone, active, created_at, "
-	                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?) "
-	                "RETURNING id",
-	                "itttjttii", a->org_id, p->full_name, p->first_name,
-	                p->title, p->unit_id, p->email, p->phone, now, now);
+	rc = db_get_i64(
+	    db, &p->id,
+	    "INSERT INTO people (org_id, full_name, first_name, "
+	    "title, unit_id, email, phone, active, search_key, "
+	    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, "
+	    "?, ?, ?) RETURNING id",
+	    "itttjtttii", a->org_id, p->full_name, p->first_name, p->title,
+	    p->unit_id, p->email, p->phone, person_search_key(ar, p), now, now);
 	if (rc != 1)
 		return write_failed(db, v, "email",
 		                    "is already used by another person");
@@ -575,11 +582,12 @@ person_update(struct db *db, struct arena *ar, const struct actor *a,
 	if (db_run(
 	        db,
 	        "UPDATE people SET full_name = ?, first_name = ?, title = ?, "
-	        "unit_id = ?, email = ?, phone = ?, active = ?, updated_at = "
-	        "? WHERE id = ? AND org_id = ?",
-	        "tttjttiiii", p.full_name, p.first_name, p.title, p.unit_id,
-	        p.email, p.phone, (int64_t)p.active, p.updated_at, p.id,
-	        a->org_id) != 0)
+	        "unit_id = ?, email = ?, phone = ?, active = ?, search_key = "
+	        "?, "
+	        "updated_at = ? WHERE id = ? AND org_id = ?",
+	        "tttjttitiii", p.full_name, p.first_name, p.title, p.unit_id,
+	        p.email, p.phone, (int64_t)p.active, person_search_key(ar, &p),
+	        p.updated_at, p.id, a->org_id) != 0)
 		return write_failed(db, v, "email",
 		                    "is already used by another person");
 	/* a deactivated person loses every session and token at once */

@@ -396,7 +396,8 @@ channel_overlay(json_t *b, struct channel *c, struct verrs *v)
 		const char *s = jget_str(b, strs[i], &has, v);
 		json_t *raw = json_object_get(b, strs[i]);
 		/* only the two dates may be cleared with null */
-		if (raw != NULL && json_is_null(raw) && i < 7 && i != 3 && i != 4) {
+		if (raw != NULL && json_is_null(raw) && i < 7 && i != 3 &&
+		    i != 4) {
 			verr_add(v, strs[i], "must not be null");
 			continue;
 		}

@@ -259,7 +259,7 @@ field_textarea(struct req *r, const char *name, const char *label,
 void
 field_select(struct req *r, const char *name, const char *label,
              const char *value, const char *const *codes,
-             const char *const *labels, const struct verrs *v, int with_empty)
+             const char *const *labels, const struct verrs *v, int flags)
 {
 	html_lit(r, "<div class=\"field\">");
 	field_label(r, name, label, 0);
@@ -271,9 +271,9 @@ field_select(struct req *r, const char *name, const char *label,
 	html_lit(r, "\"");
 	field_aria(r, name, v, NULL);
 	html_lit(r, ">");
-	if (with_empty) {
+	if (flags & (SELECT_NONE | SELECT_ALL)) {
 		html_lit(r, "<option value=\"\">");
-		html_tr(r, with_empty == SELECT_ALL ? N_("All") : N_("(none)"));
+		html_tr(r, (flags & SELECT_ALL) ? N_("All") : N_("(none)"));
 		html_lit(r, "</option>");
 	}
 	for (int i = 0; codes[i]; i++) {
@@ -283,7 +283,12 @@ field_select(struct req *r, const char *name, const char *label,
 		if (value && strcmp(value, codes[i]) == 0)
 			html_lit(r, " selected");
 		html_lit(r, ">");
-		html_txt(r, labels ? tr(r, labels[i]) : codes[i]);
+		if (labels == NULL)
+			html_txt(r, codes[i]);
+		else if (flags & SELECT_TR)
+			html_tr(r, labels[i]);
+		else
+			html_txt(r, labels[i]);
 		html_lit(r, "</option>");
 	}
 	html_lit(r, "</select></div>\n");

@@ -153,7 +153,7 @@ ui_audit(struct req *r)
 		    N_("Channel"),   N_("Unit"),         N_("Person"),
 		    N_("API token"), N_("Organisation"), NULL};
 		field_select(r, "object_type", "Object", otype, types, labels,
-		             NULL, SELECT_ALL);
+		             NULL, SELECT_ALL | SELECT_TR);
 	}
 	field_text(r, "object_id", "Id", oid ? oid_s : NULL, NULL, "number", 0,
 	           NULL);

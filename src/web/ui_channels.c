@@ -131,9 +131,9 @@ ui_channels(struct req *r)
 	html_lit(r, "\">");
 	field_text(r, "q", "Search", q, NULL, "search", 0, NULL);
 	field_select(r, "status", "Status", status, channel_statuses,
-	             status_labels, NULL, SELECT_ALL);
+	             status_labels, NULL, SELECT_ALL | SELECT_TR);
 	field_select(r, "platform", "Platform", plat, channel_platforms,
-	             platform_labels(), NULL, SELECT_ALL);
+	             platform_labels(), NULL, SELECT_ALL | SELECT_TR);
 	field_select(r, "unit_id", "Unit", unit_s, ucodes, ulabels, NULL,
 	             SELECT_ALL);
 	html_lit(r, "<div class=\"field\"><button type=\"submit\">");
@@ -250,7 +250,7 @@ channel_form(struct req *r, const struct channel *c, const struct verrs *v,
 	html_tr(r, "The channel");
 	html_lit(r, "</legend>");
 	field_select(r, "platform", "Platform", c->platform, channel_platforms,
-	             platform_labels(), v, 0);
+	             platform_labels(), v, SELECT_TR);
 	field_text(r, "name", "Name", c->name, v, "text", 1,
 	           N_("As it appears on the platform."));
 	field_text(
@@ -303,9 +303,9 @@ channel_form(struct req *r, const struct channel *c, const struct verrs *v,
 	field_text(r, "update_count", "Updates promised", count_s, v, "number",
 	           0, N_("How many updates per period the unit commits to."));
 	field_select(r, "update_period", "Period", c->update_period,
-	             channel_periods, period_labels, v, 0);
+	             channel_periods, period_labels, v, SELECT_TR);
 	field_select(r, "status", "Status", c->status, channel_statuses,
-	             status_labels, v, 0);
+	             status_labels, v, SELECT_TR);
 	field_text(r, "opened_on", "Opened on", c->opened_on, v, "date", 0,
 	           N_("YYYY-MM-DD"));
 	field_text(r, "closed_on", "Closed on", c->closed_on, v, "date", 0,

@@ -58,7 +58,7 @@ unit_form(struct req *r, const struct unit *u, const struct verrs *v,
 	form_begin(r, action, NULL);
 	field_text(r, "name", "Name", u->name, v, "text", 1, NULL);
 	field_select(r, "kind", "Kind", u->kind, unit_kinds, unit_kind_labels,
-	             v, 0);
+	             v, SELECT_TR);
 	field_select(r, "parent_id", "Part of", id_str(r, u->parent_id), codes,
 	             labels, v, SELECT_NONE);
 	html_lit(r, "<p class=\"actions\"><button type=\"submit\">");
@@ -604,7 +604,7 @@ person_page(struct req *r, const struct person *p, const struct person *draft,
 			form_begin(r, arena_printf(&r->ar, "%s/roles", self),
 			           "filters");
 			field_select(r, "role", "Role", NULL, rcodes, rlabels,
-			             grant_v, 0);
+			             grant_v, SELECT_TR);
 			field_select(r, "unit_id", "For unit", NULL, ucodes,
 			             ulabels, grant_v, SELECT_NONE);
 			html_lit(r, "<div class=\"field\"><button "

@@ -174,14 +174,15 @@ void field_text(struct req *r, const char *name, const char *label,
                 int required, const char *hint);
 void field_textarea(struct req *r, const char *name, const char *label,
                     const char *value, const struct verrs *v, const char *hint);
-/* options: NULL-terminated codes; labels: parallel msgids (or NULL).
- * with_empty: 0 none, SELECT_NONE an empty "(none)" choice, SELECT_ALL an
- * empty "All" choice (filters). */
-enum { SELECT_NONE = 1, SELECT_ALL = 2 };
+/* options: NULL-terminated codes; labels: parallel labels (or NULL to show
+ * the codes).  Labels are shown as they are (unit and person names are user
+ * data and must never go through the catalogue) unless SELECT_TR says they
+ * are msgids to translate.  SELECT_NONE adds an empty "(none)" choice,
+ * SELECT_ALL an empty "All" choice (filters). */
+enum { SELECT_NONE = 1, SELECT_ALL = 2, SELECT_TR = 4 };
 void field_select(struct req *r, const char *name, const char *label,
                   const char *value, const char *const *codes,
-                  const char *const *labels, const struct verrs *v,
-                  int with_empty);
+                  const char *const *labels, const struct verrs *v, int flags);
 void error_summary(struct req *r, const struct verrs *v);
 /* Opens a scrollable, keyboard-focusable table region with a caption
  * (translated msgid); close with table_end(). */
