@@ -6,7 +6,7 @@
  *   kanalvakt [--db URL] demo [--if-empty]
  *   kanalvakt [--db URL] user add EMAIL --name NAME --role ROLE [--unit U]
  *   kanalvakt [--db URL] token create EMAIL [--label L]
- *   kanalvakt [--db URL] audit verify
+ *   kanalvakt [--db URL] audit verify [--anchor SEQ:HASH]
  *   kanalvakt [--db URL] unit list | channel list
  *   kanalvakt routes | version
  *
@@ -32,29 +32,32 @@ static const char *db_url;
 static void
 usage(FILE *f)
 {
-	fputs("usage: kanalvakt [--db URL] COMMAND [ARGS]\n"
-	      "\n"
-	      "commands:\n"
-	      "  serve [--listen HOST:PORT] [--threads N] [--cookie-secure]\n"
-	      "  migrate                 bring the database to the current "
-	      "schema\n"
-	      "  demo [--if-empty]       load the demo organisation (Meldal "
-	      "kommune)\n"
-	      "  user add EMAIL --name NAME --role ROLE [--unit UNIT]\n"
-	      "                          add a person with a login (password "
-	      "from stdin,\n"
-	      "                          or generated and printed)\n"
-	      "  token create EMAIL [--label LABEL]\n"
-	      "                          print a new API token for EMAIL\n"
-	      "  audit verify            check the audit log's hash chain\n"
-	      "  unit list               print the unit tree\n"
-	      "  channel list            print the channel register\n"
-	      "  routes                  print the HTTP route table\n"
-	      "  version                 print the version\n"
-	      "\n"
-	      "URL is sqlite:PATH or postgresql://…; default from "
-	      "KANALVAKT_DB.\n",
-	      f);
+	fputs(
+	    "usage: kanalvakt [--db URL] COMMAND [ARGS]\n"
+	    "\n"
+	    "commands:\n"
+	    "  serve [--listen HOST:PORT] [--threads N] [--cookie-secure]\n"
+	    "  migrate                 bring the database to the current "
+	    "schema\n"
+	    "  demo [--if-empty]       load the demo organisation (Meldal "
+	    "kommune)\n"
+	    "  user add EMAIL --name NAME --role ROLE [--unit UNIT]\n"
+	    "                          add a person with a login (password "
+	    "from stdin,\n"
+	    "                          or generated and printed)\n"
+	    "  token create EMAIL [--label LABEL]\n"
+	    "                          print a new API token for EMAIL\n"
+	    "  audit verify [--anchor SEQ:HASH]\n"
+	    "                          check the audit log's hash chain (and\n"
+	    "                          that it still holds an earlier anchor)\n"
+	    "  unit list               print the unit tree\n"
+	    "  channel list            print the channel register\n"
+	    "  routes                  print the HTTP route table\n"
+	    "  version                 print the version\n"
+	    "\n"
+	    "URL is sqlite:PATH or postgresql://…; default from "
+	    "KANALVAKT_DB.\n",
+	    f);
 }
 
 static struct db *
@@ -283,15 +286,34 @@ static int
 cmd_audit(int argc, char **argv)
 {
 	struct db *db;
-	int64_t checked, bad;
-	const char *why;
+	int64_t checked, bad, head_seq, anchor_seq = 0;
+	char head[65], anchor_hash[65] = "";
+	const char *why, *anchor = opt(argc, argv, "--anchor");
 	int rc;
 	if (argc < 2 || strcmp(argv[1], "verify") != 0) {
 		usage(stderr);
 		return 2;
 	}
+	if (anchor != NULL) {
+		const char *colon = strchr(anchor, ':');
+		char num[24];
+		if (colon == NULL || colon - anchor >= (int)sizeof(num) ||
+		    strlen(colon + 1) != 64) {
+			fprintf(stderr, "kanalvakt: --anchor wants SEQ:HASH as "
+			                "printed by an earlier audit verify\n");
+			return 2;
+		}
+		memcpy(num, anchor, (size_t)(colon - anchor));
+		num[colon - anchor] = '\0';
+		if (parse_i64(num, &anchor_seq) != 0 || anchor_seq < 1) {
+			fprintf(stderr, "kanalvakt: bad --anchor sequence\n");
+			return 2;
+		}
+		snprintf(anchor_hash, sizeof(anchor_hash), "%s", colon + 1);
+	}
 	db = open_ready_db();
-	rc = audit_verify(db, &checked, &bad, &why);
+	rc = audit_verify(db, anchor_seq, anchor_hash, &checked, &bad, &why,
+	                  &head_seq, head);
 	db_close(db);
 	if (rc < 0) {
 		fprintf(stderr, "kanalvakt: could not read the audit log\n");
@@ -303,7 +325,9 @@ cmd_audit(int argc, char **argv)
 		       (long long)bad, why, (long long)checked);
 		return 1;
 	}
-	printf("audit log intact: %lld rows verified\n", (long long)checked);
+	printf("audit log intact: %lld rows verified\n"
+	       "anchor: %lld:%s\n",
+	       (long long)checked, (long long)head_seq, head);
 	return 0;
 }
 

@@ -185,7 +185,7 @@ parse_i64(const char *s, int64_t *out)
 {
 	char *end;
 	long long v;
-	if (s == NULL || *s == '\0' || isspace((unsigned char)*s))
+	if (s == NULL || *s == '\0' || isspace((unsigned char)*s) || *s == '+')
 		return -1;
 	errno = 0;
 	v = strtoll(s, &end, 10);

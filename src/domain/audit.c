@@ -207,15 +207,18 @@ audit_list(struct db *db, struct arena *ar, const struct actor *a,
 }
 
 int
-audit_verify(struct db *db, int64_t *checked, int64_t *bad_seq,
-             const char **why)
+audit_verify(struct db *db, int64_t anchor_seq, const char *anchor_hash,
+             int64_t *checked, int64_t *bad_seq, const char **why,
+             int64_t *head_seq_out, char head_hash[65])
 {
 	struct db_stmt *st;
 	struct arena ar;
 	char prev[65], hash[65];
 	int64_t expect = 1, head_seq = 0;
-	int rc, result = 0;
+	int rc, result = 0, anchor_seen = 0;
 
+	*head_seq_out = 0;
+	head_hash[0] = '\0';
 	*checked = 0;
 	*bad_seq = 0;
 	*why = NULL;
@@ -252,6 +255,18 @@ audit_verify(struct db *db, int64_t *checked, int64_t *bad_seq,
 			result = 1;
 			break;
 		}
+		if (anchor_seq > 0 && r.seq == anchor_seq) {
+			anchor_seen = 1;
+			if (anchor_hash == NULL ||
+			    strcmp(hash, anchor_hash) != 0) {
+				*bad_seq = r.seq;
+				*why = "the row differs from the recorded "
+				       "anchor: the "
+				       "chain was rewritten";
+				result = 1;
+				break;
+			}
+		}
 		memcpy(prev, hash, sizeof(prev));
 		expect++;
 		(*checked)++;
@@ -263,6 +278,11 @@ audit_verify(struct db *db, int64_t *checked, int64_t *bad_seq,
 		return -1;
 	if (result)
 		return 1;
+	if (anchor_seq > 0 && !anchor_seen) {
+		*bad_seq = anchor_seq;
+		*why = "the anchored row no longer exists";
+		return 1;
+	}
 	st =
 	    db_query(db, "SELECT seq, hash FROM audit_head WHERE id = 1", NULL);
 	if (st == NULL)
@@ -279,6 +299,10 @@ audit_verify(struct db *db, int64_t *checked, int64_t *bad_seq,
 		result = 1;
 	}
 	db_finalize(st);
+	if (result == 0) {
+		*head_seq_out = expect - 1;
+		memcpy(head_hash, prev, 65);
+	}
 	return result;
 }
 

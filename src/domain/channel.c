@@ -29,19 +29,19 @@ const char *const channel_platforms[] = {
     "facebook_page", "instagram", "x",        "youtube", "vimeo",
     "flickr",        "linkedin",  "mastodon", "bluesky", "blog",
     "forum",         "other",     NULL};
-static const char *const platform_labels[] = {N_("Facebook page"),
-                                              N_("Instagram"),
-                                              N_("X (Twitter)"),
-                                              N_("YouTube"),
-                                              N_("Vimeo"),
-                                              N_("Flickr"),
-                                              N_("LinkedIn"),
-                                              N_("Mastodon"),
-                                              N_("Bluesky"),
-                                              N_("Blog"),
-                                              N_("Forum"),
-                                              N_("Other"),
-                                              NULL};
+const char *const channel_platform_labels[] = {N_("Facebook page"),
+                                               N_("Instagram"),
+                                               N_("X (Twitter)"),
+                                               N_("YouTube"),
+                                               N_("Vimeo"),
+                                               N_("Flickr"),
+                                               N_("LinkedIn"),
+                                               N_("Mastodon"),
+                                               N_("Bluesky"),
+                                               N_("Blog"),
+                                               N_("Forum"),
+                                               N_("Other"),
+                                               NULL};
 const char *const channel_statuses[] = {
     "requested", "planned", "active", "paused", "closing", "closed", NULL};
 const char *const channel_periods[] = {"day", "week", "month", NULL};
@@ -51,7 +51,7 @@ platform_label(const char *code)
 {
 	for (int i = 0; code && channel_platforms[i]; i++)
 		if (strcmp(code, channel_platforms[i]) == 0)
-			return platform_labels[i];
+			return channel_platform_labels[i];
 	return code ? code : "";
 }
 

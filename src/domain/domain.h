@@ -273,7 +273,8 @@ struct channel_filter {
 	int limit, offset;
 };
 
-extern const char *const channel_platforms[]; /* NULL-terminated */
+extern const char *const channel_platforms[];       /* NULL-terminated */
+extern const char *const channel_platform_labels[]; /* msgids, parallel */
 extern const char *const channel_statuses[];
 extern const char *const channel_periods[];
 /* English label of a platform code ("Facebook page"). */
@@ -328,11 +329,15 @@ enum kv_rc audit_list(struct db *db, struct arena *ar, const struct actor *a,
                       const char *object_type, int64_t object_id,
                       int64_t before_seq, int limit, struct audit_row **out,
                       int *n);
-/* Recomputes the whole chain.  Returns 0 when intact; otherwise 1 and the
- * first broken seq in *bad_seq and a reason in why (static text); -1 on a
- * database error. */
-int audit_verify(struct db *db, int64_t *checked, int64_t *bad_seq,
-                 const char **why);
+/* Recomputes the whole chain.  When anchor_seq > 0, row anchor_seq must
+ * also have the hash anchor_hash — a head recorded outside the database
+ * earlier, which catches a rewrite of the whole chain by someone with write
+ * access.  Returns 0 when intact, with the newest seq and hash in *head_seq
+ * and head_hash[65]; otherwise 1 with the first broken seq in *bad_seq and a
+ * reason in why (static text); -1 on a database error. */
+int audit_verify(struct db *db, int64_t anchor_seq, const char *anchor_hash,
+                 int64_t *checked, int64_t *bad_seq, const char **why,
+                 int64_t *head_seq, char head_hash[65]);
 json_t *audit_json(const struct audit_row *r);
 
 /* --- demo -------------------------------------------------------------------

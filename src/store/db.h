@@ -3,9 +3,11 @@
  *
  * SQL text is always a string literal written with `?` placeholders; every
  * value is bound (ARCHITECTURE.md "Storage rules").  The PostgreSQL backend
- * rewrites `?` to `$n`.  Both backends speak the same portable SQL subset:
- * INTEGER/BIGINT ids, TEXT, int64 UTC seconds for times, `RETURNING`,
- * `ON CONFLICT`, no booleans (0/1 integers).
+ * rewrites `?` to `$n`.  Both that rewriting and the check that the number
+ * of `?` matches the bound values know only '…' and "…" quoting: write no
+ * `?` inside SQL comments, E'' strings or $$ bodies.  Both backends speak the
+ * same portable SQL subset: INTEGER/BIGINT ids, TEXT, int64 UTC seconds for
+ * times, `RETURNING`, `ON CONFLICT`, no booleans (0/1 integers).
  *
  * A `struct db` is one connection and is used by one thread at a time; a
  * `struct db_pool` hands connections to server threads.  Statements are

@@ -62,10 +62,11 @@ api_problem(struct req *r, int status, const char *type, const char *title,
 void
 api_invalid(struct req *r, int status, const struct verrs *v)
 {
+	int n = v != NULL ? v->n : 0;
 	const char *detail =
-	    v->n == 1
+	    n == 1
 	        ? arena_printf(&r->ar, "%s %s", v->e[0].field, v->e[0].reason)
-	        : arena_printf(&r->ar, "%d fields are invalid", v->n);
+	        : arena_printf(&r->ar, "%d fields are invalid", n);
 	problem(r, status, status == 409 ? "conflict" : "validation",
 	        status == 409 ? "Conflict" : "Invalid input", detail, v);
 }
@@ -104,9 +105,8 @@ api_fail(struct req *r, enum kv_rc rc, const struct verrs *v)
 	            "The request could not be completed; nothing was changed.");
 }
 
-/* Nesting depth of JSON text, ignoring brackets inside strings. */
-static int
-json_depth(const char *s, size_t n)
+int
+api_json_depth(const char *s, size_t n)
 {
 	int depth = 0, max = 0, in_str = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -143,7 +143,7 @@ api_body(struct req *r, const char *const *allowed)
 		            "Send the body as application/json.");
 		return NULL;
 	}
-	if (json_depth(buf_str(&r->body), r->body.len) > MAX_JSON_DEPTH) {
+	if (api_json_depth(buf_str(&r->body), r->body.len) > MAX_JSON_DEPTH) {
 		api_problem(r, 400, "bad-json", "Malformed JSON",
 		            "The body is nested too deeply.");
 		return NULL;

@@ -378,8 +378,8 @@ static const char *const channel_fields[] = {
     "update_period",  "status",     "opened_on",
     "closed_on",      NULL};
 
-static void
-channel_overlay(json_t *b, struct channel *c, struct verrs *v)
+void
+api_channel_overlay(json_t *b, struct channel *c, struct verrs *v)
 {
 	static const char *const strs[] = {
 	    "platform",      "name",   "address",   "purpose",  "target_groups",
@@ -482,7 +482,7 @@ api_channels_create(struct req *r)
 	if (b == NULL)
 		return;
 	memset(&c, 0, sizeof(c));
-	channel_overlay(b, &c, &v);
+	api_channel_overlay(b, &c, &v);
 	if (v.n) {
 		api_invalid(r, 422, &v);
 		return;
@@ -520,7 +520,7 @@ api_channel_update(struct req *r)
 	if (rc == KV_OK && !channel_can_edit(r->db, &r->actor, &c))
 		rc = KV_FORBIDDEN;
 	if (rc == KV_OK) {
-		channel_overlay(b, &c, &v);
+		api_channel_overlay(b, &c, &v);
 		rc = v.n ? KV_INVALID
 		         : channel_update(r->db, &r->ar, &r->actor, &c, &v);
 	}

@@ -74,6 +74,25 @@ read_quoted(const char *p, struct buf *b)
 	return *p == '"' ? p + 1 : p;
 }
 
+/* Stores the entry read so far (when complete and not fuzzy) and empties
+ * the buffers. */
+static void
+save_entry(struct catalog *c, size_t *cap, struct buf *id, struct buf *str,
+           int fuzzy)
+{
+	if (id->len > 0 && str->len > 0 && !fuzzy) {
+		if (c->n == *cap) {
+			*cap *= 2;
+			c->e = xrealloc(c->e, *cap * sizeof(*c->e));
+		}
+		c->e[c->n].id = xstrdup(buf_str(id));
+		c->e[c->n].str = xstrdup(buf_str(str));
+		c->n++;
+	}
+	buf_reset(id);
+	buf_reset(str);
+}
+
 static void
 parse_po(struct catalog *c, const char *text)
 {
@@ -90,21 +109,9 @@ parse_po(struct catalog *c, const char *text)
 		const char *end = strchr(line, '\n');
 		size_t len = end ? (size_t)(end - line) : strlen(line);
 		int is_id = strncmp(line, "msgid \"", 7) == 0;
-		int at_end = end == NULL;
-		/* an entry ends at the next msgid or at the end of the file */
-		if ((is_id || at_end) && cur != NULL) {
-			if (id.len > 0 && str.len > 0 && !fuzzy) {
-				if (c->n == cap) {
-					cap *= 2;
-					c->e =
-					    xrealloc(c->e, cap * sizeof(*c->e));
-				}
-				c->e[c->n].id = xstrdup(buf_str(&id));
-				c->e[c->n].str = xstrdup(buf_str(&str));
-				c->n++;
-			}
-			buf_reset(&id);
-			buf_reset(&str);
+		/* an entry ends at the next msgid (or the end of the file) */
+		if (is_id && cur != NULL) {
+			save_entry(c, &cap, &id, &str, fuzzy);
 			cur = NULL;
 		}
 		if (strncmp(line, "#,", 2) == 0) {
@@ -123,10 +130,12 @@ parse_po(struct catalog *c, const char *text)
 		} else if (line[0] == '"' && cur != NULL) {
 			read_quoted(line + 1, cur);
 		}
-		if (at_end)
+		if (end == NULL)
 			break;
 		line = end + 1;
 	}
+	if (cur != NULL)
+		save_entry(c, &cap, &id, &str, fuzzy);
 	buf_cleanup(&id);
 	buf_cleanup(&str);
 	qsort(c->e, c->n, sizeof(*c->e), cmp_entry);

@@ -434,8 +434,14 @@ unit_choices(struct req *r, const char ***codes, const char ***labels)
 	*labels = arena_alloc(&r->ar, sizeof(char *) * ((size_t)n + 1));
 	for (int i = 0; i < n; i++) {
 		(*codes)[i] = arena_printf(&r->ar, "%lld", (long long)us[i].id);
-		(*labels)[i] = arena_printf(&r->ar, "%*s%s", us[i].depth * 2,
-		                            "", us[i].name);
+		/* indent with no-break spaces: browsers collapse plain ones */
+		struct buf ind;
+		buf_init(&ind, 256);
+		for (int d = 0; d < us[i].depth && d < 16; d++)
+			buf_adds(&ind, "\xc2\xa0\xc2\xa0");
+		(*labels)[i] =
+		    arena_printf(&r->ar, "%s%s", buf_str(&ind), us[i].name);
+		buf_cleanup(&ind);
 	}
 	return 0;
 }

@@ -48,16 +48,6 @@ status_badge(struct req *r, const char *status)
 	html_lit(r, "</span>");
 }
 
-static const char *const *
-platform_labels(void)
-{
-	static const char *labels[16];
-	if (labels[0] == NULL)
-		for (int i = 0; channel_platforms[i] && i < 15; i++)
-			labels[i] = platform_label(channel_platforms[i]);
-	return labels;
-}
-
 static int
 people_choices(struct req *r, struct person **ps, int *n)
 {
@@ -133,7 +123,7 @@ ui_channels(struct req *r)
 	field_select(r, "status", "Status", status, channel_statuses,
 	             status_labels, NULL, SELECT_ALL | SELECT_TR);
 	field_select(r, "platform", "Platform", plat, channel_platforms,
-	             platform_labels(), NULL, SELECT_ALL | SELECT_TR);
+	             channel_platform_labels, NULL, SELECT_ALL | SELECT_TR);
 	field_select(r, "unit_id", "Unit", unit_s, ucodes, ulabels, NULL,
 	             SELECT_ALL);
 	html_lit(r, "<div class=\"field\"><button type=\"submit\">");
@@ -250,7 +240,7 @@ channel_form(struct req *r, const struct channel *c, const struct verrs *v,
 	html_tr(r, "The channel");
 	html_lit(r, "</legend>");
 	field_select(r, "platform", "Platform", c->platform, channel_platforms,
-	             platform_labels(), v, SELECT_TR);
+	             channel_platform_labels, v, SELECT_TR);
 	field_text(r, "name", "Name", c->name, v, "text", 1,
 	           N_("As it appears on the platform."));
 	field_text(

@@ -218,6 +218,12 @@ const char *jget_str(json_t *o, const char *k, int *present, struct verrs *v);
 int64_t jget_int(json_t *o, const char *k, int *present, struct verrs *v);
 /* Reads an id or null (0). */
 int64_t jget_id(json_t *o, const char *k, int *present, struct verrs *v);
+/* Nesting depth of JSON text, ignoring brackets inside strings (checked
+ * before the parser sees the body). */
+int api_json_depth(const char *s, size_t n);
+/* Copies the channel fields present in JSON object b over c, recording
+ * type errors in v (strings point into b). */
+void api_channel_overlay(json_t *b, struct channel *c, struct verrs *v);
 /* Pagination from ?limit=&offset=; answers 400 and returns -1 when bad. */
 int api_paging(struct req *r, int *limit, int *offset);
 /* Parses an optional positive id in the query; -1 + 400 when malformed. */
