@@ -132,7 +132,7 @@ check_i64(const char *s)
 	const char *p = s;
 	int ok = parse_i64(s, &v) == 0;
 
-	if (*p == '-' || *p == '+')
+	if (*p == '-') /* a leading '+' is refused: one spelling per number */
 		p++;
 	digits = strspn(p, "0123456789");
 	/* a plain decimal of up to 18 digits always fits and must parse */
