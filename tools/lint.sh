@@ -79,7 +79,7 @@ if command -v msgfmt >/dev/null 2>&1; then
 else
 	skip msgfmt "not installed: apt-get install gettext"
 fi
-if [ "${KV_LINT_FORMAT:-0}" = 1 ]; then
+if [ "${KV_LINT_FORMAT:-1}" = 1 ]; then
 	if command -v clang-format >/dev/null 2>&1; then
 		check clang-format run_clang_format
 	else
@@ -87,7 +87,7 @@ if [ "${KV_LINT_FORMAT:-0}" = 1 ]; then
 		failed=$((failed + 1))
 	fi
 else
-	skip clang-format "set KV_LINT_FORMAT=1 to check formatting"
+	skip clang-format "KV_LINT_FORMAT=0 was set"
 fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
