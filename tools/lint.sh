@@ -7,8 +7,8 @@
 #   checkhtml     tools/checkhtml.sh: raw HTML only from string literals
 #   cppcheck      warning + portability checks on src/ (errors fail)
 #   msgfmt        msgfmt --check-format on each po/*.po (when installed)
-#   clang-format  --dry-run --Werror on src/**/*.[ch], only with
-#                 KV_LINT_FORMAT=1
+#   clang-format  --dry-run --Werror on src/**/*.[ch] (.clang-format); skip
+#                 with KV_LINT_FORMAT=0
 #
 # Each tool is one check.  A tool that is not installed fails (so CI cannot
 # pass by accident) unless it is optional (msgfmt, clang-format), which is
