@@ -49,7 +49,8 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 # missing (tools/deps.sh uses sudo when not root), so the two README
 # commands work on a fresh Debian 12 machine.
 need-deps:
-	@pkg-config --exists $(PKGS) 2>/dev/null || sh tools/deps.sh
+	@{ pkg-config --exists $(PKGS) && [ -f /usr/include/unicase.h ]; } \
+	   2>/dev/null || sh tools/deps.sh
 
 need-test-deps: need-deps
 	@{ command -v tidy && command -v chromium && command -v msgfmt && \

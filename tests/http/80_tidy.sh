@@ -1,0 +1,161 @@
+#!/bin/sh
+# tests/http/80_tidy.sh - every HTML page of the app is valid HTML (POSIX
+# sh): each page, in each language and in its error and form-error states,
+# goes through `tidy -e -q`; errors fail (exit 2), warnings are allowed.
+# Also checks each page is UTF-8 HTML with <html lang> and a <title>.
+. "$(dirname "$0")/../lib/t.sh"
+. "$(dirname "$0")/../lib/server.sh"
+kv_setup
+if ! command -v tidy >/dev/null 2>&1; then
+	fail "tidy is installed" "install it: sh tools/deps.sh"
+	kv_finish
+	exit 1
+fi
+J=$T_DIR/admin
+kv_login "$KV_ADMIN_EMAIL" "$KV_PW" "$J" || fail "the admin logs in" "$(ctx)"
+C=$(kv_sql "SELECT id FROM channels WHERE name = 'Ungdomsleder i Meldal'")
+CI=$(kv_sql "SELECT id FROM channels WHERE name = 'Ungdom i Meldal'")
+U=$(kv_sql "SELECT id FROM units WHERE name = 'Kultur'")
+P=$(kv_sql "SELECT id FROM people WHERE email = 'siri.bakken@meldal-kommune.example'")
+# a token, so the account page lists one
+req POST "$KV_URL/account/tokens" -b "$J" --data-urlencode "_csrf=$(kv_page_csrf "$J")" \
+	--data-urlencode "label=tidy"
+
+# ids_last: problems with ids in the last body (duplicate ids; label for=
+# and aria-describedby pointing at no element), one a line.
+ids_last() {
+	"$T_PY" - "$H_BODY" <<'PYEOF'
+import sys
+from html.parser import HTMLParser
+ids, refs = {}, []
+class P(HTMLParser):
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if a.get("id"):
+            ids[a["id"]] = ids.get(a["id"], 0) + 1
+        if tag == "label" and a.get("for"):
+            refs.append(("label for", a["for"]))
+        for x in (a.get("aria-describedby") or "").split():
+            refs.append(("aria-describedby", x))
+P().feed(open(sys.argv[1], encoding="utf-8").read())
+for k, n in sorted(ids.items()):
+    if n > 1:
+        print("id %r is used %d times" % (k, n))
+for what, x in refs:
+    if x not in ids:
+        print("%s=%r names no element" % (what, x))
+PYEOF
+}
+
+# tidy_last DESC WANT-STATUS: validates the last response.
+tidy_last() {
+	check_status "$2" "$1: status $2"
+	check_match "$(hdr Content-Type)" '^text/html; charset=utf-8' "$1: UTF-8 HTML"
+	check_match "$(head -c 300 "$H_BODY")" '^<!DOCTYPE html>' "$1: has a doctype"
+	check_match "$(grep -o '<html lang="[a-z]*"' "$H_BODY")" 'lang="(nb|nn|sv|en)"' "$1: <html lang>"
+	check_match "$(grep -o '<title>[^<]*</title>' "$H_BODY")" '<title>[^<]+</title>' "$1: has a title"
+	tidy -e -q --show-warnings yes "$H_BODY" >"$T_DIR/tidy.out" 2>&1
+	td_rc=$?
+	if [ "$td_rc" -lt 2 ]; then
+		ok "$1: tidy finds no errors"
+	else
+		fail "$1: tidy finds no errors" "$(grep -i 'error' "$T_DIR/tidy.out" | head -n 15)"
+	fi
+	td_ids=$(ids_last)
+	if [ -z "$td_ids" ]; then
+		ok "$1: ids are unique and labels point at fields"
+	else
+		fail "$1: ids are unique and labels point at fields" "$td_ids"
+	fi
+}
+page() { # PATH [WANT-STATUS [curl args…]]
+	pg_p=$1
+	pg_s=${2:-200}
+	[ $# -ge 2 ] && shift 2 || shift 1
+	req GET "$KV_URL$pg_p" -b "$J" "$@"
+	tidy_last "GET $pg_p" "$pg_s"
+}
+
+for lang in nb nn sv en; do
+	rm -f "$T_DIR/anon"
+	req GET "$KV_URL/login?lang=$lang" -c "$T_DIR/anon"
+	tidy_last "GET /login?lang=$lang (logged out)" 200
+	check_match "$(grep -o '<html lang="[a-z]*"' "$H_BODY")" "lang=\"$lang\"" "/login?lang=$lang is in $lang"
+	req GET "$KV_URL/register?lang=$lang"
+	tidy_last "GET /register?lang=$lang (logged out)" 200
+done
+
+for lang in nb en; do
+	page "/dashboard?lang=$lang"
+	page "/channels?lang=$lang"
+	page "/channels/new?lang=$lang"
+	page "/channels/$C?lang=$lang"
+	page "/channels/$CI?lang=$lang"
+	page "/channels/$C/edit?lang=$lang"
+	page "/units?lang=$lang"
+	page "/units/$U?lang=$lang"
+	page "/people?lang=$lang"
+	page "/people/new?lang=$lang"
+	page "/people/$P?lang=$lang"
+	page "/audit?lang=$lang"
+	page "/account?lang=$lang"
+	page "/register?lang=$lang"
+done
+page "/channels?status=requested"
+page "/channels?status=closed"
+page "/channels?q=nothing-matches-this"
+page "/channels?unit_id=$U&platform=facebook_page"
+page "/people?q=siri"
+page "/people?unit_id=$U"
+page "/audit?object_type=channel&object_id=$C"
+page "/audit?before=5"
+page "/account?changed=1"
+page "/channels/$C?saved=1"
+
+# error pages
+page /nope 404
+page /channels/999999 404
+page "/static/../x" 404 --path-as-is
+req GET "$KV_URL/x" -H 'Accept: text/html'
+tidy_last "GET /x (logged out)" 404
+req PUT "$KV_URL/login"
+tidy_last "PUT /login" 405
+req POST "$KV_URL/login" --data "email=x"
+tidy_last "POST /login without CSRF" 403
+rm -f "$T_DIR/anon"
+req GET "$KV_URL/login" -c "$T_DIR/anon"
+req POST "$KV_URL/login" -b "$T_DIR/anon" --data-urlencode "email=$KV_ADMIN_EMAIL" \
+	--data-urlencode "password=wrong-wrong-wrong" --data-urlencode "_csrf=$(form_csrf)"
+tidy_last "POST /login with a wrong password" 401
+kv_login "berit.vold@meldal-kommune.example" "$KV_PW" "$T_DIR/berit"
+req GET "$KV_URL/channels/new" -b "$T_DIR/berit"
+tidy_last "GET /channels/new as the auditor" 403
+req GET "$KV_URL/audit" -b "$T_DIR/berit"
+tidy_last "GET /audit as the auditor" 200
+kv_login "siri.bakken@meldal-kommune.example" "$KV_PW" "$T_DIR/siri"
+req GET "$KV_URL/dashboard" -b "$T_DIR/siri"
+tidy_last "GET /dashboard as a channel editor" 200
+
+# form error states
+kv_form_post "$J" /channels platform=x name= address='a b' "unit_id=$U" update_count=-1 \
+	update_period=week status=requested opened_on=bad
+tidy_last "POST /channels with errors" 422
+kv_form_post "$J" "/channels/$C" platform=facebook_page name= address=https://www.facebook.com/ungdomslederimeldal \
+	"unit_id=$U" update_count=1 update_period=week status=active
+tidy_last "POST /channels/ID with errors" 422
+kv_form_post "$J" /units name= kind=unit
+tidy_last "POST /units with errors" 422
+kv_form_post "$J" "/units/$U" name= kind=unit
+tidy_last "POST /units/ID with errors" 422
+kv_form_post "$J" /people full_name= email=nope
+tidy_last "POST /people with errors" 422
+kv_form_post "$J" "/people/$P" full_name= email=nope
+tidy_last "POST /people/ID with errors" 422
+kv_form_post "$J" /account/password old_password=wrong new_password=short
+tidy_last "POST /account/password with errors" '(422|403)'
+kv_form_post "$J" /account/tokens label=another
+tidy_last "POST /account/tokens" 200
+req POST "$KV_URL/channels" -b "$J" -H 'Content-Type: text/plain' --data 'x'
+tidy_last "POST /channels as text/plain" 415
+
+kv_finish
