@@ -224,10 +224,14 @@ cmd_user(int argc, char **argv)
 	p.email = argv[2];
 	p.unit_id = unit;
 	p.title = opt(argc, argv, "--title");
-	if (person_create(db, &ar, &sys, &p, &v) != KV_OK ||
+	/* one transaction: a bad password leaves no person without login */
+	if (db_begin(db) != 0 ||
+	    person_create(db, &ar, &sys, &p, &v) != KV_OK ||
 	    person_grant(db, &ar, &sys, p.id, (enum role)role, unit, &v) !=
 	        KV_OK ||
-	    account_set_password(db, &ar, &sys, p.id, pw, &v) != KV_OK) {
+	    account_set_password(db, &ar, &sys, p.id, pw, &v) != KV_OK ||
+	    db_commit(db) != 0) {
+		db_rollback(db);
 		print_verrs(&v);
 		if (v.n == 0)
 			fprintf(stderr, "kanalvakt: could not add the user\n");

@@ -394,6 +394,14 @@ channel_search_key(struct arena *ar, const struct channel *c)
 	return text_fold(ar, arena_printf(ar, "%s %s", c->name, c->address));
 }
 
+enum kv_rc
+channel_check(struct db *db, struct arena *ar, const struct actor *a,
+              struct channel *c, struct verrs *v)
+{
+	channel_validate(db, ar, a, c, v);
+	return v->n ? KV_INVALID : KV_OK;
+}
+
 static int
 save_editors(struct db *db, const struct channel *c)
 {

@@ -294,6 +294,10 @@ int channel_can_edit(struct db *db, const struct actor *a,
                      const struct channel *c);
 /* 1 when the actor may register a channel for unit_id. */
 int channel_can_create(struct db *db, const struct actor *a, int64_t unit_id);
+/* Validates c as channel_create would, without writing (so a form can show
+ * every problem at once).  KV_OK or KV_INVALID. */
+enum kv_rc channel_check(struct db *db, struct arena *ar, const struct actor *a,
+                         struct channel *c, struct verrs *v);
 enum kv_rc channel_create(struct db *db, struct arena *ar,
                           const struct actor *a, struct channel *c,
                           struct verrs *v);

@@ -64,8 +64,10 @@ db_close(struct db *db)
 {
 	if (db == NULL)
 		return;
-	if (db->in_tx)
+	if (db->in_tx) {
+		db->in_tx = 1; /* whatever depth: end it */
 		db_rollback(db);
+	}
 	if (db->kind == DB_SQLITE)
 		sqlite_close(db);
 	else
@@ -335,24 +337,49 @@ int
 db_begin(struct db *db)
 {
 	int rc;
-	if (db->in_tx) {
-		db_set_err(db, DB_E_OTHER, "transaction already open");
-		log_err("db: nested transaction");
-		return -1;
+	if (db->in_tx > 0) {
+		/* joins the open transaction (see db.h) */
+		db->in_tx++;
+		return 0;
 	}
 	rc = db_exec(db, db->kind == DB_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN");
-	if (rc == 0)
+	if (rc == 0) {
 		db->in_tx = 1;
+		db->doomed = 0;
+	}
 	return rc;
+}
+
+/* Ends the outermost transaction with ROLLBACK, keeping the error that
+ * caused it. */
+static void
+really_rollback(struct db *db)
+{
+	char keep[sizeof(db->err)];
+	enum db_err code = db->code;
+	memcpy(keep, db->err, sizeof(keep));
+	db_exec(db, "ROLLBACK");
+	db->in_tx = 0;
+	db->doomed = 0;
+	memcpy(db->err, keep, sizeof(keep));
+	db->code = code;
 }
 
 int
 db_commit(struct db *db)
 {
-	int rc = db_exec(db, "COMMIT");
-	if (rc != 0) {
+	if (db->in_tx > 1) {
+		db->in_tx--;
+		return db->doomed ? -1 : 0;
+	}
+	if (db->in_tx == 1 && db->doomed) {
+		db_set_err(db, DB_E_OTHER, "a part of the transaction failed");
+		really_rollback(db);
+		return -1;
+	}
+	if (db_exec(db, "COMMIT") != 0) {
 		/* SQLite keeps the transaction open on a failed COMMIT. */
-		db_rollback(db);
+		really_rollback(db);
 		return -1;
 	}
 	db->in_tx = 0;
@@ -362,16 +389,14 @@ db_commit(struct db *db)
 void
 db_rollback(struct db *db)
 {
-	char keep[sizeof(db->err)];
-	enum db_err code = db->code;
-	if (!db->in_tx)
+	if (db->in_tx > 1) {
+		/* an inner failure dooms the whole outer transaction */
+		db->in_tx--;
+		db->doomed = 1;
 		return;
-	memcpy(keep, db->err, sizeof(keep));
-	db_exec(db, "ROLLBACK");
-	db->in_tx = 0;
-	/* keep the error that caused the rollback */
-	memcpy(db->err, keep, sizeof(keep));
-	db->code = code;
+	}
+	if (db->in_tx == 1)
+		really_rollback(db);
 }
 
 /* --- migrations ----------------------------------------------------- */
@@ -581,6 +606,7 @@ db_pool_put(struct db_pool *p, struct db *db)
 		return;
 	if (db->in_tx) {
 		log_warn("db pool: connection returned inside a transaction");
+		db->in_tx = 1;
 		db_rollback(db);
 	}
 	pthread_mutex_lock(&p->mu);

@@ -90,7 +90,11 @@ int64_t db_changes(const struct db *db);
 int db_exec(struct db *db, const char *sql);
 
 /* Transactions: BEGIN IMMEDIATE on SQLite (writers serialise at once),
- * BEGIN on PostgreSQL.  Not nestable.  0 or -1. */
+ * BEGIN on PostgreSQL.  They nest by joining: a db_begin() inside an open
+ * transaction only counts, its db_commit() only uncounts, and its
+ * db_rollback() dooms the outer transaction, whose db_commit() then rolls
+ * back and fails.  So a caller can make several domain writes (each with its
+ * own begin/commit) one atomic change.  0 or -1. */
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 /* Rolls back if a transaction is open; always safe to call. */

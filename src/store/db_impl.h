@@ -15,7 +15,8 @@ struct db {
 	void *h;          /* sqlite3 * or PGconn * */
 	char err[512];    /* last error text */
 	enum db_err code; /* last error class */
-	int in_tx;        /* a transaction is open */
+	int in_tx;        /* depth of db_begin() calls; 0 = no transaction */
+	int doomed;       /* an inner part rolled back: the outer one must */
 	int64_t changes;  /* rows changed by the last statement */
 	void *cache;      /* sqlite: statement cache */
 };

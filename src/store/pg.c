@@ -90,6 +90,7 @@ pg_check(struct db *db)
 		log_warn("db: PostgreSQL connection lost, resetting");
 		PQreset(db->h);
 		db->in_tx = 0;
+		db->doomed = 0;
 	}
 }
 

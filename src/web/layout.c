@@ -154,6 +154,7 @@ static void
 field_label(struct req *r, const char *name, const char *label, int required)
 {
 	html_lit(r, "<label for=\"f-");
+	html_attr(r, r->idp ? r->idp : "");
 	html_attr(r, name);
 	html_lit(r, "\">");
 	html_tr(r, label);
@@ -173,6 +174,7 @@ field_notes(struct req *r, const char *name, const struct verrs *v,
 	const char *err = verr_for(v, name);
 	if (hint != NULL) {
 		html_lit(r, "<p class=\"hint\" id=\"h-");
+		html_attr(r, r->idp ? r->idp : "");
 		html_attr(r, name);
 		html_lit(r, "\">");
 		html_tr(r, hint);
@@ -180,6 +182,7 @@ field_notes(struct req *r, const char *name, const struct verrs *v,
 	}
 	if (err != NULL) {
 		html_lit(r, "<p class=\"error\" id=\"e-");
+		html_attr(r, r->idp ? r->idp : "");
 		html_attr(r, name);
 		html_lit(r, "\"><strong>");
 		html_tr(r, "Error:");
@@ -201,12 +204,14 @@ field_aria(struct req *r, const char *name, const struct verrs *v,
 		html_lit(r, " aria-describedby=\"");
 		if (hint) {
 			html_lit(r, "h-");
+			html_attr(r, r->idp ? r->idp : "");
 			html_attr(r, name);
 		}
 		if (err) {
 			if (hint)
 				html_lit(r, " ");
 			html_lit(r, "e-");
+			html_attr(r, r->idp ? r->idp : "");
 			html_attr(r, name);
 		}
 		html_lit(r, "\"");
@@ -222,6 +227,7 @@ field_text(struct req *r, const char *name, const char *label,
 	field_label(r, name, label, required);
 	field_notes(r, name, v, hint);
 	html_lit(r, "<input id=\"f-");
+	html_attr(r, r->idp ? r->idp : "");
 	html_attr(r, name);
 	html_lit(r, "\" name=\"");
 	html_attr(r, name);
@@ -246,6 +252,7 @@ field_textarea(struct req *r, const char *name, const char *label,
 	field_label(r, name, label, 0);
 	field_notes(r, name, v, hint);
 	html_lit(r, "<textarea rows=\"4\" id=\"f-");
+	html_attr(r, r->idp ? r->idp : "");
 	html_attr(r, name);
 	html_lit(r, "\" name=\"");
 	html_attr(r, name);
@@ -265,6 +272,7 @@ field_select(struct req *r, const char *name, const char *label,
 	field_label(r, name, label, 0);
 	field_notes(r, name, v, NULL);
 	html_lit(r, "<select id=\"f-");
+	html_attr(r, r->idp ? r->idp : "");
 	html_attr(r, name);
 	html_lit(r, "\" name=\"");
 	html_attr(r, name);
@@ -345,6 +353,7 @@ error_summary(struct req *r, const struct verrs *v)
 	html_lit(r, "</h2><ul>");
 	for (int i = 0; i < v->n; i++) {
 		html_lit(r, "<li><a href=\"#f-");
+		html_attr(r, r->idp ? r->idp : "");
 		html_attr(r, v->e[i].field);
 		html_lit(r, "\">");
 		html_tr(r, field_label_of(v->e[i].field));

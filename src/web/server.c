@@ -60,16 +60,17 @@ parse_method(const char *m)
 	return 0;
 }
 
+/* Creates the request when MHD has read the request line; raw is the URI
+ * as sent (still percent-encoded, with the query). */
 static struct req *
-req_new(struct app *app, struct MHD_Connection *c, const char *url,
-        const char *method)
+req_alloc(struct app *app, struct MHD_Connection *c, const char *raw)
 {
 	struct req *r = xcalloc(1, sizeof(*r));
 	arena_init(&r->ar);
 	r->app = app;
 	r->conn = c;
-	r->method = parse_method(method);
-	r->path = arena_strdup(&r->ar, url);
+	r->raw_uri =
+	    arena_strndup(&r->ar, raw ? raw : "", raw ? strnlen(raw, 8192) : 0);
 	r->started_us = now_us();
 	random_hex(r->id, 8);
 	random_hex(r->nonce, 16);
@@ -79,6 +80,13 @@ req_new(struct app *app, struct MHD_Connection *c, const char *url,
 	r->ctype = "text/html; charset=utf-8";
 	r->lang = "nb";
 	return r;
+}
+
+/* MHD_OPTION_URI_LOG_CALLBACK: its result becomes the request's con_cls. */
+static void *
+uri_cb(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	return req_alloc(cls, c, uri);
 }
 
 static void
@@ -190,6 +198,17 @@ fail(struct req *r, int api, int status, const char *type, const char *title)
 		html_error(r, status);
 }
 
+/* 1 when the path part of a raw URI contains an encoded NUL. */
+static int
+raw_path_has_nul(const char *raw)
+{
+	size_t n = strcspn(raw, "?#");
+	for (size_t i = 0; i + 2 < n; i++)
+		if (raw[i] == '%' && raw[i + 1] == '0' && raw[i + 2] == '0')
+			return 1;
+	return 0;
+}
+
 static int
 is_api_path(const char *p)
 {
@@ -225,6 +244,8 @@ authenticate(struct req *r, int api)
 
 	if (api && auth != NULL) {
 		if (strncmp(auth, "Bearer ", 7) != 0) {
+			req_add_header(r, "WWW-Authenticate",
+			               "Bearer realm=\"kanalvakt\"");
 			api_problem(r, 401, "unauthenticated",
 			            "Authentication required",
 			            "Use Authorization: Bearer <token>.");
@@ -260,6 +281,13 @@ dispatch(struct req *r)
 
 	if (r->method == 0) {
 		fail(r, api, 501, "not-implemented", "Method not implemented");
+		return;
+	}
+	/* MHD decodes the path and stops at a decoded NUL, so "/x%00.php"
+	 * would look like "/x": refuse NUL and other controls outright */
+	if (raw_path_has_nul(r->raw_uri) ||
+	    !utf8_valid_text(r->path, strlen(r->path), 0)) {
+		fail(r, api, 400, "bad-request", "Malformed request path");
 		return;
 	}
 	rt = route_match(r, r->method, r->path, &known);
@@ -312,8 +340,10 @@ dispatch(struct req *r)
 			    "Authentication required",
 			    "Log in or send Authorization: Bearer <token>.");
 		} else if (r->method == M_GET || r->method == M_HEAD) {
+			/* come back to the same page, query included */
 			req_redirect(
-			    r, arena_printf(&r->ar, "/login?next=%s", r->path));
+			    r, arena_printf(&r->ar, "/login?next=%s",
+			                    url_encode(&r->ar, r->raw_uri)));
 		} else {
 			req_redirect(r, "/login");
 		}
@@ -407,12 +437,15 @@ access_cb(void *cls, struct MHD_Connection *c, const char *url,
 {
 	struct req *r = *con_cls;
 	(void)version;
-	if (r == NULL) {
+	if (r == NULL) /* no URI callback happened: cannot, but be safe */
+		*con_cls = r = req_alloc(cls, c, url);
+	if (!r->started) {
 		const char *cl = MHD_lookup_connection_value(
 		    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		int64_t n = 0;
-		r = req_new(cls, c, url, method);
-		*con_cls = r;
+		r->started = 1;
+		r->method = parse_method(method);
+		r->path = arena_strdup(&r->ar, url);
 		if (cl != NULL && (parse_i64(cl, &n) != 0 || n < 0 ||
 		                   n > (int64_t)MAX_BODY)) {
 			/* refuse at once rather than read a huge body */
@@ -522,13 +555,17 @@ server_run(struct app *app, const char *listen)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* the logger first, so MHD's own start-up messages reach it */
 	d = MHD_start_daemon(
-	    flags, 0, NULL, NULL, access_cb, app, MHD_OPTION_NOTIFY_COMPLETED,
-	    completed_cb, app, MHD_OPTION_THREAD_POOL_SIZE,
-	    (unsigned)app->threads, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-	    (size_t)MAX_HEADERS, MHD_OPTION_CONNECTION_TIMEOUT,
-	    (unsigned)REQ_TIMEOUT, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
-	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
+	    flags, 0, NULL, NULL, access_cb, app, MHD_OPTION_EXTERNAL_LOGGER,
+	    mhd_log, NULL, MHD_OPTION_URI_LOG_CALLBACK, uri_cb, app,
+	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, app,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->threads,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)MAX_HEADERS,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)REQ_TIMEOUT,
+	    /* HTTP/1.1 without Host, and other sloppy requests: 400 */
+	    MHD_OPTION_STRICT_FOR_CLIENT, (int)1, MHD_OPTION_SOCK_ADDR,
+	    ai->ai_addr, MHD_OPTION_END);
 	freeaddrinfo(ai);
 	if (d == NULL)
 		fatal("cannot listen on %s (in use, or not allowed?)", listen);

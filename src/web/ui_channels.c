@@ -213,6 +213,7 @@ channel_form(struct req *r, const struct channel *c, const struct verrs *v,
 	struct person *ps;
 	int np;
 	char unit_s[24], resp_s[24], count_s[24];
+	const char *count = count_s;
 
 	if (unit_choices(r, &ucodes, &ulabels) != 0 ||
 	    people_choices(r, &ps, &np) != 0) {
@@ -233,6 +234,9 @@ channel_form(struct req *r, const struct channel *c, const struct verrs *v,
 	snprintf(unit_s, sizeof(unit_s), "%lld", (long long)c->unit_id);
 	snprintf(resp_s, sizeof(resp_s), "%lld", (long long)c->responsible_id);
 	snprintf(count_s, sizeof(count_s), "%lld", (long long)c->update_count);
+	/* after a failed post, show the count exactly as typed */
+	if (r->method == M_POST && form_get(r, "update_count") != NULL)
+		count = form_get(r, "update_count");
 
 	error_summary(r, v);
 	form_begin(r, action, "channel");
@@ -290,8 +294,8 @@ channel_form(struct req *r, const struct channel *c, const struct verrs *v,
 	html_lit(r, "</select></div>\n</fieldset><fieldset><legend>");
 	html_tr(r, "Upkeep and status");
 	html_lit(r, "</legend>");
-	field_text(r, "update_count", "Updates promised", count_s, v, "number",
-	           0, N_("How many updates per period the unit commits to."));
+	field_text(r, "update_count", "Updates promised", count, v, "number", 0,
+	           N_("How many updates per period the unit commits to."));
 	field_select(r, "update_period", "Period", c->update_period,
 	             channel_periods, period_labels, v, SELECT_TR);
 	field_select(r, "status", "Status", c->status, channel_statuses,
@@ -378,7 +382,9 @@ ui_channels_create(struct req *r)
 	memset(&c, 0, sizeof(c));
 	channel_from_form(r, &c, &v);
 	rc =
-	    v.n ? KV_INVALID : channel_create(r->db, &r->ar, &r->actor, &c, &v);
+	    /* a bad number from the form still lets every field be checked */
+	    v.n ? (channel_check(r->db, &r->ar, &r->actor, &c, &v), KV_INVALID)
+	        : channel_create(r->db, &r->ar, &r->actor, &c, &v);
 	if (rc == KV_OK) {
 		req_redirect(r, arena_printf(&r->ar, "/channels/%lld?saved=1",
 		                             (long long)c.id));
@@ -539,8 +545,8 @@ ui_channel_update(struct req *r)
 		return;
 	}
 	channel_from_form(r, &c, &v);
-	rc =
-	    v.n ? KV_INVALID : channel_update(r->db, &r->ar, &r->actor, &c, &v);
+	rc = v.n ? (channel_check(r->db, &r->ar, &r->actor, &c, &v), KV_INVALID)
+	         : channel_update(r->db, &r->ar, &r->actor, &c, &v);
 	if (rc == KV_OK) {
 		req_redirect(r, arena_printf(&r->ar, "/channels/%lld?saved=1",
 		                             (long long)c.id));

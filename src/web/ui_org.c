@@ -600,6 +600,7 @@ person_page(struct req *r, const struct person *p, const struct person *draft,
 			html_lit(r, "<h3>");
 			html_tr(r, "Give a role");
 			html_lit(r, "</h3>");
+			r->idp = "grant-";
 			error_summary(r, grant_v);
 			form_begin(r, arena_printf(&r->ar, "%s/roles", self),
 			           "filters");
@@ -612,6 +613,7 @@ person_page(struct req *r, const struct person *p, const struct person *draft,
 			html_tr(r, "Give role");
 			html_lit(r, "</button></div>");
 			form_end(r);
+			r->idp = NULL;
 		}
 		html_lit(r, "<h2>");
 		html_tr(r, p->has_account ? N_("Set a new password")

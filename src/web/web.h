@@ -54,8 +54,10 @@ struct req {
 	struct app *app;
 	void *conn; /* struct MHD_Connection * */
 	enum method method;
-	const char *path;
-	char id[17]; /* request id for logs */
+	const char *path;    /* decoded path, without the query */
+	const char *raw_uri; /* as sent: percent-encoded, with the query */
+	int started;         /* the access handler has seen it */
+	char id[17];         /* request id for logs */
 	int64_t started_us;
 
 	struct buf body;
@@ -87,7 +89,9 @@ struct req {
 	struct kv hdr[16];
 	int nhdr;
 	char nonce[33];
-	int ntables; /* for unique caption ids */
+	int ntables;     /* for unique caption ids */
+	const char *idp; /* prefix of field ids, when a page has two forms
+	                    with the same field names (NULL = none) */
 };
 
 typedef void (*handler_fn)(struct req *r);
@@ -144,6 +148,8 @@ const char *form_get(struct req *r, const char *name);
 int64_t form_id(struct req *r, const char *name, struct verrs *v);
 /* Parses an optional whole number form field (0 when empty). */
 int64_t form_int(struct req *r, const char *name, struct verrs *v);
+/* Percent-encodes s as one URL component (unreserved bytes kept). */
+char *url_encode(struct arena *ar, const char *s);
 /* Percent-decodes n bytes of s ('+' as space); NULL when malformed or when
  * the result is not valid UTF-8 without NUL.  Arena memory. */
 char *url_decode(struct arena *ar, const char *s, size_t n);

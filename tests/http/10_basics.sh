@@ -108,7 +108,7 @@ check_status 404 "a missing static file is 404"
 for p in '/static/../Makefile' '/static/../../../../etc/passwd' \
 	'/static/..%2f..%2f..%2fetc%2fpasswd' '/static/%2e%2e/Makefile' \
 	'/static/%2e%2e%2fMakefile' '/static/..' '/static/.%2e/src/main.c' \
-	'/static/..%5c..%5cMakefile' '/static/style.css%00.txt' \
+	'/static/..%5c..%5cMakefile' \
 	'/static/../sql/sqlite/0001_foundation.sql' '/static//etc/passwd' \
 	'/static/.hidden' '/static/STYLE.CSS'; do
 	req GET "$KV_URL$p" --path-as-is
@@ -118,6 +118,13 @@ for p in '/static/../Makefile' '/static/../../../../etc/passwd' \
 	else
 		ok "GET $p does not leak a file"
 	fi
+done
+
+# an encoded NUL would cut the path short inside libmicrohttpd: refused
+for p in '/static/style.css%00.txt' '/healthz%00.php' \
+	'/api/v1/public/channels%00/evil'; do
+	req GET "$KV_URL$p" --path-as-is
+	check_status 400 "GET $p is refused with 400"
 done
 
 # --- oversized headers ----------------------------------------------------------

@@ -358,7 +358,6 @@ check_transactions(struct db *db)
 	         0);
 	/* rollback leaves nothing */
 	T_EQ_INT(db_begin(db), 0);
-	T_EQ_INT(db_begin(db), -1); /* not nestable */
 	for (int i = 1; i <= 3; i++)
 		T_EQ_INT(db_run(db, "INSERT INTO tx (k, s) VALUES (?, ?)", "it",
 		                (int64_t)i, "x"),
@@ -367,6 +366,35 @@ check_transactions(struct db *db)
 	db_rollback(db);
 	T_EQ_INT(count_rows(db, "SELECT COUNT(*) FROM tx"), 0);
 	db_rollback(db); /* harmless without a transaction */
+
+	/* nesting joins the outer transaction: inner commits only count, an
+	 * inner rollback dooms the whole, whose commit then fails */
+	T_EQ_INT(db_begin(db), 0);
+	T_EQ_INT(db_run(db, "INSERT INTO tx (k, s) VALUES (?, ?)", "it",
+	                (int64_t)10, "outer"),
+	         0);
+	T_EQ_INT(db_begin(db), 0);
+	T_EQ_INT(db_run(db, "INSERT INTO tx (k, s) VALUES (?, ?)", "it",
+	                (int64_t)11, "inner ok"),
+	         0);
+	T_EQ_INT(db_commit(db), 0);
+	T_EQ_INT(db_begin(db), 0);
+	T_EQ_INT(db_run(db, "INSERT INTO tx (k, s) VALUES (?, ?)", "it",
+	                (int64_t)12, "inner failed"),
+	         0);
+	db_rollback(db);
+	T_EQ_INT(db_commit(db), -1);
+	T_EQ_INT(count_rows(db, "SELECT COUNT(*) FROM tx"), 0);
+	/* ... and nested commits all land with the outer one */
+	T_EQ_INT(db_begin(db), 0);
+	T_EQ_INT(db_begin(db), 0);
+	T_EQ_INT(db_run(db, "INSERT INTO tx (k, s) VALUES (?, ?)", "it",
+	                (int64_t)20, "nested"),
+	         0);
+	T_EQ_INT(db_commit(db), 0);
+	T_EQ_INT(db_commit(db), 0);
+	T_EQ_INT(count_rows(db, "SELECT COUNT(*) FROM tx"), 1);
+	T_EQ_INT(db_run(db, "DELETE FROM tx", NULL), 0);
 
 	/* a failed statement, then rollback: nothing of the transaction */
 	T_EQ_INT(db_begin(db), 0);
