@@ -11,6 +11,8 @@
 #   http/pg/NAME      the same against PostgreSQL
 #   browser           tests/browser/run.sh, when present (not with --asan)
 #   lint              tools/lint.sh, when present (not with --asan)
+#   fuzz              fuzz/run.sh, each target for FUZZ_SECONDS (default
+#                     10; not with --asan)
 # PostgreSQL is started once (tests/lib/pg.sh) and stopped at exit.  When it
 # cannot start, the PostgreSQL parts are skipped with a loud warning - or,
 # with CI set (CI=true), that is a failure.
@@ -276,6 +278,12 @@ if [ -z "$ASAN" ]; then
 	fi
 	if [ -f "$ROOT/tools/lint.sh" ]; then
 		run_suite lint sh "$ROOT/tools/lint.sh"
+	fi
+	# a short smoke of every libFuzzer target (longer: make fuzz)
+	if [ -f "$ROOT/fuzz/run.sh" ]; then
+		FUZZ_SECONDS=${FUZZ_SECONDS:-10}
+		export FUZZ_SECONDS
+		run_suite fuzz sh "$ROOT/fuzz/run.sh"
 	fi
 fi
 
