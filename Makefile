@@ -50,7 +50,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 # commands work on a fresh Debian 12 machine.
 need-deps:
 	@{ pkg-config --exists $(PKGS) && [ -f /usr/include/unicase.h ]; } \
-	   2>/dev/null || sh tools/deps.sh
+	   2>/dev/null || sh tools/deps.sh --build
 
 need-test-deps: need-deps
 	@{ command -v tidy && command -v chromium && command -v msgfmt && \

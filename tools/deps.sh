@@ -1,6 +1,8 @@
 #!/bin/sh
 # tools/deps.sh - installs every Debian 12 package needed to build and test
-# kanalvakt (POSIX sh); `make deps` and .ci/run call it.
+# kanalvakt (POSIX sh); `make deps` and .ci/run call it, and `make check`
+# when something is missing.  With --build only what building and running
+# needs (what `make run` calls on a fresh machine).
 #
 # Idempotent: packages already installed are left alone, and when nothing
 # is missing apt is not touched at all (no network needed).  Otherwise it
@@ -12,12 +14,22 @@
 # installing Debian's npm next to them could break them.
 set -eu
 
+# what building and running needs (`make run`: `tools/deps.sh --build`)
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev
-libsqlite3-dev sqlite3 libpq-dev libsodium-dev libunistring-dev libcurl4-openssl-dev
-postgresql tidy chromium clang libclang-rt-14-dev curl python3 gettext
-cppcheck clang-format valgrind ca-certificates"
+libsqlite3-dev sqlite3 libpq-dev libsodium-dev libunistring-dev
+libcurl4-openssl-dev ca-certificates"
+if [ "${1:-}" = --build ]; then
+	BUILD_ONLY=1
+else
+	BUILD_ONLY=
+	# what testing adds
+	PKGS="$PKGS postgresql tidy chromium clang libclang-rt-14-dev curl python3
+gettext cppcheck clang-format valgrind"
+fi
 
-if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+if [ -n "$BUILD_ONLY" ]; then
+	:
+elif command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
 	echo "deps: node $(node --version) and npm $(npm --version) found; not installing nodejs/npm"
 else
 	PKGS="$PKGS nodejs npm"
