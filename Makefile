@@ -10,7 +10,8 @@
 #   make fuzz       build and briefly run the libFuzzer targets (clang)
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium
+# libcurl: SMTP mail (src/jobs/mailer.c), issue 3 notifications
+PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium libcurl
 BUILD   ?= release
 PORT    ?= 8080
 
@@ -54,7 +55,8 @@ need-deps:
 
 need-test-deps: need-deps
 	@{ command -v tidy && command -v chromium && command -v msgfmt && \
-	   command -v clang && ls /usr/lib/postgresql/*/bin/initdb; } \
+	   command -v clang && ls /usr/lib/postgresql/*/bin/initdb && \
+	   /usr/bin/python3 -c 'import aiosmtpd'; } \
 	   >/dev/null 2>&1 || sh tools/deps.sh
 	@[ -d tests/browser/node_modules/playwright-core ] || \
 	   (cd tests/browser && npm install --no-audit --no-fund)

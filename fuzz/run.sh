@@ -25,7 +25,9 @@ cd "$(dirname "$0")/.." || exit 1
 CLANG=${CLANG:-clang}
 SECS=${FUZZ_SECONDS:-20}
 B=build-fuzz
-PKGS="libmicrohttpd jansson sqlite3 libpq libsodium"
+# the Makefile's pkg-config list (libcurl came with notifications, issue 3)
+PKGS=$(sed -n 's/^PKGS[ \t]*:=[ \t]*//p' Makefile)
+[ -n "$PKGS" ] || PKGS="libmicrohttpd jansson sqlite3 libpq libsodium libcurl"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 CFLAGS="-std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fno-omit-frame-pointer $SAN"
 ALL_TARGETS="form json_body route utf8"

@@ -2,12 +2,16 @@
  * main.c - the kanalvakt command: subcommand dispatch and the admin CLI.
  *
  *   kanalvakt [--db URL] serve [--listen HOST:PORT] [--threads N]
+ *             [--tick SECONDS] [--smtp URL --mail-from ADDR] [--base-url URL]
  *   kanalvakt [--db URL] migrate
  *   kanalvakt [--db URL] demo [--if-empty]
  *   kanalvakt [--db URL] user add EMAIL --name NAME --role ROLE [--unit U]
  *   kanalvakt [--db URL] token create EMAIL [--label L]
  *   kanalvakt [--db URL] audit verify [--anchor SEQ:HASH]
  *   kanalvakt [--db URL] unit list | channel list
+ *   kanalvakt [--db URL] notify run [--smtp URL --mail-from ADDR] [--now T]
+ *   kanalvakt [--db URL] mail list [--state S] | mail retry [--failed]
+ *   kanalvakt mail test ADDRESS --smtp URL --mail-from ADDR
  *   kanalvakt routes | version
  *
  * The CLI calls the same domain functions as the web UI and API, as the
@@ -17,6 +21,9 @@
 #include "base/log.h"
 #include "base/util.h"
 #include "domain/domain.h"
+#include "domain/notify.h"
+#include "jobs/mailer.h"
+#include "jobs/scheduler.h"
 #include "store/db.h"
 #include "web/web.h"
 
@@ -37,6 +44,11 @@ usage(FILE *f)
 	    "\n"
 	    "commands:\n"
 	    "  serve [--listen HOST:PORT] [--threads N] [--cookie-secure]\n"
+	    "        [--tick SECONDS] [--smtp URL --mail-from ADDR]\n"
+	    "        [--smtp-user USER] [--base-url URL]\n"
+	    "                          also raises alerts every tick and "
+	    "sends\n"
+	    "                          queued mail when an SMTP server is set\n"
 	    "  migrate                 bring the database to the current "
 	    "schema\n"
 	    "  demo [--if-empty]       load the demo organisation (Meldal "
@@ -52,11 +64,23 @@ usage(FILE *f)
 	    "                          that it still holds an earlier anchor)\n"
 	    "  unit list               print the unit tree\n"
 	    "  channel list            print the channel register\n"
+	    "  notify run [--smtp URL --mail-from ADDR] [--now SECONDS]\n"
+	    "                          one alert pass and one send pass\n"
+	    "  mail test ADDRESS       send one test message (needs --smtp,\n"
+	    "                          --mail-from)\n"
+	    "  mail list [--state queued|sent|failed]\n"
+	    "                          print the mail outbox\n"
+	    "  mail retry [--failed]   send queued (and failed) mail at the "
+	    "next pass\n"
 	    "  routes                  print the HTTP route table\n"
 	    "  version                 print the version\n"
 	    "\n"
 	    "URL is sqlite:PATH or postgresql://…; default from "
-	    "KANALVAKT_DB.\n",
+	    "KANALVAKT_DB.\n"
+	    "SMTP: --smtp smtp://HOST:PORT or smtps://…, or KANALVAKT_SMTP;\n"
+	    "--mail-from or KANALVAKT_MAIL_FROM; --smtp-user or "
+	    "KANALVAKT_SMTP_USER;\n"
+	    "the password only from KANALVAKT_SMTP_PASSWORD.\n",
 	    f);
 }
 
@@ -372,6 +396,188 @@ cmd_list(const char *what)
 	return rc;
 }
 
+/* Fills m from --smtp, --mail-from, --smtp-user and the environment
+ * (KANALVAKT_SMTP, KANALVAKT_MAIL_FROM, KANALVAKT_SMTP_USER and the
+ * password from KANALVAKT_SMTP_PASSWORD only, never from the command
+ * line).  0 when an SMTP server is configured, 1 when none is, -1 (said
+ * on stderr) when the configuration is wrong. */
+static int
+mail_config(int argc, char **argv, struct mailer_cfg *m)
+{
+	const char *why;
+	memset(m, 0, sizeof(*m));
+	m->url = opt(argc, argv, "--smtp");
+	m->from = opt(argc, argv, "--mail-from");
+	m->user = opt(argc, argv, "--smtp-user");
+	if (m->url == NULL)
+		m->url = getenv("KANALVAKT_SMTP");
+	if (m->from == NULL)
+		m->from = getenv("KANALVAKT_MAIL_FROM");
+	if (m->user == NULL)
+		m->user = getenv("KANALVAKT_SMTP_USER");
+	m->password = getenv("KANALVAKT_SMTP_PASSWORD");
+	if (m->url == NULL || *m->url == '\0')
+		return 1;
+	if (mailer_check(m, &why) != 0) {
+		fprintf(stderr, "kanalvakt: %s\n", why);
+		return -1;
+	}
+	return 0;
+}
+
+/* Sets the web address put in front of links in mails from --base-url or
+ * KANALVAKT_BASE_URL.  0, or -1 (said on stderr) when it is not http(s). */
+static int
+base_url_config(int argc, char **argv)
+{
+	const char *u = opt(argc, argv, "--base-url");
+	if (u == NULL)
+		u = getenv("KANALVAKT_BASE_URL");
+	if (u == NULL || *u == '\0')
+		return 0;
+	if ((!str_starts(u, "http://") && !str_starts(u, "https://")) ||
+	    strlen(u) > 400 || strpbrk(u, " \t\r\n") != NULL) {
+		fprintf(stderr,
+		        "kanalvakt: --base-url wants http(s)://HOST…\n");
+		return -1;
+	}
+	notify_set_base_url(u);
+	return 0;
+}
+
+/* kanalvakt notify run: one alert pass and one send pass. */
+static int
+cmd_notify(int argc, char **argv)
+{
+	struct mailer_cfg mail;
+	struct pass_result r;
+	struct db *db;
+	const char *now_s = opt(argc, argv, "--now");
+	int64_t now = time_now(), queued = 0;
+	int have_mail, rc;
+
+	if (argc < 2 || strcmp(argv[1], "run") != 0) {
+		usage(stderr);
+		return 2;
+	}
+	if ((have_mail = mail_config(argc, argv, &mail)) < 0 ||
+	    base_url_config(argc, argv) != 0)
+		return 2;
+	if (now_s != NULL && (parse_i64(now_s, &now) != 0 || now < 0)) {
+		fprintf(stderr, "kanalvakt: --now wants seconds since 1970\n");
+		return 2;
+	}
+	db = open_ready_db();
+	rc = scheduler_pass(db, have_mail == 0 ? &mail : NULL, now, &r);
+	db_get_i64(db, &queued,
+	           "SELECT COUNT(*) FROM mail_outbox WHERE state = 'queued'",
+	           NULL);
+	db_close(db);
+	printf("alerts: %d raised (%d organisation%s)\n"
+	       "mail: %d sent, %d failed, %lld queued%s\n",
+	       r.raised, r.orgs, r.orgs == 1 ? "" : "s", r.sent, r.failed,
+	       (long long)queued,
+	       have_mail == 0 ? "" : " (no SMTP server given: not sending)");
+	if (rc != 0)
+		fprintf(stderr,
+		        "kanalvakt: the pass had %d error(s); see the "
+		        "log above\n",
+		        r.errors);
+	return rc != 0;
+}
+
+/* kanalvakt mail test ADDRESS: sends one message straight away. */
+static int
+cmd_mail_test(int argc, char **argv)
+{
+	struct mailer_cfg mail;
+	char err[300], mid[40];
+	int perm, have = mail_config(argc, argv, &mail);
+	if (argc < 3 || argv[2][0] == '-') {
+		usage(stderr);
+		return 2;
+	}
+	if (have != 0) {
+		if (have > 0)
+			fprintf(stderr, "kanalvakt: mail test needs --smtp URL "
+			                "and --mail-from ADDR\n");
+		return 2;
+	}
+	if (!mail_addr_ok(argv[2])) {
+		fprintf(stderr, "kanalvakt: %s is not a bare e-mail address\n",
+		        argv[2]);
+		return 2;
+	}
+	memcpy(mid, "kv.test.", 8);
+	random_hex(mid + 8, 12);
+	if (mailer_send(
+	        &mail, argv[2],
+	        "kanalvakt: testmelding – test message (æøå ÆØÅ äö)",
+	        "Dette er en testmelding fra kanalvakt. Når du kan lese "
+	        "denne, virker e-posten: æ ø å Æ Ø Å ä ö.\n\n"
+	        "This is a test message from kanalvakt. If you can "
+	        "read it, mail works.\n",
+	        mid, err, sizeof(err), &perm) != 0) {
+		fprintf(stderr,
+		        "kanalvakt: the test message was not sent: %s\n", err);
+		return 1;
+	}
+	printf("test message sent to %s\n", argv[2]);
+	return 0;
+}
+
+/* kanalvakt mail list | mail retry: the outbox, as the system actor. */
+static int
+cmd_mail(int argc, char **argv)
+{
+	struct db *db;
+	struct arena ar;
+	struct actor sys;
+	int rc = 1;
+
+	if (argc < 2 ||
+	    (strcmp(argv[1], "list") != 0 && strcmp(argv[1], "retry") != 0)) {
+		usage(stderr);
+		return 2;
+	}
+	db = open_ready_db();
+	arena_init(&ar);
+	actor_system(&sys, need_org(db), "cli");
+	if (strcmp(argv[1], "list") == 0) {
+		struct mail *ms;
+		int n;
+		int64_t total;
+		const char *state = opt(argc, argv, "--state");
+		if (mail_list(db, &ar, &sys, state, 500, 0, &ms, &n, &total) !=
+		    KV_OK) {
+			fprintf(stderr,
+			        "kanalvakt: could not read the outbox\n");
+			goto out;
+		}
+		for (int i = 0; i < n; i++)
+			printf("%lld\t%s\t%lld\t%s\t%s\t%s\n",
+			       (long long)ms[i].id, ms[i].state,
+			       (long long)ms[i].attempts, ms[i].to,
+			       ms[i].subject, ms[i].last_error);
+	} else {
+		int64_t count = 0;
+		int failed = 0;
+		for (int i = 2; i < argc; i++)
+			failed |= strcmp(argv[i], "--failed") == 0;
+		if (mail_retry(db, &ar, &sys, failed, &count) != KV_OK) {
+			fprintf(stderr, "kanalvakt: could not requeue mail\n");
+			goto out;
+		}
+		printf("%lld mail%s will be sent at the next pass\n",
+		       (long long)count, count == 1 ? "" : "s");
+	}
+	rc = 0;
+out:
+	arena_free(&ar);
+	db_close(db);
+	return rc;
+}
+
 static int
 cmd_serve(int argc, char **argv)
 {
@@ -379,9 +585,28 @@ cmd_serve(int argc, char **argv)
 	char err[512];
 	const char *listen = opt(argc, argv, "--listen");
 	const char *threads = opt(argc, argv, "--threads");
-	struct db *db = open_ready_db();
+	const char *tick = opt(argc, argv, "--tick");
+	struct db *db;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int64_t t = 0;
+	/* notifications (issue 3): the scheduler thread and its mail */
+	struct scheduler sched;
+	struct mailer_cfg mail;
+	int have_mail = mail_config(argc, argv, &mail);
+
+	if (have_mail < 0 || base_url_config(argc, argv) != 0)
+		return 2;
+	memset(&sched, 0, sizeof(sched));
+	sched.tick = 60;
+	if (tick != NULL) {
+		if (parse_i64(tick, &t) != 0 || t < 1 || t > 86400) {
+			fprintf(stderr, "kanalvakt: --tick wants 1-86400 "
+			                "seconds\n");
+			return 2;
+		}
+		sched.tick = (int)t;
+	}
+	db = open_ready_db();
 
 	memset(&app, 0, sizeof(app));
 	app.db_url = db_url;
@@ -404,7 +629,19 @@ cmd_serve(int argc, char **argv)
 		return 1;
 	}
 	i18n_init();
+	sched.db_url = db_url;
+	sched.mail = have_mail == 0 ? &mail : NULL;
+	if (have_mail == 0) {
+		char red[300];
+		log_info("mail: SMTP server %s, from %s",
+		         mailer_redact(mail.url, red, sizeof(red)), mail.from);
+	}
+	if (scheduler_start(&sched) != 0) {
+		db_pool_free(app.pool);
+		return 1;
+	}
 	server_run(&app, listen ? listen : "127.0.0.1:8080");
+	scheduler_stop(&sched);
 	db_pool_free(app.pool);
 	return 0;
 }
@@ -430,6 +667,8 @@ main(int argc, char **argv)
 	const char *cmd;
 
 	crypto_setup();
+	mailer_global_init(); /* libcurl, before any thread */
+	atexit(mailer_global_cleanup);
 	db_url = getenv("KANALVAKT_DB");
 	while (i < argc && argv[i][0] == '-') {
 		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
@@ -462,6 +701,10 @@ main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "routes") == 0)
 		return cmd_routes();
+	/* needs an SMTP server, not the database */
+	if (strcmp(cmd, "mail") == 0 && argc > 1 &&
+	    strcmp(argv[1], "test") == 0)
+		return cmd_mail_test(argc, argv);
 	if (db_url == NULL) {
 		fprintf(stderr,
 		        "kanalvakt: no database: use --db URL or set "
@@ -486,6 +729,10 @@ main(int argc, char **argv)
 	if (strcmp(cmd, "channel") == 0 && argc > 1 &&
 	    strcmp(argv[1], "list") == 0)
 		return cmd_list("channel");
+	if (strcmp(cmd, "notify") == 0)
+		return cmd_notify(argc, argv);
+	if (strcmp(cmd, "mail") == 0)
+		return cmd_mail(argc, argv);
 	fprintf(stderr, "kanalvakt: unknown command %s\n", cmd);
 	usage(stderr);
 	return 2;

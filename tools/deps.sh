@@ -23,8 +23,9 @@ if [ "${1:-}" = --build ]; then
 else
 	BUILD_ONLY=
 	# what testing adds
+	# python3-aiosmtpd: the SMTP server of tests/http/93_notify.sh
 	PKGS="$PKGS postgresql tidy chromium clang libclang-rt-14-dev curl python3
-gettext cppcheck clang-format valgrind"
+gettext cppcheck clang-format valgrind python3-aiosmtpd"
 fi
 
 if [ -n "$BUILD_ONLY" ]; then

@@ -10,6 +10,7 @@
  */
 #include "web.h"
 #include "../base/util.h"
+#include "../domain/notify.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -37,6 +38,30 @@ fmt_time(struct req *r, int64_t t)
 		                    mo, y, h, mi);
 	return arena_printf(&r->ar, "%04d-%02d-%02d %02d:%02d", y, mo, d, h,
 	                    mi);
+}
+
+/* Notifications (issue 3): a link to /notifications in the header with
+ * the number of unread ones in words ("Notifications (3 unread)"); the
+ * count is left out when the database is not at hand (error pages). */
+static void
+notify_link(struct req *r, const char *nav)
+{
+	int64_t unread = 0;
+	if (r->db != NULL && notify_unread(r->db, &r->actor, &unread) != KV_OK)
+		unread = 0;
+	html_lit(r, "<a href=\"/notifications\"");
+	if (nav && strcmp(nav, "notifications") == 0)
+		html_lit(r, " aria-current=\"page\"");
+	html_lit(r, ">");
+	html_tr(r, "Notifications");
+	if (unread > 0) {
+		html_lit(r, " <span class=\"count-unread\">(");
+		html_txt(
+		    r, tr_sub(r, "%s unread",
+		              arena_printf(&r->ar, "%lld", (long long)unread)));
+		html_lit(r, ")</span>");
+	}
+	html_lit(r, "</a>");
 }
 
 void
@@ -80,8 +105,9 @@ page_begin(struct req *r, const char *title, const char *nav)
 			html_tr(r, nav_items[i].label);
 			html_lit(r, "</a></li>");
 		}
-		html_lit(
-		    r, "</ul></nav>\n<div class=\"user\"><a href=\"/account\"");
+		html_lit(r, "</ul></nav>\n<div class=\"user\">");
+		notify_link(r, nav); /* notifications (issue 3) */
+		html_lit(r, "<a href=\"/account\"");
 		if (nav && strcmp(nav, "account") == 0)
 			html_lit(r, " aria-current=\"page\"");
 		html_lit(r, ">");

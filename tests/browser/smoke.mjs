@@ -132,7 +132,7 @@ async function main() {
     ok((await page.textContent('table')).includes('Meldal på Mastodon'), 'the audit log shows the new channel');
     await axe('/audit');
 
-    for (const p of ['/units', '/people', '/account', '/register']) {
+    for (const p of ['/units', '/people', '/account', '/register', '/notifications', '/notifications/outbox']) {
       await page.goto(`${base}${p}`);
       await axe(p);
     }

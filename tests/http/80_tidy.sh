@@ -17,6 +17,10 @@ C=$(kv_sql "SELECT id FROM channels WHERE name = 'Ungdomsleder i Meldal'")
 CI=$(kv_sql "SELECT id FROM channels WHERE name = 'Ungdom i Meldal'")
 U=$(kv_sql "SELECT id FROM units WHERE name = 'Kultur'")
 P=$(kv_sql "SELECT id FROM people WHERE email = 'siri.bakken@meldal-kommune.example'")
+# notifications (issue 3): a channel without a responsible person raises
+# alerts for the admin, so /notifications and the outbox have rows
+kv_sql "UPDATE channels SET responsible_id = NULL WHERE name = 'Jobb i Meldal'"
+kv_cli notify run >/dev/null || fail "notify run for the tidy sweep" "$(cat "$KV_CLI_LOG")"
 # a token, so the account page lists one
 req POST "$KV_URL/account/tokens" -b "$J" --data-urlencode "_csrf=$(kv_page_csrf "$J")" \
 	--data-urlencode "label=tidy"
@@ -100,7 +104,12 @@ for lang in nb en; do
 	page "/audit?lang=$lang"
 	page "/account?lang=$lang"
 	page "/register?lang=$lang"
+	page "/notifications?lang=$lang"
+	page "/notifications/outbox?lang=$lang"
 done
+page "/notifications?marked=1&mail=1"
+page "/notifications/outbox?state=failed&retried=1"
+page "/notifications?offset=50"
 page "/channels?status=requested"
 page "/channels?status=closed"
 page "/channels?q=nothing-matches-this"
@@ -132,6 +141,10 @@ req GET "$KV_URL/channels/new" -b "$T_DIR/berit"
 tidy_last "GET /channels/new as the auditor" 403
 req GET "$KV_URL/audit" -b "$T_DIR/berit"
 tidy_last "GET /audit as the auditor" 200
+req GET "$KV_URL/notifications" -b "$T_DIR/berit"
+tidy_last "GET /notifications with none" 200
+req GET "$KV_URL/notifications/outbox" -b "$T_DIR/berit"
+tidy_last "GET /notifications/outbox as the auditor" 403
 kv_login "siri.bakken@meldal-kommune.example" "$KV_PW" "$T_DIR/siri"
 req GET "$KV_URL/dashboard" -b "$T_DIR/siri"
 tidy_last "GET /dashboard as a channel editor" 200

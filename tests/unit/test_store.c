@@ -15,6 +15,7 @@
 #define T_DB
 #include "t.h"
 
+#include "../../src/base/embed.h"
 #include "../../src/base/util.h"
 #include "../../src/domain/domain.h"
 #include "../../src/store/db.h"
@@ -30,6 +31,18 @@ kind_name(enum db_kind k)
 
 /* --- migrations ----------------------------------------------------------- */
 
+/* Number of migrations shipped for db's backend (the numbers may have gaps
+ * while the areas of an issue are built on separate branches). */
+static int
+shipped(const struct db *db)
+{
+	const char *dir = db_kind(db) == DB_PG ? "sql/pg/" : "sql/sqlite/";
+	int n = 0;
+	for (size_t i = 0; i < embed_count; i++)
+		n += str_starts(embed_files[i].name, dir);
+	return n;
+}
+
 static void
 check_migrate(struct db *db)
 {
@@ -38,7 +51,7 @@ check_migrate(struct db *db)
 	T_ASSERT(latest >= 1);
 	T_EQ_INT(db_schema_version(db), 0);
 	T_EQ_INT(db_migrate(db, &applied), 0);
-	T_EQ_INT(applied, latest);
+	T_EQ_INT(applied, shipped(db));
 	T_EQ_INT(db_schema_version(db), latest);
 	/* a second run applies nothing and changes nothing */
 	applied = -1;
@@ -51,7 +64,7 @@ check_migrate(struct db *db)
 		                    "SELECT COUNT(*) FROM schema_migrations",
 		                    NULL),
 		         1);
-		T_EQ_INT(n, latest);
+		T_EQ_INT(n, shipped(db));
 		/* the audit chain starts at its genesis row */
 		T_EQ_INT(db_get_i64(db, &n,
 		                    "SELECT seq FROM audit_head WHERE id = 1",
