@@ -33,6 +33,8 @@
 
 extern char **environ;
 
+static const char *chromium_path(void);
+
 static const char *const update_period_codes[] = {"day", "week", "month", NULL};
 static const char *const update_period_labels[] = {
     N_("per day"), N_("per week"), N_("per month"), NULL};
@@ -1525,6 +1527,13 @@ print_doc(struct req *r, const struct plan *p, int for_pdf)
 		html_lit(r, "</a> · ");
 		html_tr(r, "Print this page with your browser's print "
 		           "command.");
+		if (chromium_path() != NULL) {
+			html_lit(r, " · <a href=\"/api/v1/plans/");
+			html_int(r, p->id);
+			html_lit(r, "/pdf\">");
+			html_tr(r, "Download as PDF");
+			html_lit(r, "</a>");
+		}
 		html_lit(r, "</p>\n");
 	}
 	html_lit(r, "<h1>");
@@ -1668,8 +1677,12 @@ run_wait(char *const argv[], int secs)
 	return -1;
 }
 
+/* GET /api/v1/plans/:id/pdf (getPlanPdf): the printable plan as PDF,
+ * printed by headless Chromium from the same document as /plans/:id/print
+ * (here, not in api_plans.c, because it shares print_doc).  Answers
+ * problem+json when refused; 404 when the server has no Chromium. */
 void
-ui_plan_pdf(struct req *r)
+api_plan_pdf(struct req *r)
 {
 	struct plan p;
 	const struct embed_file *css = embed_find("assets/style.css");
@@ -1682,11 +1695,13 @@ ui_plan_pdf(struct req *r)
 	int ok = 0;
 
 	if (rc != KV_OK) {
-		html_error(r, http_status(rc));
+		api_fail(r, rc, NULL);
 		return;
 	}
 	if (chrome == NULL || css == NULL) {
-		html_error(r, 404); /* no PDF on this server; print the HTML */
+		api_problem(r, 404, "not-found", "No PDF here",
+		            "This server cannot make PDFs (no Chromium); print "
+		            "the plan's HTML page instead.");
 		return;
 	}
 	print_doc(r, &p, 1);
@@ -1696,7 +1711,7 @@ ui_plan_pdf(struct req *r)
 	         tmp && *tmp ? tmp : "/tmp");
 	if (mkdtemp(dir) == NULL) {
 		buf_cleanup(&doc);
-		html_error(r, 500);
+		api_fail(r, KV_DBERR, NULL);
 		return;
 	}
 	snprintf(html, sizeof(html), "%s/plan.html", dir);
@@ -1736,7 +1751,9 @@ ui_plan_pdf(struct req *r)
 	remove_tree(dir, 0);
 	if (!ok || r->out.len < 5 || memcmp(r->out.p, "%PDF", 4) != 0) {
 		buf_reset(&r->out);
-		html_error(r, 500);
+		api_problem(r, 500, "internal", "Internal error",
+		            "The PDF could not be made; print the plan's HTML "
+		            "page instead.");
 		return;
 	}
 	r->ctype = "application/pdf";
