@@ -183,8 +183,8 @@ plan_errors(struct req *r, const struct verrs *v, int editor)
 		return;
 	html_lit(r, "<div class=\"error-summary\" role=\"alert\" "
 	            "tabindex=\"-1\"><h2>");
-	html_tr(r, editor ? "Please correct the following"
-	                  : "This step could not be taken");
+	html_tr(r, editor ? N_("Please correct the following")
+	                  : N_("This step could not be taken"));
 	html_lit(r, "</h2><ul>");
 	for (int i = 0; i < v->n; i++) {
 		const char *part, *label = plan_field_label(v->e[i].field);
@@ -348,9 +348,9 @@ ui_plans(struct req *r)
 	html_tr(r, "Ask for a new channel");
 	html_lit(r, "</a></p>\n");
 	if (nawait > 0)
-		plan_table(r, "Awaiting your decision", await, nawait);
+		plan_table(r, N_("Awaiting your decision"), await, nawait);
 	if (nwrite > 0)
-		plan_table(r, "Drafts you can work on", write, nwrite);
+		plan_table(r, N_("Drafts you can work on"), write, nwrite);
 
 	html_lit(r, "<form method=\"get\" action=\"/plans\" class=\"filters\" "
 	            "role=\"search\" aria-label=\"");
@@ -366,7 +366,8 @@ ui_plans(struct req *r)
 		html_tr(r, "No plans to show.");
 		html_lit(r, "</p>\n");
 	} else {
-		plan_table(r, "Action plans (newest version of each channel)",
+		plan_table(r,
+		           N_("Action plans (newest version of each channel)"),
 		           all, n);
 	}
 	if (nstart > 0) {
@@ -575,14 +576,14 @@ plan_props(struct req *r, const struct plan *p, int check_training)
 	prop(r, "Deciding manager", p->deciding_manager_name);
 	prop(r, "Social medium", p->medium);
 	prop(r, "Purpose: why this medium?", p->purpose);
-	prop_start(r, "Goals, preferably measurable");
+	prop_start(r, N_("Goals, preferably measurable"));
 	goals_list(r, p);
 	html_lit(r, "</dd>");
 	prop(r, "Planned activities", p->activities);
-	prop_start(r, "Responsible person");
+	prop_start(r, N_("Responsible person"));
 	person_name(r, p->responsible_id, p->responsible_name, check_training);
 	html_lit(r, "</dd>");
-	prop_start(r, "Other persons");
+	prop_start(r, N_("Other persons"));
 	if (p->nothers == 0)
 		html_lit(r, "–");
 	for (int i = 0; i < p->nothers; i++) {
@@ -659,19 +660,20 @@ decision_block(struct req *r, const struct plan *p)
 	int ok = strcmp(d->decision, "approve") == 0;
 	html_lit(r, "<section class=\"decision\" aria-labelledby=\"h-dec\">"
 	            "<h2 id=\"h-dec\">");
-	html_tr(r, ok ? "Approved" : "Rejected");
+	html_tr(r, ok ? N_("Approved") : N_("Rejected"));
 	html_lit(r, "</h2><p>");
-	html_txt(r, tr_sub(r, ok ? "Approved by %s." : "Rejected by %s.",
-	                   *d->signer_title
-	                       ? arena_printf(&r->ar, "%s (%s)", d->signer_name,
-	                                      d->signer_title)
-	                       : d->signer_name));
+	html_txt(r,
+	         tr_sub(r, ok ? N_("Approved by %s.") : N_("Rejected by %s."),
+	                *d->signer_title
+	                    ? arena_printf(&r->ar, "%s (%s)", d->signer_name,
+	                                   d->signer_title)
+	                    : d->signer_name));
 	html_lit(r, "</p><dl class=\"props\">");
 	prop(r, "Place", d->place);
 	prop(r, "Date", d->decided_on);
 	prop(r, "Signed at", fmt_time(r, d->decided_at));
 	prop(r, "Note", d->note);
-	prop_start(r, "Signature");
+	prop_start(r, N_("Signature"));
 	html_lit(r, "<code class=\"sig\">");
 	html_txt(r, d->signature);
 	html_lit(r, "</code><br>");
@@ -900,14 +902,14 @@ plan_page(struct req *r, const struct plan *p, const struct verrs *v,
 		html_lit(r, "/edit\">");
 		html_tr(r, "Change the plan");
 		html_lit(r, "</a>");
-		action_button(r, p, "submit", "Submit for decision");
+		action_button(r, p, "submit", N_("Submit for decision"));
 	}
 	if (writer && strcmp(p->status, "submitted") == 0)
-		action_button(r, p, "withdraw", "Take back to draft");
+		action_button(r, p, "withdraw", N_("Take back to draft"));
 	if (writer && newest &&
 	    (strcmp(p->status, "approved") == 0 ||
 	     strcmp(p->status, "rejected") == 0))
-		action_button(r, p, "revise", "Start a new version");
+		action_button(r, p, "revise", N_("Start a new version"));
 	html_lit(r, "<a href=\"/plans/");
 	html_int(r, p->id);
 	html_lit(r, "/print\">");
@@ -1305,14 +1307,14 @@ editor_page(struct req *r, const struct plan *p, const struct raw *raw,
 		html_txt(
 		    r, tr_sub(r, "Goal %s", arena_printf(&r->ar, "%d", i + 1)));
 		html_lit(r, "</legend>");
-		goal_input(r, i, "text", "Description", g ? g->text : NULL,
+		goal_input(r, i, "text", N_("Description"), g ? g->text : NULL,
 		           NULL, NULL, NULL, v);
-		goal_input(r, i, "metric", "Metric", g ? g->metric : NULL,
+		goal_input(r, i, "metric", N_("Metric"), g ? g->metric : NULL,
 		           goal_metrics, goal_metric_labels,
 		           N_("(none: a qualitative goal)"), v);
-		goal_input(r, i, "target", "Target", target, NULL, NULL, NULL,
-		           v);
-		goal_input(r, i, "period", "Period", g ? g->period : NULL,
+		goal_input(r, i, "target", N_("Target"), target, NULL, NULL,
+		           NULL, v);
+		goal_input(r, i, "period", N_("Period"), g ? g->period : NULL,
 		           goal_periods, goal_period_labels, N_("(none)"), v);
 		html_lit(r, "</fieldset>");
 	}
@@ -1324,7 +1326,7 @@ editor_page(struct req *r, const struct plan *p, const struct raw *raw,
 	                  "reached."));
 	field_select(r, "responsible_id", "Responsible person",
 	             id_str(r, p->responsible_id), pc, pl, v, SELECT_NONE);
-	people_multi(r, "other_ids", "Other persons",
+	people_multi(r, "other_ids", N_("Other persons"),
 	             N_("Who else handles the unit's part of the channel. "
 	                "Hold Ctrl (or Cmd) to choose several."),
 	             p->other_ids, p->nothers, pc, pl, np, v);
@@ -1515,7 +1517,8 @@ print_doc(struct req *r, const struct plan *p, int for_pdf)
 	if (for_pdf)
 		html_lit(r, "<link rel=\"stylesheet\" href=\"style.css\">\n");
 	else
-		html_lit(r, "<link rel=\"stylesheet\" "
+		html_lit(r, "<link rel=\"icon\" href=\"/static/icon.svg\" "
+		            "type=\"image/svg+xml\">\n<link rel=\"stylesheet\" "
 		            "href=\"/static/style.css\">\n");
 	html_lit(r, "</head>\n<body class=\"print-plan\">\n<main "
 	            "id=\"main\">\n");
@@ -1538,7 +1541,7 @@ print_doc(struct req *r, const struct plan *p, int for_pdf)
 	}
 	html_lit(r, "<h1>");
 	html_tr(r, "Action plan for the use of a social medium");
-	html_lit(r, "</h1>\n<p class=\"org\">");
+	html_lit(r, "</h1>\n<p class=\"sheet-meta\">");
 	html_txt(r, r->has_org ? r->org.name : "");
 	html_lit(r, " · ");
 	html_txt(r,

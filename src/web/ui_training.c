@@ -101,8 +101,8 @@ alerts(struct req *r)
 		html_txt(r, ts[i].course_name);
 		html_lit(r, " – ");
 		html_txt(r, tr_sub(r,
-		                   ts[i].expired ? "ran out on %s"
-		                                 : "runs out on %s",
+		                   ts[i].expired ? N_("ran out on %s")
+		                                 : N_("runs out on %s"),
 		                   ts[i].expires_on));
 		if (ts[i].person_id == r->actor.person_id)
 			html_lit(r, "</strong>");
@@ -151,7 +151,7 @@ training_page(struct req *r, const struct tforms *tf)
 		html_tr(r, "No courses yet.");
 		html_lit(r, "</p>\n");
 	} else {
-		table_begin(r, "Courses");
+		table_begin(r, "All courses");
 		html_lit(r, "<thead><tr><th scope=\"col\">");
 		html_tr(r, "Course");
 		html_lit(r, "</th><th scope=\"col\">");
@@ -223,7 +223,7 @@ training_page(struct req *r, const struct tforms *tf)
 		html_tr(r, "No completions to show.");
 		html_lit(r, "</p>\n");
 	} else {
-		table_begin(r, "Completions");
+		table_begin(r, "Completions you can see");
 		html_lit(r, "<thead><tr><th scope=\"col\">");
 		html_tr(r, "Person");
 		html_lit(r, "</th><th scope=\"col\">");
