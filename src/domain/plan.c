@@ -544,7 +544,8 @@ plan_list(struct db *db, struct arena *ar, const struct actor *a,
 	st = db_query(db,
 	              "SELECT " PLAN_COLS PLAN_FROM
 	              " WHERE p.org_id = ? AND (? = '' OR p.status = ?) AND "
-	              "(? = 0 OR p.channel_id = ?) AND (? = 0 OR p.version = "
+	              "(CAST(? AS BIGINT) = 0 OR p.channel_id = ?) AND (? = 0 "
+	              "OR p.version = "
 	              "(SELECT MAX(q.version) FROM plans q WHERE q.channel_id "
 	              "= p.channel_id)) ORDER BY p.updated_at DESC, p.id DESC "
 	              "LIMIT 1000",

@@ -340,9 +340,9 @@ training_record(struct db *db, struct arena *ar, const struct actor *a,
 #define TR_FROM                                                                \
 	" FROM training_records t JOIN people p ON p.id = t.person_id JOIN "   \
 	"courses c ON c.id = t.course_id WHERE t.org_id = ? AND (? = 1 OR "    \
-	"t.person_id = ? OR p.unit_id IN (SELECT id FROM scope)) AND (? = 0 "  \
-	"OR t.person_id = ?) AND (? = 0 OR t.course_id = ?) AND (? = 0 OR "    \
-	"t.id = ?)"
+	"t.person_id = ? OR p.unit_id IN (SELECT id FROM scope)) AND "         \
+	"(CAST(? AS BIGINT) = 0 OR t.person_id = ?) AND (CAST(? AS BIGINT) = " \
+	"0 OR t.course_id = ?) AND (CAST(? AS BIGINT) = 0 OR t.id = ?)"
 
 enum kv_rc
 training_list(struct db *db, struct arena *ar, const struct actor *a,
