@@ -13,10 +13,19 @@
  *  - register a channel: admin, communications unit, web editor, or the
  *    unit manager of the channel's unit;
  *  - change a channel: the same, or the channel's responsible person.
- * The approval workflow that moves a channel from requested to active
- * (issue 3) builds on these rules.
+ * The approval workflow (issue 3, plan.c) adds two rules here:
+ *  - a channel becomes active only through an approved action plan:
+ *    channel_create refuses status active, and channel_update refuses a
+ *    change to active unless the channel has an approved plan (a paused
+ *    channel may resume under it), with KV_CONFLICT — except for the system
+ *    actor (CLI, demo loader); plan_decide activates through
+ *    channel_apply_plan();
+ *  - whoever is newly made responsible person or editor must hold valid
+ *    training of the required course(s) (training.c): KV_INVALID naming
+ *    responsible_id or editor_ids.
  */
 #include "domain.h"
+#include "training.h"
 #include "valid.h"
 #include "../base/log.h"
 #include "../base/util.h"
@@ -311,6 +320,68 @@ person_in_org(struct db *db, int64_t org_id, int64_t person_id)
 	       n > 0;
 }
 
+/* --- issue 3: the approval and competence rules ------------------------ */
+
+/* 1 when person_id is already responsible for or an editor of channel_id
+ * (0 = a new channel), so keeping someone needs no new check. */
+static int
+assigned_before(struct db *db, int64_t channel_id, int64_t person_id)
+{
+	int64_t n = 0;
+	if (channel_id == 0)
+		return 0;
+	return db_get_i64(db, &n,
+	                  "SELECT (SELECT COUNT(*) FROM channels WHERE id = ? "
+	                  "AND responsible_id = ?) + (SELECT COUNT(*) FROM "
+	                  "channel_editors WHERE channel_id = ? AND person_id "
+	                  "= ?)",
+	                  "iiii", channel_id, person_id, channel_id,
+	                  person_id) == 1 &&
+	       n > 0;
+}
+
+/* Records a verr for a newly assigned responsible person or editor who
+ * lacks the required training.  0, or -1 on a database error. */
+static int
+check_training(struct db *db, const struct actor *a, const struct channel *c,
+               struct verrs *v)
+{
+	int64_t fresh[KV_MAX_EDITORS];
+	int n = 0;
+	if (c->responsible_id != 0 &&
+	    !assigned_before(db, c->id, c->responsible_id) &&
+	    training_require(db, a->org_id, "responsible_id",
+	                     &c->responsible_id, 1, v) != 0)
+		return -1;
+	for (int i = 0; i < c->neditors && n < KV_MAX_EDITORS; i++)
+		if (!assigned_before(db, c->id, c->editor_ids[i]))
+			fresh[n++] = c->editor_ids[i];
+	return training_require(db, a->org_id, "editor_ids", fresh, n, v);
+}
+
+/* KV_CONFLICT (with a verr on status) when c would become active without
+ * an approved action plan; old_status NULL for a new channel. */
+static enum kv_rc
+check_activation(struct db *db, const struct actor *a, const struct channel *c,
+                 const char *old_status, struct verrs *v)
+{
+	int64_t n = 0;
+	if (a->system || strcmp(c->status, "active") != 0 ||
+	    (old_status != NULL && strcmp(old_status, "active") == 0))
+		return KV_OK;
+	if (c->id != 0 &&
+	    db_get_i64(db, &n,
+	               "SELECT COUNT(*) FROM plans WHERE channel_id = ? AND "
+	               "status = 'approved'",
+	               "i", c->id) < 0)
+		return KV_DBERR;
+	if (n > 0)
+		return KV_OK;
+	verr_add(v, "status",
+	         "can become active only through an approved action plan");
+	return KV_CONFLICT;
+}
+
 /* Normalises c (trims, fills dates) and validates it. */
 static void
 channel_validate(struct db *db, struct arena *ar, const struct actor *a,
@@ -376,6 +447,9 @@ channel_validate(struct db *db, struct arena *ar, const struct actor *a,
 				verr_add(v, "editor_ids",
 				         "lists the same person twice");
 	}
+	/* issue 3: people newly given a role on the channel need training */
+	if (!v->n && check_training(db, a, c, v) != 0)
+		verr_add(v, "responsible_id", "could not be checked");
 	/* dates follow the status when not given */
 	time_fmt_date(time_now(), today);
 	if (!v->n && c->opened_on == NULL &&
@@ -448,22 +522,15 @@ fill_names(struct db *db, struct arena *ar, struct channel *c)
 	db_finalize(st);
 }
 
-enum kv_rc
-channel_create(struct db *db, struct arena *ar, const struct actor *a,
-               struct channel *c, struct verrs *v)
+/* Inserts the validated c and its editors, audited as action; finishes
+ * the transaction it opens (joins the caller's, if any). */
+static enum kv_rc
+insert_channel(struct db *db, struct arena *ar, const struct actor *a,
+               struct channel *c, struct verrs *v, const char *action)
 {
 	int64_t now = time_now();
 	int rc;
 
-	/* anyone who could register a channel somewhere gets told what is
-	 * wrong with the input; the unit itself is checked after that */
-	if (!may_register_somewhere(a))
-		return KV_FORBIDDEN;
-	channel_validate(db, ar, a, c, v);
-	if (v->n)
-		return KV_INVALID;
-	if (!channel_can_create(db, a, c->unit_id))
-		return KV_FORBIDDEN;
 	if (db_begin(db) != 0)
 		return KV_DBERR;
 	rc = db_get_i64(
@@ -483,7 +550,74 @@ channel_create(struct db *db, struct arena *ar, const struct actor *a,
 	if (save_editors(db, c) != 0)
 		return write_failed(db, v);
 	fill_names(db, ar, c);
-	return audit_commit(db, a, "create", "channel", c->id, NULL,
+	return audit_commit(db, a, action, "channel", c->id, NULL,
+	                    channel_json(c));
+}
+
+enum kv_rc
+channel_create(struct db *db, struct arena *ar, const struct actor *a,
+               struct channel *c, struct verrs *v)
+{
+	enum kv_rc rc;
+
+	/* anyone who could register a channel somewhere gets told what is
+	 * wrong with the input; the unit itself is checked after that */
+	if (!may_register_somewhere(a))
+		return KV_FORBIDDEN;
+	c->id = 0;
+	channel_validate(db, ar, a, c, v);
+	if (v->n)
+		return KV_INVALID;
+	if (!channel_can_create(db, a, c->unit_id))
+		return KV_FORBIDDEN;
+	if ((rc = check_activation(db, a, c, NULL, v)) != KV_OK)
+		return rc;
+	return insert_channel(db, ar, a, c, v, "create");
+}
+
+enum kv_rc
+channel_create_request(struct db *db, struct arena *ar, const struct actor *a,
+                       struct channel *c, struct verrs *v)
+{
+	c->id = 0;
+	c->status = "requested";
+	c->opened_on = c->closed_on = NULL;
+	c->responsible_id = 0;
+	c->neditors = 0;
+	channel_validate(db, ar, a, c, v);
+	if (v->n)
+		return KV_INVALID;
+	return insert_channel(db, ar, a, c, v, "request");
+}
+
+/* Writes c over old (both validated), audited as action; finishes the
+ * transaction it opens (joins the caller's, if any). */
+static enum kv_rc
+update_channel(struct db *db, struct arena *ar, const struct actor *a,
+               const struct channel *old, struct channel *c, struct verrs *v,
+               const char *action)
+{
+	c->created_at = old->created_at;
+	c->updated_at = time_now();
+	if (db_begin(db) != 0)
+		return KV_DBERR;
+	if (db_run(
+	        db,
+	        "UPDATE channels SET unit_id = ?, platform = ?, name = ?, "
+	        "address = ?, purpose = ?, target_groups = ?, responsible_id "
+	        "= ?, update_count = ?, update_period = ?, status = ?, "
+	        "opened_on = ?, closed_on = ?, search_key = ?, updated_at = ? "
+	        "WHERE id = ? AND org_id = ?",
+	        "itttttjitttttiii", c->unit_id, c->platform, c->name,
+	        c->address, c->purpose, c->target_groups, c->responsible_id,
+	        c->update_count, c->update_period, c->status, c->opened_on,
+	        c->closed_on, channel_search_key(ar, c), c->updated_at, c->id,
+	        a->org_id) != 0)
+		return write_failed(db, v);
+	if (save_editors(db, c) != 0)
+		return write_failed(db, v);
+	fill_names(db, ar, c);
+	return audit_commit(db, a, action, "channel", c->id, channel_json(old),
 	                    channel_json(c));
 }
 
@@ -505,25 +639,43 @@ channel_update(struct db *db, struct arena *ar, const struct actor *a,
 	/* moving a channel to another unit needs rights there too */
 	if (c.unit_id != old.unit_id && !channel_can_create(db, a, c.unit_id))
 		return KV_FORBIDDEN;
-	c.created_at = old.created_at;
-	c.updated_at = time_now();
-	if (db_begin(db) != 0)
-		return KV_DBERR;
-	if (db_run(
-	        db,
-	        "UPDATE channels SET unit_id = ?, platform = ?, name = ?, "
-	        "address = ?, purpose = ?, target_groups = ?, responsible_id "
-	        "= ?, update_count = ?, update_period = ?, status = ?, "
-	        "opened_on = ?, closed_on = ?, search_key = ?, updated_at = ? "
-	        "WHERE id = ? AND org_id = ?",
-	        "itttttjitttttiii", c.unit_id, c.platform, c.name, c.address,
-	        c.purpose, c.target_groups, c.responsible_id, c.update_count,
-	        c.update_period, c.status, c.opened_on, c.closed_on,
-	        channel_search_key(ar, &c), c.updated_at, c.id, a->org_id) != 0)
-		return write_failed(db, v);
-	if (save_editors(db, &c) != 0)
-		return write_failed(db, v);
-	fill_names(db, ar, &c);
-	return audit_commit(db, a, "update", "channel", c.id,
-	                    channel_json(&old), channel_json(&c));
+	if ((rc = check_activation(db, a, &c, old.status, v)) != KV_OK)
+		return rc;
+	return update_channel(db, ar, a, &old, &c, v, "update");
+}
+
+enum kv_rc
+channel_apply_plan(struct db *db, struct arena *ar, const struct actor *a,
+                   const struct channel *plan, const char *decided_on,
+                   struct verrs *v)
+{
+	struct channel old, c;
+	enum kv_rc rc;
+	int was_open;
+
+	rc = channel_get(db, ar, a, plan->id, &old);
+	if (rc != KV_OK)
+		return rc;
+	c = old;
+	c.responsible_id = plan->responsible_id;
+	c.neditors = plan->neditors;
+	memcpy(c.editor_ids, plan->editor_ids, sizeof(c.editor_ids));
+	c.update_count = plan->update_count;
+	c.update_period = plan->update_period;
+	if (plan->purpose && *plan->purpose)
+		c.purpose = plan->purpose;
+	/* a channel that is already open keeps the day it opened */
+	was_open = strcmp(old.status, "active") == 0 ||
+	           strcmp(old.status, "paused") == 0 ||
+	           strcmp(old.status, "closing") == 0;
+	if (!was_open || old.opened_on == NULL)
+		c.opened_on = decided_on;
+	c.closed_on = NULL;
+	c.status = "active";
+	channel_validate(db, ar, a, &c, v);
+	if (v->n)
+		return KV_INVALID;
+	if ((rc = check_activation(db, a, &c, old.status, v)) != KV_OK)
+		return rc;
+	return update_channel(db, ar, a, &old, &c, v, "activate");
 }

@@ -12,6 +12,7 @@
  * demo's story like any other.
  */
 #include "domain.h"
+#include "plan.h"
 #include "../base/log.h"
 #include "../base/util.h"
 
@@ -251,7 +252,9 @@ demo_load(struct db *db, char email[KV_MAX_EMAIL + 1], char password[64])
 			goto out;
 		}
 	}
-	rc = KV_OK;
+	/* issue 3: the training, the approved plans of the active channels
+	 * and the draft for the requested Instagram (plan.c) */
+	rc = plan_demo(db, org_id, DEMO_DOMAIN);
 out:
 	arena_free(&ar);
 	return rc;

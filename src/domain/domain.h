@@ -306,6 +306,21 @@ enum kv_rc channel_update(struct db *db, struct arena *ar,
                           const struct actor *a, const struct channel *c,
                           struct verrs *v);
 json_t *channel_json(const struct channel *c);
+/* Issue 3 (plan.c is the only caller of these two; neither checks roles,
+ * the caller has).  Registers c as a requested channel — status
+ * requested, no responsible person or editors — audited as "request";
+ * validation as channel_create.  Joins the caller's transaction. */
+enum kv_rc channel_create_request(struct db *db, struct arena *ar,
+                                  const struct actor *a, struct channel *c,
+                                  struct verrs *v);
+/* Makes channel plan->id what its approved plan says: status active,
+ * opened_on = decided_on unless it is open already, responsible person,
+ * editors, update commitment and (when given) purpose from plan.  The plan
+ * must already be approved in the caller's transaction; training and
+ * validation rules hold.  Audited as "activate". */
+enum kv_rc channel_apply_plan(struct db *db, struct arena *ar,
+                              const struct actor *a, const struct channel *plan,
+                              const char *decided_on, struct verrs *v);
 
 /* --- audit log --------------------------------------------------------------
  */

@@ -43,8 +43,15 @@ short_json(struct req *r, json_t *v)
 	s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
 	if (s == NULL)
 		return "?";
-	out = strlen(s) > 200 ? arena_printf(&r->ar, "%.200s…", s)
-	                      : arena_strdup(&r->ar, s);
+	if (strlen(s) > 200) {
+		/* cut on a character boundary, never inside a UTF-8 sequence */
+		int n = 200;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+		out = arena_printf(&r->ar, "%.*s…", n, s);
+	} else {
+		out = arena_strdup(&r->ar, s);
+	}
 	free(s);
 	return out;
 }

@@ -139,6 +139,25 @@ async function main() {
     await page.goto(`${base}/units`);
     await shot('units');
 
+    // issue 3: requests, action plans and training
+    await page.goto(`${base}/plans`);
+    const plansTable = await page.textContent('main');
+    ok(plansTable.includes('Ungdom i Meldal') && plansTable.includes('Jobb i Meldal'), 'the plans list shows the demo\'s plans');
+    await axe('/plans');
+    await shot('plans');
+    const draft = await page.$eval('a[href^="/plans/"]:has-text("Ungdom i Meldal")', a => a.getAttribute('href'));
+    for (const p of ['/plans/new', '/training', draft, `${draft}/edit`, `${draft}/print`]) {
+      await page.goto(`${base}${p}`);
+      await axe(p.replace(/\d+/, 'ID'));
+    }
+    await page.goto(`${base}${draft}/edit`);
+    await page.fill('#f-goals-1-text', 'Ungdom lager egne bilder');
+    await Promise.all([page.waitForURL(/\/plans\/\d+\?done=saved$/),
+      page.click('button[type=submit]:has-text("Lagre planen"), button[type=submit]:has-text("Save the plan")')]);
+    ok((await page.textContent('main')).includes('Ungdom lager egne bilder'), 'a goal added in the plan editor shows on the plan');
+    await axe('a saved plan');
+    await shot('plan');
+
     await page.goto(`${base}/channels?lang=sv`);
     ok(await page.getAttribute('html', 'lang') === 'sv', '?lang=sv switches the page to Swedish');
     await page.goto(`${base}/dashboard`);

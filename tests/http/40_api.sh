@@ -133,6 +133,12 @@ for q in 'limit=0' 'limit=501' 'offset=-1' 'limit=x' 'unit_id=0' 'unit_id=abc' '
 	check_status 400 "?$q is 400"
 done
 
+# issue 3: a responsible person must hold the required course first
+COURSE=$(kv_sql "SELECT id FROM courses WHERE required_for_channel_roles = 1")
+api POST /api/v1/training -H "$CT" \
+	--data "{\"person_id\":$P,\"course_id\":$COURSE,\"completed_on\":\"$(date -u +%Y-%m-%d)\"}"
+check_status 201 "recordTraining for the new responsible person is 201"
+
 BODY='{"platform":"youtube","name":"Meldal på YouTube","address":"https://www.youtube.com/@meldal",
  "unit_id":'$U',"purpose":"Videoer fra kommunestyret.\nOg mer.","target_groups":"Innbyggere",
  "responsible_id":'$P',"editor_ids":['$admin_id'],"update_count":2,"update_period":"month",
@@ -162,15 +168,18 @@ check_status 201 "a channel with only the required fields is 201"
 check_eq "$(js '[j["status"], j["update_period"], j["purpose"], j["responsible_id"], j["editor_ids"]]')" \
 	'["requested", "week", "", null, []]' "defaults: requested, week, empty purpose"
 
+# issue 3: only an approved action plan makes a channel active
+api PATCH "/api/v1/channels/$C" -H "$CT" --data '{"status":"active"}'
+check_status 409 "PATCH to active without an approved plan is 409"
 api PATCH "/api/v1/channels/$C" -H "$CT" \
-	--data '{"name":"Meldal kommune på YouTube","status":"active","editor_ids":[]}'
+	--data '{"name":"Meldal kommune på YouTube","status":"paused","editor_ids":[]}'
 check_status 200 "updateChannel (PATCH) is 200"
 check_eq "$(js '[j["name"], j["status"], j["editor_ids"], j["address"], j["update_count"]]')" \
-	"[\"Meldal kommune på YouTube\", \"active\", [], \"https://www.youtube.com/@meldal\", 2]" \
+	"[\"Meldal kommune på YouTube\", \"paused\", [], \"https://www.youtube.com/@meldal\", 2]" \
 	"PATCH changes the given fields and keeps the rest"
-check_match "$(js 'j["opened_on"]')" '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' "going active fills opened_on"
+check_match "$(js 'j["opened_on"]')" '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' "pausing fills opened_on"
 api GET "/api/v1/channels/$C"
-check_eq "$(js '[j["name"], j["status"]]')" '["Meldal kommune på YouTube", "active"]' "getChannel shows the change"
+check_eq "$(js '[j["name"], j["status"]]')" '["Meldal kommune på YouTube", "paused"]' "getChannel shows the change"
 api GET /api/v1/channels/999999
 check_status 404 "getChannel of a missing channel is 404"
 api PATCH /api/v1/channels/999999 -H "$CT" --data '{"name":"x"}'
@@ -186,7 +195,7 @@ check_eq "$(js '[e["object_type"] == "channel" and e["object_id"] == '"$C"' for 
 check_eq "$(js '[j["items"][0]["before"]["name"], j["items"][0]["after"]["name"]]')" \
 	'["Meldal på YouTube", "Meldal kommune på YouTube"]' "the update's before/after names"
 check_eq "$(js '[j["items"][0]["before"]["status"], j["items"][0]["after"]["status"]]')" \
-	'["planned", "active"]' "the update's before/after status"
+	'["planned", "paused"]' "the update's before/after status"
 check_eq "$(js '[j["items"][1]["before"], j["items"][1]["after"]["name"]]')" \
 	'[null, "Meldal på YouTube"]' "the create has no before"
 check_eq "$(js 'j["items"][0]["actor_id"]')" "$admin_id" "the audit names the admin as actor"

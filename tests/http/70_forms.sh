@@ -120,11 +120,11 @@ check_match "$(body)" 'value="Kultur i Meldal"' "the edit form has the current n
 check_match "$(body)" "value=\"https://www.instagram.com/kulturimeldal\"" "and the current address"
 kv_form_post "$J" "/channels/$C" platform=instagram "name=Kulturen i Meldal" \
 	address=https://www.instagram.com/kulturimeldal "unit_id=$KULTUR" "purpose=Nytt formål." \
-	"responsible_id=$ADMIN_ID" update_count=3 update_period=month status=active "editor_ids=$TOR_ID"
+	"responsible_id=$ADMIN_ID" update_count=3 update_period=month status=paused "editor_ids=$TOR_ID"
 check_status 303 "a good edit is 303"
 req GET "$KV_URL/api/v1/channels/$C" -H "$AUTH"
 check_eq "$(js '[j["name"], j["purpose"], j["update_count"], j["update_period"], j["status"], j["editor_ids"]]')" \
-	"[\"Kulturen i Meldal\", \"Nytt formål.\", 3, \"month\", \"active\", [$TOR_ID]]" "the edit is stored"
+	"[\"Kulturen i Meldal\", \"Nytt formål.\", 3, \"month\", \"paused\", [$TOR_ID]]" "the edit is stored"
 before=$(body)
 kv_form_post "$J" "/channels/$C" platform=instagram "name=" address=https://www.instagram.com/kulturimeldal \
 	"unit_id=$KULTUR" update_count=3 update_period=month status=active
@@ -165,8 +165,12 @@ api_post() { # PATH JSON -> id
 XU=$(api_post /api/v1/units "{\"name\":$(jstr "$X1"),\"kind\":\"team\",\"parent_id\":$KULTUR}")
 XU2=$(api_post /api/v1/units "{\"name\":$(jstr "$X2"),\"kind\":\"team\",\"parent_id\":$KULTUR}")
 XP=$(api_post /api/v1/people "{\"full_name\":$(jstr "$X2 $X1"),\"title\":$(jstr "$X1"),\"unit_id\":$XU,\"email\":\"xss@meldal-kommune.example\",\"phone\":$(jstr "$X2")}")
-XC1=$(api_post /api/v1/channels "{\"platform\":\"blog\",\"name\":$(jstr "$X1"),\"address\":$(jstr "https://evil.example/\"><svg/onload=alert(1)>"),\"unit_id\":$XU,\"purpose\":$(jstr "$X2"),\"target_groups\":$(jstr "$X1"),\"status\":\"active\",\"responsible_id\":$ADMIN_ID,\"editor_ids\":[$XP]}")
-XC2=$(api_post /api/v1/channels "{\"platform\":\"other\",\"name\":$(jstr "$X2"),\"address\":$(jstr "javascript:alert(1)//$X1"),\"unit_id\":$XU2,\"purpose\":$(jstr "$X1"),\"status\":\"active\"}")
+# issue 3: editors need the required course, and only an approved plan
+# makes a channel active - the corpus sets that status in the database
+api_post /api/v1/training "{\"person_id\":$XP,\"course_id\":$(kv_sql "SELECT id FROM courses WHERE required_for_channel_roles = 1"),\"completed_on\":\"$(date -u +%Y-%m-%d)\"}" >/dev/null
+XC1=$(api_post /api/v1/channels "{\"platform\":\"blog\",\"name\":$(jstr "$X1"),\"address\":$(jstr "https://evil.example/\"><svg/onload=alert(1)>"),\"unit_id\":$XU,\"purpose\":$(jstr "$X2"),\"target_groups\":$(jstr "$X1"),\"status\":\"requested\",\"responsible_id\":$ADMIN_ID,\"editor_ids\":[$XP]}")
+XC2=$(api_post /api/v1/channels "{\"platform\":\"other\",\"name\":$(jstr "$X2"),\"address\":$(jstr "javascript:alert(1)//$X1"),\"unit_id\":$XU2,\"purpose\":$(jstr "$X1"),\"status\":\"requested\"}")
+kv_sql "UPDATE channels SET status = 'active', opened_on = '2024-01-01' WHERE id IN ($XC1, $XC2)"
 api_post /api/v1/channels "{\"platform\":\"x\",\"name\":\"Harmless\",\"address\":\"@harmless\",\"unit_id\":$KULTUR,\"responsible_id\":$XP,\"status\":\"paused\"}" >/dev/null
 req PATCH "$KV_URL/api/v1/channels/$XC1" -H "$AUTH" -H "$CT" --data-binary "{\"purpose\":$(jstr "$X1 $X2")}"
 check_status 200 "XSS corpus: PATCH with a payload is 200"

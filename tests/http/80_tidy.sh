@@ -110,6 +110,47 @@ done
 page "/notifications?marked=1&mail=1"
 page "/notifications/outbox?state=failed&retried=1"
 page "/notifications?offset=50"
+# issue 3: requests, plans and training (the draft plan of the requested
+# Instagram, an approved plan, and a submitted one the rådmann can decide)
+PL=$(kv_sql "SELECT p.id FROM plans p JOIN channels c ON c.id = p.channel_id WHERE c.name = 'Ungdom i Meldal'")
+PA=$(kv_sql "SELECT p.id FROM plans p JOIN channels c ON c.id = p.channel_id WHERE c.name = 'Jobb i Meldal'")
+for lang in nb en; do
+	page "/plans?lang=$lang"
+	page "/plans/new?lang=$lang"
+	page "/plans/$PL?lang=$lang"
+	page "/plans/$PL/edit?lang=$lang"
+	page "/plans/$PA?lang=$lang"
+	page "/plans/$PA/print?lang=$lang"
+	page "/training?lang=$lang"
+done
+page "/plans?status=approved"
+page "/plans/$PL?done=saved"
+kv_form_post "$J" /plans platform=x name= address='a b'
+tidy_last "POST /plans with errors" 422
+kv_form_post "$J" "/plans/$PL" goal_text=x goal_metric=views goal_target=x goal_period= update_count=x
+tidy_last "POST /plans/ID with errors" 422
+kv_form_post "$J" "/plans/$PL/submit"
+tidy_last "POST /plans/ID/submit of an incomplete plan" 422
+kv_form_post "$J" "/plans/$PA/comments" text=
+tidy_last "POST /plans/ID/comments on a decided plan" '(409|422)'
+kv_form_post "$J" /training/courses name= validity_months=x
+tidy_last "POST /training/courses with errors" 422
+kv_form_post "$J" /training/records completed_on=bad
+tidy_last "POST /training/records with errors" 422
+TT=$(kv_token "$KV_ADMIN_EMAIL")
+TA=$(kv_token "anne.lise.fossum@meldal-kommune.example")
+req PATCH "$KV_URL/api/v1/plans/$PL" -H "Authorization: Bearer $TT" -H 'Content-Type: application/json' --data-binary \
+	"{\"deciding_manager_id\":$(kv_sql "SELECT id FROM people WHERE email = 'kari.ronning@meldal-kommune.example'"),\"supervision\":\"Siri; i ferier Per Arne.\",\"work_hours\":2,\"snapshot_person_id\":$P}"
+req POST "$KV_URL/api/v1/plans/$PL/submit" -H "Authorization: Bearer $TT"
+check_status 200 "the Instagram plan is submitted for the tidy check"
+req POST "$KV_URL/api/v1/plans/$PL/comments" -H "Authorization: Bearer $TA" -H 'Content-Type: application/json' --data '{"text":"OK."}'
+kv_login "kari.ronning@meldal-kommune.example" "$KV_PW" "$T_DIR/kari"
+req GET "$KV_URL/plans/$PL?lang=en" -b "$T_DIR/kari"
+tidy_last "GET /plans/ID with the decision form" 200
+check_match "$(body)" 'name="decision"' "the rådmann has the decision form"
+kv_form_post "$T_DIR/kari" "/plans/$PL/decision" decision=approve place=
+tidy_last "POST /plans/ID/decision with errors" 422
+
 page "/channels?status=requested"
 page "/channels?status=closed"
 page "/channels?q=nothing-matches-this"

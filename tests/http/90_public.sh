@@ -40,15 +40,22 @@ JOBB=$(kv_sql "SELECT id FROM channels WHERE name = 'Jobb i Meldal'")
 INSTA=$(kv_sql "SELECT id FROM channels WHERE name = 'Ungdom i Meldal'")
 req PATCH "$KV_URL/api/v1/channels/$JOBB" -H "$AUTH" -H "$CT" --data '{"status":"paused"}'
 check_status 200 "Jobb i Meldal is paused"
+# issue 3: only an approved action plan makes a channel active
 req PATCH "$KV_URL/api/v1/channels/$INSTA" -H "$AUTH" -H "$CT" --data '{"status":"active"}'
-check_status 200 "Ungdom i Meldal is made active"
+check_status 409 "Ungdom i Meldal cannot be made active without an approved plan"
 req GET "$KV_URL/api/v1/public/channels"
 check_eq "$(js '"Jobb i Meldal" in [c["name"] for c in j["items"]]')" false "a paused channel leaves the public API"
-check_eq "$(js '"Ungdom i Meldal" in [c["name"] for c in j["items"]]')" true "an activated channel joins it"
-check_eq "$(js 'len(j["items"])')" 7 "still seven"
+check_eq "$(js '"Ungdom i Meldal" in [c["name"] for c in j["items"]]')" false "a requested channel stays out of it"
+check_eq "$(js 'len(j["items"])')" 6 "six now"
 req GET "$KV_URL/register"
 check_nomatch "$(body)" 'Jobb i Meldal' "a paused channel leaves /register"
-check_match "$(body)" 'Ungdom i Meldal' "an activated channel joins /register"
+req PATCH "$KV_URL/api/v1/channels/$JOBB" -H "$AUTH" -H "$CT" --data '{"status":"active"}'
+check_status 200 "Jobb i Meldal resumes under its approved plan"
+req GET "$KV_URL/api/v1/public/channels"
+check_eq "$(js '"Jobb i Meldal" in [c["name"] for c in j["items"]]')" true "a resumed channel joins the public API again"
+check_eq "$(js 'len(j["items"])')" 7 "seven again"
+req GET "$KV_URL/register"
+check_match "$(body)" 'Jobb i Meldal' "a resumed channel joins /register again"
 for st in closing closed planned requested; do
 	req PATCH "$KV_URL/api/v1/channels/$INSTA" -H "$AUTH" -H "$CT" --data "{\"status\":\"$st\"}"
 	req GET "$KV_URL/api/v1/public/channels"
