@@ -106,8 +106,8 @@ as() { # TOKEN METHOD PATH [JSON]
 		req "$as_m" "$KV_URL$as_p" -H "Authorization: Bearer $as_t"
 	fi
 }
-new_channel() { # NAME ADDRESS -> prints the id
-	as "$ADMIN" POST /api/v1/channels "{\"platform\":\"facebook_page\",\"name\":\"$1\",\"address\":\"$2\",\"unit_id\":$KULTUR,\"status\":\"active\"}"
+new_channel() { # NAME ADDRESS -> prints the id (paused: only an approved plan makes a channel active)
+	as "$ADMIN" POST /api/v1/channels "{\"platform\":\"facebook_page\",\"name\":\"$1\",\"address\":\"$2\",\"unit_id\":$KULTUR,\"status\":\"paused\"}"
 	js 'j["id"]'
 }
 
