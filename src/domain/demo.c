@@ -12,6 +12,7 @@
  * demo's story like any other.
  */
 #include "domain.h"
+#include "rota.h" /* gov-rota: rota_demo_load */
 #include "../base/log.h"
 #include "../base/util.h"
 
@@ -251,6 +252,9 @@ demo_load(struct db *db, char email[KV_MAX_EMAIL + 1], char password[64])
 			goto out;
 		}
 	}
+	/* gov-rota: shifts, an absence, the update log and a review */
+	if ((rc = rota_demo_load(db, &ar, &sys)) != KV_OK)
+		goto out;
 	rc = KV_OK;
 out:
 	arena_free(&ar);

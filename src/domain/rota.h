@@ -190,4 +190,12 @@ enum kv_rc rota_upcoming_gaps(struct db *db, struct arena *ar,
                               const struct actor *a, int64_t now, int days,
                               struct channel_gaps **out, int *n);
 
+/* --- demo --------------------------------------------------------------- */
+
+/* Loads the rota, update log and review part of the demo organisation (a
+ * week of shifts in May 2027 with gaps on 17 May, an absence, a stale X
+ * profile); called by demo_load() as the system actor.  rota_demo.c. */
+enum kv_rc rota_demo_load(struct db *db, struct arena *ar,
+                          const struct actor *sys);
+
 #endif
