@@ -361,18 +361,14 @@ read_shift(struct db_stmt *st, struct arena *ar, struct shift *s)
 	s->channel_name = arena_strdup(ar, db_col_text(st, 9));
 }
 
-enum kv_rc
-shift_delete(struct db *db, struct arena *ar, const struct actor *a,
-             int64_t shift_id)
+/* Loads shift_id of the actor's organisation; no rights checked. */
+static enum kv_rc
+load_shift(struct db *db, struct arena *ar, const struct actor *a,
+           int64_t shift_id, struct shift *s)
 {
 	struct db_stmt *st;
-	struct shift s;
-	struct channel c;
-	struct org o;
-	enum kv_rc rc;
 	int step;
-
-	memset(&s, 0, sizeof(s));
+	memset(s, 0, sizeof(*s));
 	st = db_query(db,
 	              "SELECT " SHIFT_COLS SHIFT_FROM
 	              " WHERE s.id = ? AND s.org_id = ?",
@@ -381,10 +377,37 @@ shift_delete(struct db *db, struct arena *ar, const struct actor *a,
 		return KV_DBERR;
 	step = db_step(st);
 	if (step == DB_ROW)
-		read_shift(st, ar, &s);
+		read_shift(st, ar, s);
 	db_finalize(st);
 	if (step != DB_ROW)
 		return step == DB_DONE ? KV_NOTFOUND : KV_DBERR;
+	return KV_OK;
+}
+
+enum kv_rc
+shift_get(struct db *db, struct arena *ar, const struct actor *a,
+          int64_t shift_id, struct shift *out)
+{
+	struct channel c;
+	enum kv_rc rc = load_shift(db, ar, a, shift_id, out);
+	if (rc == KV_OK)
+		rc = channel_get(db, ar, a, out->channel_id, &c);
+	if (rc == KV_OK && !rota_can_view(db, a, &c))
+		rc = KV_FORBIDDEN;
+	return rc;
+}
+
+enum kv_rc
+shift_delete(struct db *db, struct arena *ar, const struct actor *a,
+             int64_t shift_id)
+{
+	struct shift s;
+	struct channel c;
+	struct org o;
+	enum kv_rc rc;
+
+	if ((rc = load_shift(db, ar, a, shift_id, &s)) != KV_OK)
+		return rc;
 	if ((rc = channel_get(db, ar, a, s.channel_id, &c)) != KV_OK)
 		return rc;
 	if (!rota_can_manage(db, a, &c))
@@ -575,15 +598,13 @@ read_absence(struct db_stmt *st, struct arena *ar, struct absence *ab)
 }
 
 enum kv_rc
-absence_delete(struct db *db, struct arena *ar, const struct actor *a,
-               int64_t absence_id)
+absence_get(struct db *db, struct arena *ar, const struct actor *a,
+            int64_t absence_id, struct absence *out)
 {
 	struct db_stmt *st;
-	struct absence ab;
-	struct org o;
 	int step;
 
-	memset(&ab, 0, sizeof(ab));
+	memset(out, 0, sizeof(*out));
 	st = db_query(db,
 	              "SELECT " ABSENCE_COLS
 	              " FROM absences b JOIN people p ON p.id = b.person_id "
@@ -593,13 +614,24 @@ absence_delete(struct db *db, struct arena *ar, const struct actor *a,
 		return KV_DBERR;
 	step = db_step(st);
 	if (step == DB_ROW)
-		read_absence(st, ar, &ab);
+		read_absence(st, ar, out);
 	db_finalize(st);
 	if (step != DB_ROW)
 		return step == DB_DONE ? KV_NOTFOUND : KV_DBERR;
 	/* someone else's absence is not even there for the actor */
-	if (!absence_can_manage(db, a, ab.person_id))
-		return KV_NOTFOUND;
+	return absence_can_manage(db, a, out->person_id) ? KV_OK : KV_NOTFOUND;
+}
+
+enum kv_rc
+absence_delete(struct db *db, struct arena *ar, const struct actor *a,
+               int64_t absence_id)
+{
+	struct absence ab;
+	struct org o;
+	enum kv_rc rc;
+
+	if ((rc = absence_get(db, ar, a, absence_id, &ab)) != KV_OK)
+		return rc;
 	load_org(db, ar, a, &o);
 	if (db_begin(db) != 0)
 		return KV_DBERR;

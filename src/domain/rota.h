@@ -82,6 +82,10 @@ enum kv_rc shift_create(struct db *db, struct arena *ar, const struct actor *a,
                         int64_t channel_id, int64_t person_id,
                         const char *starts, const char *ends, const char *note,
                         struct shift *out, struct verrs *v);
+/* One shift, for whoever may see the channel's rota (KV_NOTFOUND when the
+ * channel is hidden, KV_FORBIDDEN when only the rota is). */
+enum kv_rc shift_get(struct db *db, struct arena *ar, const struct actor *a,
+                     int64_t shift_id, struct shift *out);
 /* Removes a shift (same rights as adding one). */
 enum kv_rc shift_delete(struct db *db, struct arena *ar, const struct actor *a,
                         int64_t shift_id);
@@ -115,6 +119,9 @@ enum kv_rc absence_create(struct db *db, struct arena *ar,
                           const char *kind, const char *from, const char *to,
                           const char *note, struct absence *out,
                           struct verrs *v);
+/* One absence, for the same people (KV_NOTFOUND for anyone else). */
+enum kv_rc absence_get(struct db *db, struct arena *ar, const struct actor *a,
+                       int64_t absence_id, struct absence *out);
 /* Removes an absence (same rights as recording it). */
 enum kv_rc absence_delete(struct db *db, struct arena *ar,
                           const struct actor *a, int64_t absence_id);
