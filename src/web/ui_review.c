@@ -386,9 +386,11 @@ close_page(struct req *r, const struct channel *c, const struct close_form *cf,
            const struct verrs *v)
 {
 	struct closure k;
-	page_begin(r, arena_printf(&r->ar, "%s: %s", tr(r, "Closing"), c->name),
+	page_begin(r,
+	           arena_printf(&r->ar, "%s: %s", tr(r, "Closing the channel"),
+	                        c->name),
 	           "reviews");
-	rw_channel_head(r, c, "Closing", "close");
+	rw_channel_head(r, c, "Closing the channel", "close");
 	if (strcmp(c->status, "closed") == 0) {
 		rw_error_summary(r, v);
 		if (req_query(r, "saved"))

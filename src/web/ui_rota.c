@@ -148,7 +148,7 @@ rw_channel_head(struct req *r, const struct channel *c, const char *title,
 	    {"coverage", "/coverage", N_("Coverage")},
 	    {"updates", "/updates", N_("Update log")},
 	    {"review", "/review", N_("Review")},
-	    {"close", "/close", N_("Closing")},
+	    {"close", "/close", N_("Closing the channel")},
 	};
 	html_lit(r, "<p class=\"crumbs\"><a href=\"/channels\">");
 	html_tr(r, "Channel register");
