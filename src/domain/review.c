@@ -423,12 +423,19 @@ channel_close(struct db *db, struct arena *ar, const struct actor *a,
 	               a->person_id, closed_on, out->closed_at,
 	               out->capture_json) != 1)
 		goto fail;
+	/* the status is checked again here, so two closings at once cannot
+	 * both succeed */
 	if (db_run(db,
 	           "UPDATE channels SET status = 'closed', closed_on = ?, "
-	           "updated_at = ? WHERE id = ? AND org_id = ?",
-	           "tiii", closed_on, out->closed_at, channel_id,
-	           a->org_id) != 0)
+	           "updated_at = ? WHERE id = ? AND org_id = ? AND status = ?",
+	           "tiiit", closed_on, out->closed_at, channel_id, a->org_id,
+	           c.status) != 0)
 		goto fail;
+	if (db_changes(db) != 1) {
+		db_rollback(db);
+		verr_add(v, "status", "the channel was changed meanwhile");
+		return KV_CONFLICT;
+	}
 	if (audit_append(db, a, "create", "closure", out->id, NULL,
 	                 closure_json(out)) != 0)
 		goto fail;

@@ -306,17 +306,6 @@ shift_create(struct db *db, struct arena *ar, const struct actor *a,
 		verr_add(v, "channel_id", "the channel is closed");
 		return KV_CONFLICT;
 	}
-	if (db_get_i64(db, &n,
-	               "SELECT COUNT(*) FROM shifts WHERE channel_id = ? AND "
-	               "person_id = ? AND starts_at < ? AND ends_at > ?",
-	               "iiii", channel_id, person_id, e, s) != 1)
-		return KV_DBERR;
-	if (n > 0) {
-		verr_add(v, "starts_at",
-		         "overlaps another shift of the same person on this "
-		         "channel");
-		return KV_CONFLICT;
-	}
 	out->channel_id = channel_id;
 	out->person_id = person_id;
 	out->starts_at = s;
@@ -328,6 +317,19 @@ shift_create(struct db *db, struct arena *ar, const struct actor *a,
 	out->created_at = time_now();
 	if (db_begin(db) != 0)
 		return KV_DBERR;
+	/* checked inside the transaction: writers queue at its start */
+	if (db_get_i64(db, &n,
+	               "SELECT COUNT(*) FROM shifts WHERE channel_id = ? AND "
+	               "person_id = ? AND starts_at < ? AND ends_at > ?",
+	               "iiii", channel_id, person_id, e, s) != 1)
+		return write_failed(db, "shift overlap check");
+	if (n > 0) {
+		db_rollback(db);
+		verr_add(v, "starts_at",
+		         "overlaps another shift of the same person on this "
+		         "channel");
+		return KV_CONFLICT;
+	}
 	if (db_get_i64(db, &out->id,
 	               "INSERT INTO shifts (org_id, channel_id, person_id, "
 	               "starts_at, ends_at, note, created_by, created_at) "
