@@ -122,7 +122,7 @@ rota_demo_load(struct db *db, struct arena *ar, const struct actor *sys)
 		int64_t pid = person_by_local(db, watches[i].watcher);
 		for (int day = 11; day <= 17; day++) {
 			struct shift s;
-			char date[16], from[32], to[32];
+			char date[24], from[40], to[40];
 			snprintf(date, sizeof(date), "2027-05-%02d", day);
 			if (strstr(watches[i].skip_dates, date) != NULL)
 				continue;
