@@ -553,6 +553,126 @@ check_alerts(struct fx *f)
 	T_EQ_INT(n, 7);
 }
 
+/* Easter 2027 in Meldal (NO), and a Swedish organisation's 6 June and
+ * midsummer: gaps are named by the calendar of the organisation's country. */
+static void
+check_national_calendars(struct fx *f)
+{
+	struct coverage c;
+	struct org o = {0,    "Region Uppsala",   "region-uppsala",
+	                "SE", "Europe/Stockholm", "sv"};
+	struct actor se;
+	struct unit u;
+	struct person p;
+	struct channel ch;
+	struct shift s;
+	struct verrs v = {0};
+	int64_t org = 0;
+	static const char *const easter_names[] = {
+	    "Skjærtorsdag", "Langfredag", NULL, "1. påskedag", "2. påskedag"};
+
+	/* Easter 2027, Norway: nobody on the main page; one gap a day
+	 * (08–22), named; 28 March is also the day the clocks go forward */
+	T_EQ_INT(cover(f, &f->admin, "Meldal kommune", "2027-03-25",
+	               "2027-03-30", &c),
+	         KV_OK);
+	if (T_EQ_INT(c.ngaps, 5)) {
+		for (int i = 0; i < 5; i++) {
+			T_EQ_INT(c.gaps[i].to - c.gaps[i].from, 14 * 3600);
+			if (easter_names[i] == NULL) {
+				T_EQ_INT(c.gaps[i].nholidays, 0);
+			} else if (T_EQ_INT(c.gaps[i].nholidays, 1)) {
+				T_EQ_STR(c.gaps[i].holidays[0].name,
+				         easter_names[i]);
+				T_EQ_INT(c.gaps[i].holidays[0].official, 1);
+			}
+		}
+		T_EQ_STR(local_iso(c.gaps[3].from),
+		         "2027-03-28T08:00:00+02:00");
+	}
+
+	/* a Swedish organisation, watching around the clock (the default) */
+	T_EQ_INT(org_create(f->db, &o, &org, &v), KV_OK);
+	actor_system(&se, org, "test (SE)");
+	memset(&u, 0, sizeof(u));
+	u.name = "Kultur och bildning";
+	u.kind = "organisation";
+	T_EQ_INT(unit_create(f->db, &f->ar, &se, &u, &v), KV_OK);
+	memset(&p, 0, sizeof(p));
+	p.full_name = "Eva Ek";
+	p.unit_id = u.id;
+	p.email = "eva.ek@uppsala.example";
+	T_EQ_INT(person_create(f->db, &f->ar, &se, &p, &v), KV_OK);
+	memset(&ch, 0, sizeof(ch));
+	ch.platform = "facebook_page";
+	ch.name = "Upplandsmuseet";
+	ch.address = "https://www.facebook.com/upplandsmuseet";
+	ch.unit_id = u.id;
+	ch.status = "active";
+	ch.update_count = 1;
+	ch.update_period = "week";
+	T_EQ_INT(channel_create(f->db, &f->ar, &se, &ch, &v), KV_OK);
+	/* Meldal cannot see it */
+	T_EQ_INT(
+	    rota_coverage(f->db, &f->ar, &f->admin, ch.id, 0, 86400, &c, &v),
+	    KV_NOTFOUND);
+	/* 5–7 June 2027: one gap around the clock, touching the national day */
+	T_EQ_INT(
+	    rota_coverage(f->db, &f->ar, &se, ch.id,
+	                  local_to_utc("Europe/Stockholm", 2027, 6, 5, 0, 0),
+	                  local_to_utc("Europe/Stockholm", 2027, 6, 8, 0, 0),
+	                  &c, &v),
+	    KV_OK);
+	T_EQ_STR(c.country, "SE");
+	if (T_EQ_INT(c.ngaps, 1)) {
+		T_EQ_INT(c.gaps[0].to - c.gaps[0].from, 72 * 3600);
+		if (T_EQ_INT(c.gaps[0].nholidays, 1)) {
+			T_EQ_STR(c.gaps[0].holidays[0].name,
+			         "Sveriges nationaldag");
+			T_EQ_STR(c.gaps[0].holidays[0].date, "2027-06-06");
+			T_EQ_STR(c.gaps[0].holidays[0].lang, "sv");
+		}
+	}
+	/* midsummer 2027: Eva watches the 24th and the 26th–27th; the gap is
+	 * exactly midsommarafton, a day off by custom (not by law) */
+	T_EQ_INT(shift_create(f->db, &f->ar, &se, ch.id, p.id, "2027-06-24",
+	                      "2027-06-25", NULL, &s, &v),
+	         KV_OK);
+	T_EQ_INT(shift_create(f->db, &f->ar, &se, ch.id, p.id, "2027-06-26",
+	                      "2027-06-28", NULL, &s, &v),
+	         KV_OK);
+	T_EQ_INT(
+	    rota_coverage(f->db, &f->ar, &se, ch.id,
+	                  local_to_utc("Europe/Stockholm", 2027, 6, 24, 0, 0),
+	                  local_to_utc("Europe/Stockholm", 2027, 6, 28, 0, 0),
+	                  &c, &v),
+	    KV_OK);
+	if (T_EQ_INT(c.ngaps, 1)) {
+		char b[32];
+		T_EQ_STR(
+		    time_fmt_local_iso("Europe/Stockholm", c.gaps[0].from, b),
+		    "2027-06-25T00:00:00+02:00");
+		T_EQ_INT(c.gaps[0].to - c.gaps[0].from, 24 * 3600);
+		if (T_EQ_INT(c.gaps[0].nholidays, 1)) {
+			T_EQ_STR(c.gaps[0].holidays[0].name, "Midsommarafton");
+			T_EQ_INT(c.gaps[0].holidays[0].official, 0);
+		}
+	}
+	/* without the 26th–27th shift, midsommardagen shows too */
+	T_EQ_INT(shift_delete(f->db, &f->ar, &se, s.id), KV_OK);
+	T_EQ_INT(
+	    rota_coverage(f->db, &f->ar, &se, ch.id,
+	                  local_to_utc("Europe/Stockholm", 2027, 6, 24, 0, 0),
+	                  local_to_utc("Europe/Stockholm", 2027, 6, 28, 0, 0),
+	                  &c, &v),
+	    KV_OK);
+	if (T_EQ_INT(c.ngaps, 1) && T_EQ_INT(c.gaps[0].nholidays, 2)) {
+		T_EQ_STR(c.gaps[0].holidays[0].name, "Midsommarafton");
+		T_EQ_STR(c.gaps[0].holidays[1].name, "Midsommardagen");
+		T_EQ_INT(c.gaps[0].holidays[1].official, 1);
+	}
+}
+
 static void
 check_policies(struct fx *f)
 {
@@ -676,6 +796,7 @@ coverage_suite(enum db_kind kind)
 	if (fx_setup(&f, kind)) {
 		check_demo_coverage(&f);
 		check_alerts(&f);
+		check_national_calendars(&f);
 		check_policies(&f);
 	}
 	fx_done(&f);
