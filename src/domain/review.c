@@ -55,6 +55,17 @@ required_text(struct verrs *v, const char *field, const char *s)
 		valid_multiline(v, field, s, KV_MAX_TEXT);
 }
 
+/* audit_append() that takes over (decrefs) before and after. */
+static int
+append_owned(struct db *db, const struct actor *a, const char *action,
+             const char *type, int64_t id, json_t *before, json_t *after)
+{
+	int rc = audit_append(db, a, action, type, id, before, after);
+	json_decref(before);
+	json_decref(after);
+	return rc;
+}
+
 json_t *
 review_json(const struct review *r)
 {
@@ -134,7 +145,7 @@ review_create(struct db *db, struct arena *ar, const struct actor *a,
 		           "= ? WHERE id = ? AND org_id = ?",
 		           "iii", after.updated_at, channel_id, a->org_id) != 0)
 			goto fail;
-		if (audit_append(db, a, "update", "channel", channel_id,
+		if (append_owned(db, a, "update", "channel", channel_id,
 		                 channel_json(&c), channel_json(&after)) != 0)
 			goto fail;
 	}
@@ -436,7 +447,7 @@ channel_close(struct db *db, struct arena *ar, const struct actor *a,
 		verr_add(v, "status", "the channel was changed meanwhile");
 		return KV_CONFLICT;
 	}
-	if (audit_append(db, a, "create", "closure", out->id, NULL,
+	if (append_owned(db, a, "create", "closure", out->id, NULL,
 	                 closure_json(out)) != 0)
 		goto fail;
 	return audit_commit(db, a, "close", "channel", channel_id,
