@@ -421,7 +421,7 @@ rota_page(struct req *r, const struct channel *c, const struct shift_form *sf,
 		return;
 	}
 	html_lit(r, "<h2>");
-	html_tr(r, all ? "All shifts" : "Current and coming shifts");
+	html_tr(r, all ? N_("All shifts") : N_("Current and coming shifts"));
 	html_lit(r, "</h2>\n<p>");
 	if (all) {
 		html_lit(r, "<a href=\"?\">");

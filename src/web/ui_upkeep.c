@@ -164,8 +164,8 @@ updates_page(struct req *r, const struct channel *c,
 		html_tr(r, "New: judged after its first period");
 	} else {
 		html_tr(r, strcmp(c->status, "active") == 0
-		               ? "Keeps its commitment"
-		               : "Not judged: the channel is not active");
+		               ? N_("Keeps its commitment")
+		               : N_("Not judged: the channel is not active"));
 	}
 	html_lit(r, "</dd></dl>\n");
 	if (upkeep_can_log(r->db, &r->actor, c) &&
