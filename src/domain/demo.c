@@ -13,6 +13,7 @@
  */
 #include "domain.h"
 #include "plan.h"
+#include "rota.h" /* gov-rota: rota_demo_load */
 #include "../base/log.h"
 #include "../base/util.h"
 
@@ -254,7 +255,12 @@ demo_load(struct db *db, char email[KV_MAX_EMAIL + 1], char password[64])
 	}
 	/* issue 3: the training, the approved plans of the active channels
 	 * and the draft for the requested Instagram (plan.c) */
-	rc = plan_demo(db, org_id, DEMO_DOMAIN);
+	if ((rc = plan_demo(db, org_id, DEMO_DOMAIN)) != KV_OK)
+		goto out;
+	/* gov-rota: shifts, an absence, the update log and a review */
+	if ((rc = rota_demo_load(db, &ar, &sys)) != KV_OK)
+		goto out;
+	rc = KV_OK;
 out:
 	arena_free(&ar);
 	return rc;

@@ -167,6 +167,28 @@ async function main() {
       await axe(`/channels in ${l}`);
     }
 
+    // gov-rota: the rota, coverage, absences, upkeep, review and closing pages
+    await page.goto(`${base}/rota?lang=nb`);
+    await axe('/rota');
+    const rotaHref = await page.$eval('a[href$="/rota"]:has-text("Ungdomsleder i Meldal")', a => a.getAttribute('href'));
+    const cid = rotaHref.split('/')[2];
+    const absHref = await page.$eval('a[href$="/absences"]', a => a.getAttribute('href'));
+    await page.goto(`${base}/channels/${cid}/coverage?from=2027-05-11&to=2027-05-18`);
+    const cov = await page.textContent('main');
+    ok(cov.includes('2. pinsedag') && cov.includes('Siri Bakken'),
+      'the coverage view names the holidays of May 2027 and who is absent');
+    await axe('/channels/ID/coverage');
+    await shot('coverage');
+    for (const p of [`/channels/${cid}/rota`, absHref, '/upkeep', `/channels/${cid}/updates`, '/reviews',
+      `/channels/${cid}/review`, `/channels/${cid}/close`]) {
+      await page.goto(`${base}${p}`);
+      await axe(p.replace(/\d+/g, 'ID'));
+    }
+    await page.click('button[type=submit]:has-text("Close the channel"), button[type=submit]:has-text("Legg ned")');
+    await page.waitForLoadState();
+    ok(await page.isVisible('.error-summary'), 'closing without an analysis shows an error summary');
+    await axe('close form with errors');
+
     await page.click('form[action="/logout"] button');
     await page.waitForURL(/\/login$/);
     await page.goto(`${base}/dashboard`);

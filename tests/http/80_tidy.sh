@@ -162,6 +162,41 @@ page "/audit?before=5"
 page "/account?changed=1"
 page "/channels/$C?saved=1"
 
+# gov-rota: the rota, upkeep and review pages (and their form errors)
+XC=$(kv_sql "SELECT id FROM channels WHERE name = '@meldalkommune'")
+for lang in nb en; do
+	page "/rota?lang=$lang"
+	page "/channels/$C/rota?lang=$lang"
+	page "/channels/$C/coverage?from=2027-05-11&to=2027-05-18&lang=$lang"
+	page "/people/$P/absences?lang=$lang"
+	page "/upkeep?lang=$lang"
+	page "/channels/$XC/updates?lang=$lang"
+	page "/reviews?lang=$lang"
+	page "/channels/$C/review?lang=$lang"
+	page "/channels/$C/close?lang=$lang"
+done
+page "/channels/$C/rota?all=1"
+page "/channels/$CI/coverage"
+page "/channels/$CI/close"
+page "/channels/$C/coverage?from=bad&to=2027-05-18" 422
+kv_form_post "$J" "/channels/$C/shifts" person_id= starts_at=x ends_at= note=
+tidy_last "POST /channels/ID/shifts with errors" 422
+kv_form_post "$J" "/people/$P/absences" kind=x from= to= from_time=25 to_time=
+tidy_last "POST /people/ID/absences with errors" 422
+kv_form_post "$J" "/channels/$XC/updates" published_at=x note=
+tidy_last "POST /channels/ID/updates with errors" 422
+kv_form_post "$J" /reviews/policy review_months=0 watch_days=x watch_from_hour=30 watch_to_hour=0
+tidy_last "POST /reviews/policy with errors" 422
+kv_form_post "$J" "/channels/$C/reviews" reviewed_on=x findings= outcome=x
+tidy_last "POST /channels/ID/reviews with errors" 422
+kv_form_post "$J" "/channels/$XC/close" analysis=kort tried= closed_on=x
+tidy_last "POST /channels/ID/close with errors" 422
+kv_form_post "$J" "/channels/$XC/close" "analysis=Profilen ble aldri fulgt opp etter at den ble opprettet i 2011." \
+	tried=Ukentlige closed_on=
+req GET "$KV_URL/channels/$XC/close?saved=1" -b "$J"
+tidy_last "GET a closed channel's closing page" 200
+page "/channels/$XC/updates"
+
 # error pages
 page /nope 404
 page /channels/999999 404
