@@ -360,13 +360,33 @@ check_training(struct db *db, const struct actor *a, const struct channel *c,
 }
 
 /* KV_CONFLICT (with a verr on status) when c would become active without
- * an approved action plan; old_status NULL for a new channel. */
+ * an approved action plan, closed other than through closeChannel, or leave
+ * closed other than as a new request; old_status NULL for a new channel. */
 static enum kv_rc
 check_activation(struct db *db, const struct actor *a, const struct channel *c,
                  const char *old_status, struct verrs *v)
 {
 	int64_t n = 0;
-	if (a->system || strcmp(c->status, "active") != 0 ||
+	if (a->system)
+		return KV_OK;
+	/* closing needs the written analysis and final capture of
+	 * closeChannel (review.c), never a plain change of status */
+	if (strcmp(c->status, "closed") == 0 &&
+	    (old_status == NULL || strcmp(old_status, "closed") != 0)) {
+		verr_add(v, "status",
+		         "is set to closed only by closing the channel with an "
+		         "analysis");
+		return KV_CONFLICT;
+	}
+	/* a closed channel opens again only as a new request with a plan */
+	if (old_status != NULL && strcmp(old_status, "closed") == 0 &&
+	    strcmp(c->status, "closed") != 0 &&
+	    strcmp(c->status, "requested") != 0) {
+		verr_add(v, "status",
+		         "of a closed channel can only go back to requested");
+		return KV_CONFLICT;
+	}
+	if (strcmp(c->status, "active") != 0 ||
 	    (old_status != NULL && strcmp(old_status, "active") == 0))
 		return KV_OK;
 	if (c->id != 0 &&

@@ -22,6 +22,11 @@ struct nav_item {
 static const struct nav_item nav_items[] = {
     {"dashboard", "/dashboard", N_("Dashboard")},
     {"channels", "/channels", N_("Channels")},
+    {"plans", "/plans", N_("Requests and plans")},
+    {"rota", "/rota", N_("Rota")},
+    {"upkeep", "/upkeep", N_("Upkeep")},
+    {"reviews", "/reviews", N_("Reviews")},
+    {"training", "/training", N_("Training")},
     {"units", "/units", N_("Units")},
     {"people", "/people", N_("People")},
     {"audit", "/audit", N_("Audit log")},

@@ -24,6 +24,17 @@ audit_action_label(const char *action)
 	    {"logout", N_("logged out")},
 	    {"set_password", N_("password set")},
 	    {"change_password", N_("password changed")},
+	    {"request", N_("requested")},
+	    {"submit", N_("submitted for decision")},
+	    {"withdraw", N_("taken back to draft")},
+	    {"comment", N_("commented")},
+	    {"approve", N_("approved")},
+	    {"reject", N_("rejected")},
+	    {"revise", N_("new version started")},
+	    {"activate", N_("activated")},
+	    {"delete", N_("deleted")},
+	    {"close", N_("closed")},
+	    {"retry", N_("retried")},
 	};
 	for (size_t i = 0; i < ARRAY_LEN(t); i++)
 		if (strcmp(t[i].code, action) == 0)

@@ -9,6 +9,7 @@
  * everything the user typed kept.
  */
 #include "web.h"
+#include "../domain/plan.h"
 #include "../base/util.h"
 
 #include <stdio.h>
@@ -412,6 +413,66 @@ prop(struct req *r, const char *label, const char *value)
 	html_lit(r, "</dd>");
 }
 
+/* Links from a channel to its governance: the action plan versions, the
+ * rota and coverage, the update log, reviews and closing (issue 3). */
+static void
+governance_links(struct req *r, const struct channel *c)
+{
+	static const struct {
+		const char *suffix, *label;
+	} pages[] = {
+	    {"rota", N_("Supervision rota")},
+	    {"coverage", N_("Coverage and gaps")},
+	    {"updates", N_("Update log")},
+	    {"review", N_("Review")},
+	};
+	struct plan_filter f;
+	struct plan *ps;
+	int n = 0;
+	int64_t total;
+
+	memset(&f, 0, sizeof(f));
+	f.channel_id = c->id;
+	f.limit = 20;
+	html_lit(r, "<h2>");
+	html_tr(r, "Governance");
+	html_lit(r, "</h2><ul class=\"governance\">");
+	if (plan_list(r->db, &r->ar, &r->actor, &f, &ps, &n, &total) == KV_OK)
+		for (int i = 0; i < n; i++) {
+			html_lit(r, "<li><a href=\"/plans/");
+			html_int(r, ps[i].id);
+			html_lit(r, "\">");
+			html_txt(
+			    r, tr_sub(r, "Action plan, version %s",
+			              arena_printf(&r->ar, "%lld",
+			                           (long long)ps[i].version)));
+			html_lit(r, "</a> (");
+			for (int k = 0; plan_statuses[k]; k++)
+				if (strcmp(plan_statuses[k], ps[i].status) == 0)
+					html_tr(r, plan_status_labels[k]);
+			html_lit(r, ")</li>");
+		}
+	for (size_t i = 0; i < ARRAY_LEN(pages); i++) {
+		html_lit(r, "<li><a href=\"/channels/");
+		html_int(r, c->id);
+		html_lit(r, "/");
+		html_attr(r, pages[i].suffix);
+		html_lit(r, "\">");
+		html_tr(r, pages[i].label);
+		html_lit(r, "</a></li>");
+	}
+	if (strcmp(c->status, "closed") != 0 &&
+	    strcmp(c->status, "requested") != 0 &&
+	    channel_can_edit(r->db, &r->actor, c)) {
+		html_lit(r, "<li><a href=\"/channels/");
+		html_int(r, c->id);
+		html_lit(r, "/close\">");
+		html_tr(r, "Close the channel");
+		html_lit(r, "</a></li>");
+	}
+	html_lit(r, "</ul>\n");
+}
+
 void
 ui_channel(struct req *r)
 {
@@ -490,6 +551,7 @@ ui_channel(struct req *r)
 		html_tr(r, "Change");
 		html_lit(r, "</a></p>\n");
 	}
+	governance_links(r, &c);
 	if (nrows > 0) {
 		html_lit(r, "<h2>");
 		html_tr(r, "History");

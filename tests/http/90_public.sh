@@ -56,7 +56,12 @@ check_eq "$(js '"Jobb i Meldal" in [c["name"] for c in j["items"]]')" true "a re
 check_eq "$(js 'len(j["items"])')" 7 "seven again"
 req GET "$KV_URL/register"
 check_match "$(body)" 'Jobb i Meldal' "a resumed channel joins /register again"
-for st in closing closed planned requested; do
+# a plain status change to closed is refused: closeChannel (with its
+# analysis and final capture) is the only way (channel.c)
+req PATCH "$KV_URL/api/v1/channels/$INSTA" -H "$AUTH" -H "$CT" --data '{"status":"closed"}'
+check_status 409 "PATCH status closed is refused: close with an analysis instead"
+check_eq "$(js 'j["errors"][0]["field"]')" status "and the problem names the status field"
+for st in closing planned requested; do
 	req PATCH "$KV_URL/api/v1/channels/$INSTA" -H "$AUTH" -H "$CT" --data "{\"status\":\"$st\"}"
 	req GET "$KV_URL/api/v1/public/channels"
 	check_eq "$(js '"Ungdom i Meldal" in [c["name"] for c in j["items"]]')" false "a $st channel is not public"
