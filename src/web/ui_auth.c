@@ -4,6 +4,11 @@
  * register of official channels, health check and static assets.
  */
 #include "web.h"
+#include "../domain/plan.h"
+#include "../domain/review.h"
+#include "../domain/rota.h"
+#include "../domain/training.h"
+#include "../domain/upkeep.h"
 #include "../base/embed.h"
 #include "../base/util.h"
 
@@ -185,6 +190,156 @@ count_row(struct req *r, const char *label, int64_t n, const char *href)
 	html_lit(r, "</a></li>");
 }
 
+/* One row of the governance table: a unit and its counts. */
+struct gov_row {
+	int64_t unit_id;
+	const char *unit;
+	int active, awaiting, gaps, stale, reviews, untrained;
+};
+
+static struct gov_row *
+gov_row_for(struct req *r, struct gov_row *rows, int *n, int cap,
+            int64_t unit_id, const char *unit)
+{
+	for (int i = 0; i < *n; i++)
+		if (rows[i].unit_id == unit_id)
+			return &rows[i];
+	if (*n == cap)
+		return NULL;
+	memset(&rows[*n], 0, sizeof(rows[*n]));
+	rows[*n].unit_id = unit_id;
+	rows[*n].unit = arena_strdup(&r->ar, unit ? unit : "");
+	return &rows[(*n)++];
+}
+
+static void
+gov_cell(struct req *r, int n, const char *href)
+{
+	html_lit(r, "<td>");
+	if (n > 0) {
+		html_lit(r, "<a href=\"");
+		html_attr(r, href);
+		html_lit(r, "\">");
+		html_int(r, n);
+		html_lit(r, "</a>");
+	} else {
+		html_lit(r, "0");
+	}
+	html_lit(r, "</td>");
+}
+
+/* Governance health per unit (issue 3): active channels, plans awaiting a
+ * decision, coverage gaps in the next 14 days, stale channels, reviews
+ * due, channels whose responsible person lacks the required training —
+ * over the channels the actor can see. */
+static void
+governance_table(struct req *r, const struct channel *cs, int ncs)
+{
+	enum { CAP = 200 };
+	struct gov_row *rows = arena_alloc(&r->ar, sizeof(*rows) * CAP);
+	struct plan_filter pf;
+	struct plan *ps;
+	struct channel_gaps *gs;
+	struct upkeep *us;
+	struct review_due *ds;
+	int n = 0, np = 0, ng = 0, nu = 0, nd = 0;
+	int64_t total, now = time_now();
+	char today[16];
+	struct gov_row *row;
+
+	time_fmt_date(now + tz_offset(r->has_org ? r->org.timezone : NULL, now),
+	              today);
+	for (int i = 0; i < ncs; i++) {
+		if (strcmp(cs[i].status, "closed") == 0)
+			continue;
+		row = gov_row_for(r, rows, &n, CAP, cs[i].unit_id,
+		                  cs[i].unit_name);
+		if (row == NULL)
+			continue;
+		if (strcmp(cs[i].status, "active") == 0)
+			row->active++;
+		if (cs[i].responsible_id != 0 &&
+		    training_missing(r->db, r->actor.org_id,
+		                     cs[i].responsible_id) == 1)
+			row->untrained++;
+	}
+	memset(&pf, 0, sizeof(pf));
+	pf.status = "submitted";
+	pf.limit = 500;
+	if (plan_list(r->db, &r->ar, &r->actor, &pf, &ps, &np, &total) == KV_OK)
+		for (int i = 0; i < np; i++)
+			if ((row = gov_row_for(r, rows, &n, CAP, ps[i].unit_id,
+			                       ps[i].unit_name)) != NULL)
+				row->awaiting++;
+	if (rota_upcoming_gaps(r->db, &r->ar, &r->actor, now, 14, &gs, &ng) ==
+	    KV_OK)
+		for (int i = 0; i < ng; i++)
+			if ((row = gov_row_for(
+			         r, rows, &n, CAP, gs[i].channel.unit_id,
+			         gs[i].channel.unit_name)) != NULL)
+				row->gaps++;
+	if (upkeep_list(r->db, &r->ar, &r->actor, now, 1, &us, &nu) == KV_OK)
+		for (int i = 0; i < nu; i++)
+			if ((row = gov_row_for(
+			         r, rows, &n, CAP, us[i].channel.unit_id,
+			         us[i].channel.unit_name)) != NULL)
+				row->stale++;
+	if (review_list_due(r->db, &r->ar, &r->actor, today, 0, &ds, &nd) ==
+	    KV_OK)
+		for (int i = 0; i < nd; i++)
+			if ((row = gov_row_for(
+			         r, rows, &n, CAP, ds[i].channel.unit_id,
+			         ds[i].channel.unit_name)) != NULL)
+				row->reviews++;
+
+	html_lit(r, "<section aria-labelledby=\"h-gov\"><h2 id=\"h-gov\">");
+	html_tr(r, "Governance");
+	html_lit(r, "</h2>");
+	if (n == 0) {
+		html_lit(r, "<p>");
+		html_tr(r, "No channels to govern yet.");
+		html_lit(r, "</p></section>\n");
+		return;
+	}
+	table_begin(r, "Governance per unit");
+	html_lit(r, "<thead><tr><th scope=\"col\">");
+	html_tr(r, "Unit");
+	html_lit(r, "</th><th scope=\"col\">");
+	html_tr(r, "Active");
+	html_lit(r, "</th><th scope=\"col\">");
+	html_tr(r, "Awaiting decision");
+	html_lit(r, "</th><th scope=\"col\">");
+	html_tr(r, "Gaps next 14 days");
+	html_lit(r, "</th><th scope=\"col\">");
+	html_tr(r, "Stale");
+	html_lit(r, "</th><th scope=\"col\">");
+	html_tr(r, "Reviews due");
+	html_lit(r, "</th><th scope=\"col\">");
+	html_tr(r, "Owner untrained");
+	html_lit(r, "</th></tr></thead><tbody>");
+	for (int i = 0; i < n; i++) {
+		const char *u =
+		    arena_printf(&r->ar, "%lld", (long long)rows[i].unit_id);
+		html_lit(r, "<tr><th scope=\"row\"><a href=\"/units/");
+		html_attr(r, u);
+		html_lit(r, "\">");
+		html_txt(r, rows[i].unit);
+		html_lit(r, "</a></th>");
+		gov_cell(r, rows[i].active,
+		         arena_printf(&r->ar,
+		                      "/channels?status=active&unit_id=%s", u));
+		gov_cell(r, rows[i].awaiting, "/plans?status=submitted");
+		gov_cell(r, rows[i].gaps, "/rota");
+		gov_cell(r, rows[i].stale, "/upkeep");
+		gov_cell(r, rows[i].reviews, "/reviews");
+		gov_cell(r, rows[i].untrained, "/training");
+		html_lit(r, "</tr>");
+	}
+	html_lit(r, "</tbody>");
+	table_end(r);
+	html_lit(r, "</section>\n");
+}
+
 void
 ui_dashboard(struct req *r)
 {
@@ -221,6 +376,8 @@ ui_dashboard(struct req *r)
 	count_row(r, "paused", by_status[3], "/channels?status=paused");
 	count_row(r, "closing", by_status[4], "/channels?status=closing");
 	html_lit(r, "</ul></section>\n");
+
+	governance_table(r, cs, n);
 
 	html_lit(r, "<section aria-labelledby=\"h-mine\"><h2 id=\"h-mine\">");
 	html_tr(r, "Channels you answer for");
