@@ -1243,8 +1243,8 @@ plan_decide(struct db *db, struct arena *ar, const struct actor *a, int64_t id,
 		return KV_NOTFOUND;
 	if (!plan_can_decide(db, a, &p))
 		return KV_FORBIDDEN;
-	valid_oneof(v, "decision", decision,
-	            (const char *const[]){"approve", "reject", NULL},
+	static const char *const decisions[] = {"approve", "reject", NULL};
+	valid_oneof(v, "decision", decision, decisions,
 	            "must be approve or reject");
 	place = place ? str_trim(arena_strdup(ar, place)) : NULL;
 	note = note ? str_trim(arena_strdup(ar, note)) : "";

@@ -777,7 +777,7 @@ ui_coverage(struct req *r)
 		html_lit(r, "</th><th scope=\"col\" class=\"num\">");
 		html_tr(r, "Length");
 		html_lit(r, "</th><th scope=\"col\">");
-		html_tr(r, "Holiday");
+		html_tr(r, "Public holiday");
 		html_lit(r, "</th><th scope=\"col\">");
 		html_tr(r, "On shift but absent");
 		html_lit(r, "</th></tr></thead><tbody>\n");

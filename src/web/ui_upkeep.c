@@ -99,14 +99,14 @@ ui_upkeep(struct req *r)
 		                arena_printf(&r->ar, "%d", nstale)));
 	html_lit(r, "</p>\n");
 	if (nstale > 0)
-		upkeep_table(r,
-		             "Channels behind their commitment, stalest first",
-		             us, nstale);
+		upkeep_table(
+		    r, N_("Channels behind their commitment, stalest first"),
+		    us, nstale);
 	html_lit(r, "<h2>");
 	html_tr(r, "The other active channels");
 	html_lit(r, "</h2>\n");
 	if (n > nstale)
-		upkeep_table(r, "Channels that keep their commitment",
+		upkeep_table(r, N_("Channels that keep their commitment"),
 		             us + nstale, n - nstale);
 	else
 		html_lit(r, "<p>–</p>\n");

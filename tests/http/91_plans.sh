@@ -328,7 +328,7 @@ kv_form_post "$T_DIR/per" "/plans/$HP/submit"
 check_status 303 "submitting from the page is 303"
 kv_form_post "$T_DIR/per" "/plans/$HP" "purpose=Endret"
 check_status 409 "changing the submitted plan from a form is 409"
-req GET "$KV_URL/plans/$HP" -b "$T_DIR/kari"
+req GET "$KV_URL/plans/$HP?lang=en" -b "$T_DIR/kari"
 check_match "$(body)" 'once the communications unit has commented' "the rådmann is told a consultation is missing"
 check_nomatch "$(body)" "action=\"/plans/$HP/decision\"" "and has no decision form yet"
 kv_form_post "$T_DIR/anne" "/plans/$HP/comments" "text=Anbefales."
@@ -345,7 +345,7 @@ check_match "$(body)" 'Typed &lt;b&gt;note&lt;/b&gt;' "the typed note is kept, e
 check_eq "$(snapshot)" "$B" "and nothing was written"
 kv_form_post "$T_DIR/kari" "/plans/$HP/decision" decision=approve place=Meldal
 check_status 303 "signing the decision is 303"
-req GET "$KV_URL/plans/$HP?done=approved" -b "$T_DIR/eva"
+req GET "$KV_URL/plans/$HP?done=approved&lang=en" -b "$T_DIR/eva"
 check_match "$(body)" 'The signature matches this version of the plan' "the plan shows the signature holds"
 check_match "$(body)" 'Kari Rønning' "and who signed"
 as "$ADMIN" GET "/api/v1/channels/$(kv_sql "SELECT channel_id FROM plans WHERE id = $HP")"
@@ -360,7 +360,7 @@ for t in 'Deciding manager' 'Social medium' 'Purpose: why this medium' 'Goals, p
 done
 
 # the rådmann's own request, through the form
-kv_form_post "$T_DIR/kari" "/plans/$SELF2/decision" decision=approve place=Meldal
+kv_form_post "$T_DIR/kari" "/plans/$SELF2/decision?lang=en" decision=approve place=Meldal
 check_status 409 "self-approval from the form is 409"
 check_match "$(body)" 'nobody decides a plan they requested, wrote or submitted' "with the reason"
 

@@ -168,7 +168,7 @@ check_status 200 "getAbsence of her own"
 
 # --- upkeep ---------------------------------------------------------------------------------------
 kv_login "siri.bakken@$D" "$KV_PW" "$T_DIR/siri" || fail "Siri logs in" "$(ctx)"
-req GET "$KV_URL/upkeep" -b "$T_DIR/siri"
+req GET "$KV_URL/upkeep?lang=en" -b "$T_DIR/siri"
 check_status 200 "GET /upkeep"
 check_match "$(body)" 'Profile established, not followed up' "it flags channels behind their commitment"
 check_match "$(body)" "href=\"/channels/$X/updates\">@meldalkommune" "X first, linked to its update log"
@@ -279,7 +279,7 @@ kv_login "siri.bakken@$D" "$KV_PW" "$T_DIR/siri" || fail "Siri logs in" "$(ctx)"
 kv_login "ingrid.lokken@$D" "$KV_PW" "$T_DIR/ingrid" || fail "Ingrid logs in" "$(ctx)"
 kv_login "$KV_ADMIN_EMAIL" "$KV_PW" "$T_DIR/admin" || fail "the admin logs in" "$(ctx)"
 
-req GET "$KV_URL/rota" -b "$T_DIR/per"
+req GET "$KV_URL/rota?lang=en" -b "$T_DIR/per"
 check_status 200 "GET /rota"
 check_match "$(body)" "Gaps in the next 14 days" "it lists the gaps of the next 14 days"
 check_match "$(body)" "href=\"/channels/$UNGL/coverage\"" "with a link to each channel's coverage"
@@ -346,7 +346,7 @@ check_status 403 "Siri may not see Marit's absences"
 kv_form_post "$T_DIR/siri" "/people/$MARIT_ID/absences" kind=leave from=2027-09-01 to=2027-09-02
 check_status 403 "nor record one"
 
-req GET "$KV_URL/upkeep" -b "$T_DIR/siri"
+req GET "$KV_URL/upkeep?lang=en" -b "$T_DIR/siri"
 check_status 200 "GET /upkeep, later"
 check_match "$(body)" 'No active channel is behind its commitment' "X is closed and the forum caught up"
 req GET "$KV_URL/channels/$BLOG/updates" -b "$T_DIR/admin"
