@@ -127,6 +127,8 @@ object_href(struct req *r, const char *type, int64_t id)
 		return arena_printf(&r->ar, "/units/%lld", (long long)id);
 	if (strcmp(type, "person") == 0)
 		return arena_printf(&r->ar, "/people/%lld", (long long)id);
+	if (strcmp(type, "plan") == 0)
+		return arena_printf(&r->ar, "/plans/%lld", (long long)id);
 	return NULL;
 }
 
@@ -165,11 +167,32 @@ ui_audit(struct req *r)
 	html_tr(r, "Filter the log");
 	html_lit(r, "\">");
 	{
+		/* every object type the domain writes to the log, so the
+		 * form shows (and keeps) the filter in force */
 		static const char *const types[] = {
-		    "channel", "unit", "person", "api_token", "org", NULL};
-		static const char *const labels[] = {
-		    N_("Channel"),   N_("Unit"),         N_("Person"),
-		    N_("API token"), N_("Organisation"), NULL};
+		    "channel",        "unit",    "person",
+		    "api_token",      "org",     "plan",
+		    "review",         "closure", "course",
+		    "training",       "shift",   "absence",
+		    "channel_update", "policy",  "notify_prefs",
+		    "mail_outbox",    NULL};
+		static const char *const labels[] = {N_("Channel"),
+		                                     N_("Unit"),
+		                                     N_("Person"),
+		                                     N_("API token"),
+		                                     N_("Organisation"),
+		                                     N_("Action plan"),
+		                                     N_("Review"),
+		                                     N_("Closing the channel"),
+		                                     N_("Course"),
+		                                     N_("Training"),
+		                                     N_("Shifts"),
+		                                     N_("Absences"),
+		                                     N_("Update log"),
+		                                     N_("Governance policy"),
+		                                     N_("Notifications"),
+		                                     N_("Outgoing mail"),
+		                                     NULL};
 		field_select(r, "object_type", "Object", otype, types, labels,
 		             NULL, SELECT_ALL | SELECT_TR);
 	}
