@@ -393,14 +393,14 @@ kv_cli notify run --smtp "$SMTP" >/dev/null
 check_eq "$?" 2 "notify run with --smtp but no --mail-from: exit 2"
 
 # --- serve sends from its scheduler thread -------------------------------------------------------------
+N4='Meldal frivilligsentral'
+new_channel "$N4" https://www.facebook.com/frivilligsentralen >/dev/null
+quiet
 P2PORT=$(kv_free_port)
 S2_LOG=$T_DIR/serve2.log
 "$KV_BIN" --db "$KV_DB_URL" serve --listen "127.0.0.1:$P2PORT" --threads 1 --tick 1 \
 	--smtp "$SMTP" --mail-from "$FROM" --base-url "$BASE" </dev/null >"$S2_LOG" 2>&1 &
 S2_PID=$!
-N4='Meldal frivilligsentral'
-new_channel "$N4" https://www.facebook.com/frivilligsentralen >/dev/null
-quiet
 i=0
 while [ "$i" -lt 150 ] && [ -z "$(mail_to "admin@$D" frivilligsentral)" ]; do
 	sleep 0.2
