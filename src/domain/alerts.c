@@ -8,12 +8,33 @@
  *  - inactive_responsible: a channel that is not closed whose responsible
  *    person is no longer active → the unit managers of that person's unit
  *    (or, when it has none, of the channel's unit; else the communications
- *    unit and the administrators), once a week.
+ *    unit and the administrators), once a week;
+ *  - plan_awaiting_decision: a submitted plan version that has had its
+ *    consultation → the decision makers for its unit (or above), except
+ *    whoever requested, wrote or submitted it; one still waiting for its
+ *    consultation → the communications unit; once a week per version;
+ *  - coverage_gap: a gap in the rota within ROTA_ALERT_DAYS → the unit
+ *    managers of the channel's unit (else comms and administrators), once
+ *    per channel and local date the gap starts;
+ *  - stale_channel: an active channel behind its update commitment → its
+ *    responsible person and the unit managers, once a week;
+ *  - training_expiring: a required course running out within 30 days (or
+ *    run out) → the person and their unit managers, once a week;
+ *  - review_due: an open channel whose review is due today or earlier →
+ *    the unit managers (else comms and administrators), once per due date.
+ *
+ * The new generators read the data through the domain functions as the
+ * system actor of the organisation (which sees everything).
  *
  * Texts are written in the organisation's language; names from the data
  * are inserted as they are (they are text, never markup or format).
  */
 #include "alerts.h"
+#include "plan.h"
+#include "review.h"
+#include "rota.h"
+#include "training.h"
+#include "upkeep.h"
 #include "../base/buf.h"
 #include "../base/log.h"
 #include "../base/util.h"
@@ -351,19 +372,391 @@ alert_inactive_responsible(struct db *db, struct arena *ar, int64_t org_id,
 	return raised;
 }
 
+/* Unit managers for unit_id; when the unit (and those above) has none,
+ * the communications unit and the administrators. */
+static int
+managers_or_comms(struct db *db, struct arena *ar, int64_t org_id,
+                  int64_t unit_id, int64_t **ids, int *n)
+{
+	if (alert_people_with_role(db, ar, org_id, ROLE_UNIT_MANAGER, unit_id,
+	                           ids, n) != 0)
+		return -1;
+	if (*n == 0)
+		return comms_and_admins(db, ar, org_id, unit_id, ids, n);
+	return 0;
+}
+
+/* Raises one alert for each of the n people in to (0 ids skipped);
+ * returns the number raised or -1. */
+static int
+raise_all(struct db *db, struct arena *ar, int64_t org_id, const int64_t *to,
+          int nto, const char *kind, const char *key,
+          const struct alert_text *texts, const char *lang, const char *a1,
+          const char *a2, const char *a3, const char *link)
+{
+	int raised = 0;
+	for (int k = 0; k < nto; k++) {
+		int r;
+		if (to[k] == 0)
+			continue;
+		r = alert_raise(db, ar, org_id, to[k], kind, key, texts, lang,
+		                a1, a2, a3, link);
+		if (r < 0)
+			return -1;
+		raised += r;
+	}
+	return raised;
+}
+
+/* --- plan_awaiting_decision --------------------------------------------------
+ */
+
+static const struct alert_text plan_decision_text[] = {
+    {"nb", "Handlingsplanen for «{1}» venter på din beslutning",
+     "Handlingsplanen for kanalen «{1}» (versjon {2}) er sendt inn, "
+     "kommunikasjonsenheten er hørt, og planen venter på en beslutning. "
+     "Godkjenn eller avslå den i kanalvakt."},
+    {"nn", "Handlingsplanen for «{1}» ventar på avgjerda di",
+     "Handlingsplanen for kanalen «{1}» (versjon {2}) er send inn, "
+     "kommunikasjonseininga er høyrd, og planen ventar på ei avgjerd. "
+     "Godkjenn eller avslå han i kanalvakt."},
+    {"sv", "Handlingsplanen för ”{1}” väntar på ditt beslut",
+     "Handlingsplanen för kanalen ”{1}” (version {2}) är inskickad, "
+     "kommunikationsenheten har yttrat sig och planen väntar på beslut. "
+     "Godkänn eller avslå den i kanalvakt."},
+    {"en", "The action plan for “{1}” awaits your decision",
+     "The action plan for the channel “{1}” (version {2}) has been "
+     "submitted, the communications unit has been consulted, and the plan "
+     "awaits a decision. Approve or reject it in kanalvakt."},
+    {NULL, NULL, NULL}};
+
+static const struct alert_text plan_consult_text[] = {
+    {"nb", "Handlingsplanen for «{1}» venter på høring",
+     "Handlingsplanen for kanalen «{1}» (versjon {2}) er sendt inn og kan "
+     "ikke avgjøres før kommunikasjonsenheten har gitt sin uttalelse. "
+     "Skriv en kommentar til planen i kanalvakt."},
+    {"nn", "Handlingsplanen for «{1}» ventar på høyring",
+     "Handlingsplanen for kanalen «{1}» (versjon {2}) er send inn og kan "
+     "ikkje avgjerast før kommunikasjonseininga har gjeve fråsegna si. "
+     "Skriv ein kommentar til planen i kanalvakt."},
+    {"sv", "Handlingsplanen för ”{1}” väntar på yttrande",
+     "Handlingsplanen för kanalen ”{1}” (version {2}) är inskickad och kan "
+     "inte beslutas förrän kommunikationsenheten har yttrat sig. Skriv en "
+     "kommentar till planen i kanalvakt."},
+    {"en", "The action plan for “{1}” awaits consultation",
+     "The action plan for the channel “{1}” (version {2}) has been "
+     "submitted and cannot be decided until the communications unit has "
+     "given its view. Comment on the plan in kanalvakt."},
+    {NULL, NULL, NULL}};
+
+int
+alert_plan_awaiting_decision(struct db *db, struct arena *ar, int64_t org_id,
+                             int64_t now)
+{
+	struct actor sys;
+	struct plan_filter f = {0};
+	struct plan *p;
+	int n = 0, raised = 0;
+	int64_t total = 0;
+	const char *lang = alert_org_lang(db, ar, org_id);
+	const char *week = alert_week(ar, now);
+
+	actor_system(&sys, org_id, "alerts");
+	f.status = "submitted";
+	f.limit = 500;
+	if (plan_list(db, ar, &sys, &f, &p, &n, &total) != KV_OK)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		int64_t *to;
+		int nto, r;
+		const char *ver =
+		    arena_printf(ar, "%lld", (long long)p[i].version);
+		const char *key = arena_printf(
+		    ar, "plan_awaiting_decision:plan:%lld:v:%lld:%s",
+		    (long long)p[i].id, (long long)p[i].version, week);
+		const char *link =
+		    arena_printf(ar, "/plans/%lld", (long long)p[i].id);
+		if (!p[i].consulted) {
+			const char *ckey = arena_printf(
+			    ar,
+			    "plan_awaiting_consultation:plan:%lld:v:%lld:%s",
+			    (long long)p[i].id, (long long)p[i].version, week);
+			if (alert_people_with_role(db, ar, org_id, ROLE_COMMS,
+			                           p[i].unit_id, &to,
+			                           &nto) != 0)
+				return -1;
+			r = raise_all(db, ar, org_id, to, nto,
+			              "plan_awaiting_consultation", ckey,
+			              plan_consult_text, lang,
+			              p[i].channel_name, ver, NULL, link);
+			if (r < 0)
+				return -1;
+			raised += r;
+			continue;
+		}
+		if (alert_people_with_role(db, ar, org_id, ROLE_DECISION_MAKER,
+		                           p[i].unit_id, &to, &nto) != 0)
+			return -1;
+		for (int k = 0; k < nto; k++) {
+			/* who requested, wrote or submitted it may not decide
+			 */
+			struct actor me = sys;
+			me.person_id = to[k];
+			if (plan_is_own(db, &me, &p[i]))
+				to[k] = 0;
+		}
+		r = raise_all(db, ar, org_id, to, nto, "plan_awaiting_decision",
+		              key, plan_decision_text, lang, p[i].channel_name,
+		              ver, NULL, link);
+		if (r < 0)
+			return -1;
+		raised += r;
+	}
+	return raised;
+}
+
+/* --- coverage_gap ------------------------------------------------------------
+ */
+
+static const struct alert_text coverage_gap_text[] = {
+    {"nb", "Vaktlisten for «{1}» har hull {2}",
+     "Ingen har vakt for kanalen «{1}» fra {2} (lokal tid). Sett opp en "
+     "vakt i vaktlisten, slik at kanalen blir fulgt opp også da."},
+    {"nn", "Vaktlista for «{1}» har hol {2}",
+     "Ingen har vakt for kanalen «{1}» frå {2} (lokal tid). Set opp ei vakt "
+     "i vaktlista, slik at kanalen blir følgd opp også då."},
+    {"sv", "Bevakningen av ”{1}” har en lucka {2}",
+     "Ingen bevakar kanalen ”{1}” från {2} (lokal tid). Lägg in ett pass i "
+     "bevakningsschemat så att kanalen följs upp även då."},
+    {"en", "The rota for “{1}” has a gap on {2}",
+     "Nobody watches the channel “{1}” from {2} (local time). Add a shift "
+     "to the rota so that the channel is kept up then too."},
+    {NULL, NULL, NULL}};
+
+int
+alert_coverage_gap(struct db *db, struct arena *ar, int64_t org_id, int64_t now)
+{
+	struct actor sys;
+	struct channel_gaps *g;
+	int n = 0, raised = 0;
+	const char *lang = alert_org_lang(db, ar, org_id);
+
+	actor_system(&sys, org_id, "alerts");
+	if (rota_upcoming_gaps(db, ar, &sys, now, ROTA_ALERT_DAYS, &g, &n) !=
+	    KV_OK)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		const struct channel *c = &g[i].channel;
+		const char *link =
+		    arena_printf(ar, "/channels/%lld/rota", (long long)c->id);
+		int64_t *to;
+		int nto;
+		if (managers_or_comms(db, ar, org_id, c->unit_id, &to, &nto) !=
+		    0)
+			return -1;
+		for (int k = 0; k < g[i].cov.ngaps; k++) {
+			char day[16];
+			const char *key;
+			int r;
+			org_date(db, org_id, g[i].cov.gaps[k].from, day);
+			key = arena_printf(ar, "coverage_gap:channel:%lld:%s",
+			                   (long long)c->id, day);
+			r = raise_all(db, ar, org_id, to, nto, "coverage_gap",
+			              key, coverage_gap_text, lang, c->name,
+			              arena_strdup(ar, day), NULL, link);
+			if (r < 0)
+				return -1;
+			raised += r;
+		}
+	}
+	return raised;
+}
+
+/* --- stale_channel -----------------------------------------------------------
+ */
+
+static const struct alert_text stale_text[] = {
+    {"nb", "Kanalen «{1}» blir ikke fulgt opp",
+     "Kanalen «{1}» har lovet {2} oppdateringer per periode, men har "
+     "publisert {3} i den siste. En profil som er etablert, men ikke fulgt "
+     "opp, svekker tilliten. Publiser, eller vurder kanalen på nytt."},
+    {"nn", "Kanalen «{1}» blir ikkje følgd opp",
+     "Kanalen «{1}» har lova {2} oppdateringar per periode, men har "
+     "publisert {3} i den siste. Ein profil som er etablert, men ikkje følgd "
+     "opp, svekkjer tilliten. Publiser, eller vurder kanalen på nytt."},
+    {"sv", "Kanalen ”{1}” följs inte upp",
+     "Kanalen ”{1}” har utlovat {2} uppdateringar per period men har "
+     "publicerat {3} under den senaste. En profil som är etablerad men inte "
+     "följs upp skadar förtroendet. Publicera, eller ompröva kanalen."},
+    {"en", "The channel “{1}” is not being kept up",
+     "The channel “{1}” promised {2} updates per period but published {3} "
+     "in the last one. A profile that is established but not followed up "
+     "undermines trust. Publish, or reconsider the channel."},
+    {NULL, NULL, NULL}};
+
+int
+alert_stale_channel(struct db *db, struct arena *ar, int64_t org_id,
+                    int64_t now)
+{
+	struct actor sys;
+	struct upkeep *u;
+	int n = 0, raised = 0;
+	const char *lang = alert_org_lang(db, ar, org_id);
+	const char *week = alert_week(ar, now);
+
+	actor_system(&sys, org_id, "alerts");
+	if (upkeep_list(db, ar, &sys, now, 1, &u, &n) != KV_OK)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		const struct channel *c = &u[i].channel;
+		int64_t *to, *mgr;
+		int nto = 0, nmgr, r;
+		const char *key = arena_printf(ar, "stale:channel:%lld:%s",
+		                               (long long)c->id, week);
+		const char *link = arena_printf(ar, "/channels/%lld/updates",
+		                                (long long)c->id);
+		if (!u[i].stale)
+			continue;
+		to = arena_alloc(ar, sizeof(*to));
+		if (c->responsible_id != 0)
+			to[nto++] = c->responsible_id;
+		if (managers_or_comms(db, ar, org_id, c->unit_id, &mgr,
+		                      &nmgr) != 0)
+			return -1;
+		merge_ids(ar, &to, &nto, mgr, nmgr);
+		r = raise_all(
+		    db, ar, org_id, to, nto, "stale_channel", key, stale_text,
+		    lang, c->name,
+		    arena_printf(ar, "%lld", (long long)u[i].promised),
+		    arena_printf(ar, "%lld", (long long)u[i].actual), link);
+		if (r < 0)
+			return -1;
+		raised += r;
+	}
+	return raised;
+}
+
+/* --- training_expiring -------------------------------------------------------
+ */
+
+static const struct alert_text training_text[] = {
+    {"nb", "Kurset «{2}» for {1} går ut {3}",
+     "Gjennomføringen av det obligatoriske kurset «{2}» for {1} gjelder til "
+     "{3}. Uten gyldig kurs kan {1} ikke være ansvarlig for eller redaktør "
+     "av en kanal. Ta kurset på nytt i tide."},
+    {"nn", "Kurset «{2}» for {1} går ut {3}",
+     "Gjennomføringa av det obligatoriske kurset «{2}» for {1} gjeld til "
+     "{3}. Utan gyldig kurs kan {1} ikkje vere ansvarleg for eller redaktør "
+     "av ein kanal. Ta kurset på nytt i tide."},
+    {"sv", "Kursen ”{2}” för {1} löper ut {3}",
+     "Den obligatoriska kursen ”{2}” för {1} gäller till {3}. Utan giltig "
+     "kurs kan {1} inte vara ansvarig för eller redaktör av en kanal. Gå "
+     "kursen igen i tid."},
+    {"en", "The course “{2}” of {1} expires on {3}",
+     "{1}'s completion of the required course “{2}” is valid until {3}. "
+     "Without it, {1} cannot be responsible for or edit a channel. Take the "
+     "course again in time."},
+    {NULL, NULL, NULL}};
+
+int
+alert_training_expiring(struct db *db, struct arena *ar, int64_t org_id,
+                        int64_t now)
+{
+	struct actor sys;
+	struct training_alert *t;
+	int n = 0, raised = 0;
+	const char *lang = alert_org_lang(db, ar, org_id);
+	const char *week = alert_week(ar, now);
+
+	actor_system(&sys, org_id, "alerts");
+	if (training_expiring(db, ar, &sys, 30, &t, &n) != KV_OK)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		int64_t *to = arena_alloc(ar, sizeof(*to));
+		int nto = 1, r;
+		const char *key = arena_printf(
+		    ar, "training_expiring:person:%lld:course:%lld:%s:%s",
+		    (long long)t[i].person_id, (long long)t[i].course_id,
+		    t[i].expires_on, week);
+		to[0] = t[i].person_id;
+		merge_ids(ar, &to, &nto, t[i].manager_ids, t[i].nmanagers);
+		r = raise_all(db, ar, org_id, to, nto, "training_expiring", key,
+		              training_text, lang, t[i].person_name,
+		              t[i].course_name, t[i].expires_on, "/training");
+		if (r < 0)
+			return -1;
+		raised += r;
+	}
+	return raised;
+}
+
+/* --- review_due --------------------------------------------------------------
+ */
+
+static const struct alert_text review_text[] = {
+    {"nb", "Kanalen «{1}» skal vurderes (frist {2})",
+     "Kanalen «{1}» skulle vært vurdert senest {2}. Gå gjennom om kanalen "
+     "når målene sine, og registrer resultatet: beholde, endre eller "
+     "legge ned."},
+    {"nn", "Kanalen «{1}» skal vurderast (frist {2})",
+     "Kanalen «{1}» skulle vore vurdert seinast {2}. Gå gjennom om kanalen "
+     "når måla sine, og registrer resultatet: behalde, endre eller leggje "
+     "ned."},
+    {"sv", "Kanalen ”{1}” ska utvärderas (senast {2})",
+     "Kanalen ”{1}” skulle ha utvärderats senast {2}. Gå igenom om kanalen "
+     "når sina mål och registrera resultatet: behålla, ändra eller lägga "
+     "ned."},
+    {"en", "The channel “{1}” is due for review ({2})",
+     "The channel “{1}” was due for review on {2}. Check whether it meets "
+     "its goals and record the outcome: keep, change or close."},
+    {NULL, NULL, NULL}};
+
+int
+alert_review_due(struct db *db, struct arena *ar, int64_t org_id, int64_t now)
+{
+	struct actor sys;
+	struct review_due *d;
+	int n = 0, raised = 0;
+	char today[16];
+	const char *lang = alert_org_lang(db, ar, org_id);
+
+	actor_system(&sys, org_id, "alerts");
+	org_date(db, org_id, now, today);
+	if (review_list_due(db, ar, &sys, today, 0, &d, &n) != KV_OK)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		const struct channel *c = &d[i].channel;
+		int64_t *to;
+		int nto, r;
+		const char *key = arena_printf(ar, "review_due:channel:%lld:%s",
+		                               (long long)c->id, d[i].due_on);
+		const char *link =
+		    arena_printf(ar, "/channels/%lld/review", (long long)c->id);
+		if (managers_or_comms(db, ar, org_id, c->unit_id, &to, &nto) !=
+		    0)
+			return -1;
+		r = raise_all(db, ar, org_id, to, nto, "review_due", key,
+		              review_text, lang, c->name, d[i].due_on, NULL,
+		              link);
+		if (r < 0)
+			return -1;
+		raised += r;
+	}
+	return raised;
+}
+
 /* --- the table
  * ----------------------------------------------------------------- */
 
-/* One line per generator.  The lead adds here, e.g.
- *   {"plan_awaiting_decision", alert_plan_awaiting_decision},
- *   {"coverage_gap", alert_coverage_gap},
- *   {"stale_channel", alert_stale_channel},
- *   {"training_expiring", alert_training_expiring},
- *   {"review_due", alert_review_due},
- * (docs/NOTIFICATIONS.md, "Adding a generator"). */
+/* One line per generator (docs/NOTIFICATIONS.md, "Adding a generator"). */
 const struct alert_gen alert_gens[] = {
     {"no_responsible", alert_no_responsible},
     {"inactive_responsible", alert_inactive_responsible},
+    {"plan_awaiting_decision", alert_plan_awaiting_decision},
+    {"coverage_gap", alert_coverage_gap},
+    {"stale_channel", alert_stale_channel},
+    {"training_expiring", alert_training_expiring},
+    {"review_due", alert_review_due},
 };
 const size_t alert_ngens = ARRAY_LEN(alert_gens);
 

@@ -77,5 +77,17 @@ int alert_no_responsible(struct db *db, struct arena *ar, int64_t org_id,
                          int64_t now);
 int alert_inactive_responsible(struct db *db, struct arena *ar, int64_t org_id,
                                int64_t now);
+/* The issue 3 generators (docs/NOTIFICATIONS.md has cases, recipients and
+ * keys); each returns the number raised or -1. */
+int alert_plan_awaiting_decision(struct db *db, struct arena *ar,
+                                 int64_t org_id, int64_t now);
+int alert_coverage_gap(struct db *db, struct arena *ar, int64_t org_id,
+                       int64_t now);
+int alert_stale_channel(struct db *db, struct arena *ar, int64_t org_id,
+                        int64_t now);
+int alert_training_expiring(struct db *db, struct arena *ar, int64_t org_id,
+                            int64_t now);
+int alert_review_due(struct db *db, struct arena *ar, int64_t org_id,
+                     int64_t now);
 
 #endif

@@ -27,7 +27,8 @@ struct pass_result {
 };
 
 /* One alert pass for every organisation at now, then, when mail is not
- * NULL, one send pass.  0, or -1 when anything failed (r tells what was
+ * NULL, one send pass at now plus the time the alerts took (so the mail
+ * they queued is due).  0, or -1 when anything failed (r tells what was
  * done all the same). */
 int scheduler_pass(struct db *db, const struct mailer_cfg *mail, int64_t now,
                    struct pass_result *r);

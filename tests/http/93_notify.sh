@@ -111,16 +111,78 @@ new_channel() { # NAME ADDRESS -> prints the id (paused: only an approved plan m
 	js 'j["id"]'
 }
 
-# --- the demo raises nothing -------------------------------------------------------
+# --- the demo at the real current time ------------------------------------------
+# The demo has no rota outside May 2027 (so every open channel has gaps in
+# the next 14 days), a stale X profile (and the youth blog behind its
+# commitment), Siri's course running out in 20 days and channels never
+# reviewed since they opened in 2010-2011.
 out=$(kv_cli notify run)
-check_match "$out" '^alerts: 0 raised \(1 organisation\)' "notify run on the demo raises nothing"
-check_match "$out" 'mail: 0 sent, 0 failed, 0 queued \(no SMTP server given' "and says it sends nothing without an SMTP server"
-check_eq "$(kv_sql 'SELECT COUNT(*) FROM notifications')" 0 "no notification in the demo"
+check_match "$out" '^alerts: [0-9]+ raised \(1 organisation\)' "notify run on the demo raises the demo's alerts"
+check_match "$out" 'mail: 0 sent, 0 failed, [0-9]+ queued \(no SMTP server given' "and says it sends nothing without an SMTP server"
+kinds() { kv_sql "SELECT n.kind || ':' || p.email FROM notifications n JOIN people p ON p.id = n.person_id WHERE n.kind = '$1' GROUP BY n.kind, p.email ORDER BY p.email" | sed "s/@$D//" | tr '\n' ' '; }
+check_eq "$(kinds stale_channel)" "stale_channel:admin stale_channel:anne.lise.fossum stale_channel:ingrid.lokken stale_channel:jon.storli " "stale channels: the X profile to its responsible and comms/admins (no unit manager), the youth blog to Jon"
+check_eq "$(kv_sql "SELECT COUNT(*) FROM notifications WHERE kind = 'stale_channel'")" 4 "4 stale-channel alerts"
+check_eq "$(kinds training_expiring)" "training_expiring:per.arne.hoff training_expiring:siri.bakken " "expiring training: Siri and her unit manager"
+check_eq "$(kv_sql "SELECT COUNT(*) FROM notifications WHERE kind = 'training_expiring'")" 2 "2 training alerts"
+check_eq "$(kv_sql "SELECT COUNT(*) FROM notifications WHERE kind = 'review_due'")" 14 "14 review-due alerts (6 channels, their managers or comms/admins)"
+check_eq "$(kinds review_due)" "review_due:admin review_due:anne.lise.fossum review_due:ingrid.lokken review_due:jon.storli review_due:per.arne.hoff " "reviews due: to the unit managers, else comms/admins"
+check_eq "$(kinds coverage_gap)" "coverage_gap:admin coverage_gap:anne.lise.fossum coverage_gap:ingrid.lokken coverage_gap:jon.storli coverage_gap:per.arne.hoff coverage_gap:tor.einar.moe " "coverage gaps: to the unit managers, else comms/admins"
+check_eq "$(kv_sql "SELECT COUNT(*) FROM notifications WHERE kind = 'coverage_gap' AND dedup_key LIKE 'coverage_gap:channel:3:%' AND person_id <> (SELECT id FROM people WHERE email = 'per.arne.hoff@$D')")" 0 "the youth channel's gaps go to its unit manager only"
+check_eq "$(kv_sql "SELECT COUNT(*) FROM notifications WHERE kind IN ('no_responsible', 'inactive_responsible', 'plan_awaiting_decision', 'plan_awaiting_consultation')")" 0 "no channel without a responsible person, no plan awaiting a decision"
+out=$(kv_cli notify run)
+check_match "$out" '^alerts: 0 raised' "a second pass raises nothing new"
+
+# --- the coverage-gap mail of 17 May 2027, received by a real SMTP server --------
+sink_start
+GAPNOW=1809936000 # Monday 2027-05-10T08:00:00Z
+out=$(run --now $GAPNOW)
+check_match "$out" '^alerts: [1-9][0-9]* raised' "a pass in the demo's rota week raises the coverage gaps"
+check_match "$out" 'mail: 200 sent, 0 failed, [0-9]+ queued' "and sends 200 of the queued mails (the most per pass)"
+gi=0
+while ! printf '%s\n' "$out" | grep -q ' 0 queued' && [ "$gi" -lt 5 ]; do
+	out=$(run --now $GAPNOW)
+	gi=$((gi + 1))
+done
+check_match "$out" '^alerts: 0 raised' "later passes raise nothing new"
+check_match "$out" 'mail: [1-9][0-9]* sent, 0 failed, 0 queued' "and send the rest"
+M=$(mail_to "per.arne.hoff@$D" "«Ungdomsleder i Meldal» har hull 2027-05-13")
+check_ne "$M" "" "the unit manager got the mail about the youth channel's gap on 13 May"
+check_eq "$(mail_eval "$M" 'rcpt')" "['per.arne.hoff@$D']" "envelope recipient: the unit manager"
+check_eq "$(mail_eval "$M" 'm["to"]')" "per.arne.hoff@$D" "To: the unit manager"
+check_eq "$(mail_eval "$M" 'm["subject"]')" "Vaktlisten for «Ungdomsleder i Meldal» har hull 2027-05-13" "the subject decodes to the Norwegian text"
+check_match "$(mail_eval "$M" 'head.decode()')" 'Subject: =\?UTF-8\?B\?' "the subject is RFC 2047 encoded"
+check_match "$(mail_eval "$M" 'm.get_content()')" "Åpne i kanalvakt: $BASE/channels/$(kv_sql "SELECT id FROM channels WHERE name = 'Ungdomsleder i Meldal'")/rota" "the body links to the rota"
+M=$(mail_to "anne.lise.fossum@$D" "«Meldal kommune» har hull 2027-05-17")
+check_ne "$M" "" "17 May: the main page (no unit manager over Rådmannen) goes to comms"
+check_eq "$(mail_to "per.arne.hoff@$D" "«Meldal kommune» har hull 2027-05-17")" "" "and not to another unit's manager"
+check_eq "$(mail_to "per.arne.hoff@$D" "«Ungdomsleder i Meldal» har hull 2027-05-17")" "" "the youth channel is covered on 17 May"
+sink_stop
+rm -f "$MAILDIR"/*.eml "$MAILDIR"/*.rcpt
+
+# The rest of this file tests the first two generators and the delivery on
+# data made here, so the demo is made quiet: a watch for every open
+# channel, a review today, no update commitment, training that does not
+# expire; and the notifications so far are cleared.
+TODAY=$(date -u +%F)
+NOW=$(date +%s)
+quiet() {
+	kv_sql "INSERT INTO shifts (org_id, channel_id, person_id, starts_at, ends_at, note, created_at) SELECT c.org_id, c.id, (SELECT MIN(id) FROM people WHERE org_id = c.org_id AND active = 1), $((NOW - 86400)), $((NOW + 90 * 86400)), 'quiet', $NOW FROM channels c WHERE c.status IN ('active', 'paused', 'closing') AND NOT EXISTS (SELECT 1 FROM shifts s WHERE s.channel_id = c.id AND s.note = 'quiet')"
+	kv_sql "INSERT INTO reviews (org_id, channel_id, reviewed_on, findings, outcome, created_at) SELECT c.org_id, c.id, '$TODAY', 'quiet', 'keep', $NOW FROM channels c WHERE c.status IN ('active', 'paused') AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.channel_id = c.id AND r.findings = 'quiet')"
+}
+quiet
+kv_sql "UPDATE channels SET update_count = 0"
+kv_sql "UPDATE training_records SET expires_on = NULL"
+kv_sql "DELETE FROM mail_outbox"
+kv_sql "DELETE FROM notifications"
+out=$(kv_cli notify run)
+check_match "$out" '^alerts: 0 raised' "the quiet demo raises nothing"
 
 # --- alerts and their mail ---------------------------------------------------------------
 NAME='Kulturkveld på Løkken – «Ærlig talt»'
 CH=$(new_channel "$NAME" https://www.facebook.com/aerligtalt)
+quiet
 check_match "$CH" '^[0-9]+$' "a channel without a responsible person is registered"
+quiet
 as "$ADMIN" PATCH "/api/v1/people/$TOR" '{"active":false}'
 check_status 200 "the librarian (responsible for Bibliotekbloggen) is made inactive"
 sink_start
@@ -274,6 +336,7 @@ check_match "$(body)" "per.arne.hoff@$D" "with the mail to Per Arne"
 sink_stop
 N2='Bygdekino i Meldal'
 CH2=$(new_channel "$N2" https://www.facebook.com/bygdekino)
+quiet
 out=$(run)
 check_match "$out" '^alerts: 3 raised' "a second channel without a responsible person: 3 alerts"
 check_match "$out" 'mail: 0 sent, 2 failed, 2 queued' "the SMTP server is down: 2 attempts failed, 2 queued (Anne has mail off)"
@@ -296,6 +359,7 @@ sink_stop
 sink_start --refuse "ingrid.lokken@$D"
 N3='Meldal kulturskole'
 new_channel "$N3" https://www.facebook.com/kulturskolen >/dev/null
+quiet
 out=$(run)
 check_match "$out" 'mail: 1 sent, 1 failed, 0 queued' "a refused recipient fails, the other is sent"
 check_eq "$(kv_sql "SELECT state || ' ' || attempts FROM mail_outbox WHERE to_addr = 'ingrid.lokken@$D' AND subject LIKE '%kulturskole%'")" "failed 1" "a 5xx refusal gives up at once"
@@ -329,13 +393,14 @@ kv_cli notify run --smtp "$SMTP" >/dev/null
 check_eq "$?" 2 "notify run with --smtp but no --mail-from: exit 2"
 
 # --- serve sends from its scheduler thread -------------------------------------------------------------
+N4='Meldal frivilligsentral'
+new_channel "$N4" https://www.facebook.com/frivilligsentralen >/dev/null
+quiet
 P2PORT=$(kv_free_port)
 S2_LOG=$T_DIR/serve2.log
 "$KV_BIN" --db "$KV_DB_URL" serve --listen "127.0.0.1:$P2PORT" --threads 1 --tick 1 \
 	--smtp "$SMTP" --mail-from "$FROM" --base-url "$BASE" </dev/null >"$S2_LOG" 2>&1 &
 S2_PID=$!
-N4='Meldal frivilligsentral'
-new_channel "$N4" https://www.facebook.com/frivilligsentralen >/dev/null
 i=0
 while [ "$i" -lt 150 ] && [ -z "$(mail_to "admin@$D" frivilligsentral)" ]; do
 	sleep 0.2
