@@ -11,9 +11,6 @@
 #include "../domain/rota.h"
 #include "../domain/upkeep.h"
 
-/* The error summary of a form in this area: like error_summary(), with the
- * labels of this area's fields. */
-void rw_error_summary(struct req *r, const struct verrs *v);
 /* Loads channel r->pid for a page; on failure answers the error page
  * (404/500) and returns 0. */
 int rw_channel(struct req *r, struct channel *c);

@@ -139,7 +139,7 @@ reviews_page(struct req *r, const struct policy_form *pf, const struct verrs *v)
 		cur.to_hour = th;
 		if (pf == NULL)
 			pf = &cur;
-		rw_error_summary(r, v);
+		error_summary(r, v);
 		form_begin(r, "/reviews/policy", "policy");
 		field_text(r, "review_months", "Review every (months)",
 		           pf->review_months, v, "number", 1,
@@ -252,7 +252,7 @@ review_page(struct req *r, const struct channel *c,
 		        "Outcome \"close\" marks the channel as closing; the "
 		        "closing itself needs an analysis.");
 		html_lit(r, "</p>\n");
-		rw_error_summary(r, v);
+		error_summary(r, v);
 		form_begin(r,
 		           arena_printf(&r->ar, "/channels/%lld/reviews",
 		                        (long long)c->id),
@@ -269,7 +269,7 @@ review_page(struct req *r, const struct channel *c,
 		html_lit(r, "</button></p>");
 		form_end(r);
 	} else if (v != NULL && v->n) {
-		rw_error_summary(r, v);
+		error_summary(r, v);
 	}
 	html_lit(r, "<h2>");
 	html_tr(r, "Earlier reviews");
@@ -392,7 +392,7 @@ close_page(struct req *r, const struct channel *c, const struct close_form *cf,
 	           "reviews");
 	rw_channel_head(r, c, "Closing the channel", "close");
 	if (strcmp(c->status, "closed") == 0) {
-		rw_error_summary(r, v);
+		error_summary(r, v);
 		if (req_query(r, "saved"))
 			flash(r,
 			      "The channel was closed. The register keeps it.");
@@ -421,7 +421,7 @@ close_page(struct req *r, const struct channel *c, const struct close_form *cf,
 		           "communications unit and administrators may close a "
 		           "channel.");
 		html_lit(r, "</p>\n");
-		rw_error_summary(r, v);
+		error_summary(r, v);
 		page_end(r);
 		return;
 	}
@@ -432,7 +432,7 @@ close_page(struct req *r, const struct channel *c, const struct close_form *cf,
 		        "This channel was never opened, so there is nothing to "
 		        "close.");
 		html_lit(r, "</p>\n");
-		rw_error_summary(r, v);
+		error_summary(r, v);
 		page_end(r);
 		return;
 	}
@@ -441,7 +441,7 @@ close_page(struct req *r, const struct channel *c, const struct close_form *cf,
 	           "closed, and stores a final capture of its register entry, "
 	           "its update log and its reviews.");
 	html_lit(r, "</p>\n");
-	rw_error_summary(r, v);
+	error_summary(r, v);
 	form_begin(
 	    r, arena_printf(&r->ar, "/channels/%lld/close", (long long)c->id),
 	    "close");

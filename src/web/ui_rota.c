@@ -20,63 +20,6 @@
 
 /* --- shared helpers (rota_web.h) ------------------------------------------ */
 
-static const char *
-rw_field_label(const char *field)
-{
-	static const struct {
-		const char *field, *label;
-	} labels[] = {
-	    {"person_id", N_("Person")},
-	    {"starts_at", N_("From")},
-	    {"ends_at", N_("To")},
-	    {"from", N_("From")},
-	    {"to", N_("To")},
-	    {"note", N_("Note")},
-	    {"kind", N_("Kind")},
-	    {"channel_id", N_("Channel")},
-	    {"published_at", N_("Published")},
-	    {"reviewed_on", N_("Reviewed on")},
-	    {"findings", N_("Findings")},
-	    {"outcome", N_("Outcome")},
-	    {"analysis", N_("Why it did not work")},
-	    {"tried", N_("What was tried")},
-	    {"closed_on", N_("Closed on")},
-	    {"status", N_("Status")},
-	    {"review_months", N_("Review every (months)")},
-	    {"watch_days", N_("Days to watch")},
-	    {"watch_from_hour", N_("Watch from (hour)")},
-	    {"watch_to_hour", N_("Watch until (hour)")},
-	    {"from_time", N_("From time")},
-	    {"to_time", N_("To time")},
-	};
-	for (size_t i = 0; i < ARRAY_LEN(labels); i++)
-		if (strcmp(labels[i].field, field) == 0)
-			return labels[i].label;
-	return field;
-}
-
-void
-rw_error_summary(struct req *r, const struct verrs *v)
-{
-	if (v == NULL || v->n == 0)
-		return;
-	html_lit(r, "<div class=\"error-summary\" role=\"alert\" "
-	            "tabindex=\"-1\"><h2>");
-	html_tr(r, "Please correct the following");
-	html_lit(r, "</h2><ul>");
-	for (int i = 0; i < v->n; i++) {
-		html_lit(r, "<li><a href=\"#f-");
-		html_attr(r, r->idp ? r->idp : "");
-		html_attr(r, v->e[i].field);
-		html_lit(r, "\">");
-		html_tr(r, rw_field_label(v->e[i].field));
-		html_lit(r, ": ");
-		html_tr(r, v->e[i].reason);
-		html_lit(r, "</a></li>");
-	}
-	html_lit(r, "</ul></div>\n");
-}
-
 void
 rw_fail(struct req *r, enum kv_rc rc)
 {
@@ -500,7 +443,7 @@ rota_page(struct req *r, const struct channel *c, const struct shift_form *sf,
 			page_end(r);
 			return;
 		}
-		rw_error_summary(r, v);
+		error_summary(r, v);
 		form_begin(r,
 		           arena_printf(&r->ar, "/channels/%lld/shifts",
 		                        (long long)c->id),
@@ -731,7 +674,7 @@ ui_coverage(struct req *r)
 	page_begin(r, arena_printf(&r->ar, "%s: %s", tr(r, "Coverage"), c.name),
 	           "rota");
 	rw_channel_head(r, &c, "Coverage", "coverage");
-	rw_error_summary(r, &v);
+	error_summary(r, &v);
 	html_lit(r, "<form method=\"get\" action=\"/channels/");
 	html_int(r, c.id);
 	html_lit(r, "/coverage\" class=\"filters\" aria-label=\"");
@@ -925,7 +868,7 @@ absences_page(struct req *r, const struct person *p,
 	html_lit(r, "<h2>");
 	html_tr(r, "Record an absence");
 	html_lit(r, "</h2>\n");
-	rw_error_summary(r, v);
+	error_summary(r, v);
 	form_begin(
 	    r, arena_printf(&r->ar, "/people/%lld/absences", (long long)p->id),
 	    "absence");

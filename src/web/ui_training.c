@@ -22,49 +22,6 @@ struct tforms {
 	const struct verrs *rv;
 };
 
-static const char *
-training_label(const char *field)
-{
-	static const struct {
-		const char *field, *label;
-	} t[] = {
-	    {"name", N_("Name")},
-	    {"description", N_("Description")},
-	    {"validity_months", N_("Valid for (months)")},
-	    {"required_for_channel_roles",
-	     N_("Required for responsible persons and editors")},
-	    {"person_id", N_("Person")},
-	    {"course_id", N_("Course")},
-	    {"completed_on", N_("Completed on")},
-	    {"expires_on", N_("Expires on")},
-	};
-	for (size_t i = 0; i < ARRAY_LEN(t); i++)
-		if (strcmp(t[i].field, field) == 0)
-			return t[i].label;
-	return field;
-}
-
-static void
-training_errors(struct req *r, const struct verrs *v)
-{
-	if (v == NULL || v->n == 0)
-		return;
-	html_lit(r, "<div class=\"error-summary\" role=\"alert\" "
-	            "tabindex=\"-1\"><h2>");
-	html_tr(r, "Please correct the following");
-	html_lit(r, "</h2><ul>");
-	for (int i = 0; i < v->n; i++) {
-		html_lit(r, "<li><a href=\"#f-");
-		html_attr(r, v->e[i].field);
-		html_lit(r, "\">");
-		html_tr(r, training_label(v->e[i].field));
-		html_lit(r, ": ");
-		html_tr(r, v->e[i].reason);
-		html_lit(r, "</a></li>");
-	}
-	html_lit(r, "</ul></div>\n");
-}
-
 static int
 may_record(const struct actor *a)
 {
@@ -190,7 +147,7 @@ training_page(struct req *r, const struct tforms *tf)
 		html_lit(r, "<h3>");
 		html_tr(r, "Add a course");
 		html_lit(r, "</h3>\n");
-		training_errors(r, v);
+		error_summary(r, v);
 		form_begin(r, "/training/courses", NULL);
 		field_text(r, "name", "Name", c ? c->name : NULL, v, "text", 1,
 		           NULL);
@@ -286,7 +243,7 @@ training_page(struct req *r, const struct tforms *tf)
 		html_lit(r, "<h3>");
 		html_tr(r, "Record a completion");
 		html_lit(r, "</h3>\n");
-		training_errors(r, v);
+		error_summary(r, v);
 		form_begin(r, "/training/records", NULL);
 		field_select(r, "person_id", "Person",
 		             tf ? tf->person_id : NULL, pc, pl, v, SELECT_NONE);

@@ -178,7 +178,7 @@ updates_page(struct req *r, const struct channel *c,
 		html_tr(r, "Until the platform connectors read them, updates "
 		           "are logged here by hand.");
 		html_lit(r, "</p>\n");
-		rw_error_summary(r, v);
+		error_summary(r, v);
 		form_begin(r,
 		           arena_printf(&r->ar, "/channels/%lld/updates",
 		                        (long long)c->id),
@@ -193,7 +193,7 @@ updates_page(struct req *r, const struct channel *c,
 		html_lit(r, "</button></p>");
 		form_end(r);
 	} else if (v != NULL && v->n) {
-		rw_error_summary(r, v);
+		error_summary(r, v);
 	}
 	html_lit(r, "<h2>");
 	html_tr(r, "Updates");
