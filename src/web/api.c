@@ -227,6 +227,30 @@ jget_id(json_t *o, const char *k, int *present, struct verrs *v)
 }
 
 int
+jget_ids(json_t *o, const char *k, int64_t *out, int max, int *n,
+         struct verrs *v)
+{
+	json_t *x = json_object_get(o, k), *e;
+	size_t i;
+	if (x == NULL)
+		return 0;
+	if (!json_is_array(x) || json_array_size(x) > (size_t)max) {
+		verr_add(v, k, "must be a list of at most 32 person ids");
+		return 1;
+	}
+	*n = 0;
+	json_array_foreach(x, i, e)
+	{
+		if (!json_is_integer(e) || json_integer_value(e) <= 0) {
+			verr_add(v, k, "must be a list of person ids");
+			return 1;
+		}
+		out[(*n)++] = json_integer_value(e);
+	}
+	return 1;
+}
+
+int
 api_paging(struct req *r, int *limit, int *offset)
 {
 	const char *l = req_query(r, "limit"), *o = req_query(r, "offset");

@@ -276,26 +276,8 @@ plan_overlay(struct req *r, json_t *b, struct plan *p, struct verrs *v)
 	}
 	if ((x = json_object_get(b, "goals")) != NULL)
 		goals_overlay(r, x, p, v);
-	if ((x = json_object_get(b, "other_ids")) != NULL) {
-		size_t i;
-		json_t *e;
-		if (!json_is_array(x) ||
-		    json_array_size(x) > KV_MAX_PLAN_PEOPLE) {
-			verr_add(v, "other_ids",
-			         "must be a list of at most 32 person ids");
-			return;
-		}
-		p->nothers = 0;
-		json_array_foreach(x, i, e)
-		{
-			if (!json_is_integer(e) || json_integer_value(e) <= 0) {
-				verr_add(v, "other_ids",
-				         "must be a list of person ids");
-				return;
-			}
-			p->other_ids[p->nothers++] = json_integer_value(e);
-		}
-	}
+	jget_ids(b, "other_ids", p->other_ids, KV_MAX_PLAN_PEOPLE, &p->nothers,
+	         v);
 }
 
 void

@@ -390,7 +390,6 @@ api_channel_overlay(json_t *b, struct channel *c, struct verrs *v)
 	    &c->status,   &c->opened_on,     &c->closed_on};
 	int has;
 	int64_t x;
-	json_t *eds;
 
 	for (size_t i = 0; i < ARRAY_LEN(strs); i++) {
 		const char *s = jget_str(b, strs[i], &has, v);
@@ -413,27 +412,8 @@ api_channel_overlay(json_t *b, struct channel *c, struct verrs *v)
 	x = jget_int(b, "update_count", &has, v);
 	if (has)
 		c->update_count = x;
-	eds = json_object_get(b, "editor_ids");
-	if (eds != NULL) {
-		size_t i;
-		json_t *e;
-		if (!json_is_array(eds) ||
-		    json_array_size(eds) > KV_MAX_EDITORS) {
-			verr_add(v, "editor_ids",
-			         "must be a list of at most 32 person ids");
-			return;
-		}
-		c->neditors = 0;
-		json_array_foreach(eds, i, e)
-		{
-			if (!json_is_integer(e) || json_integer_value(e) <= 0) {
-				verr_add(v, "editor_ids",
-				         "must be a list of person ids");
-				return;
-			}
-			c->editor_ids[c->neditors++] = json_integer_value(e);
-		}
-	}
+	jget_ids(b, "editor_ids", c->editor_ids, KV_MAX_EDITORS, &c->neditors,
+	         v);
 }
 
 void

@@ -222,6 +222,10 @@ json_t *api_body(struct req *r, const char *const *allowed);
 /* Typed field readers: set *present; record a verr on a wrong type. */
 const char *jget_str(json_t *o, const char *k, int *present, struct verrs *v);
 int64_t jget_int(json_t *o, const char *k, int *present, struct verrs *v);
+/* Reads a list of at most max (32) positive ids into out and n; returns 1
+ * when the field is present (errors go to v), 0 when absent. */
+int jget_ids(json_t *o, const char *k, int64_t *out, int max, int *n,
+             struct verrs *v);
 /* Reads an id or null (0). */
 int64_t jget_id(json_t *o, const char *k, int *present, struct verrs *v);
 /* Nesting depth of JSON text, ignoring brackets inside strings (checked
