@@ -10,8 +10,9 @@
 #   make fuzz       build and briefly run the libFuzzer targets (clang)
 
 CC      ?= cc
-# libcurl: SMTP mail (src/jobs/mailer.c), issue 3 notifications
-PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium libcurl
+# libcurl: SMTP mail (src/jobs/mailer.c) and the connectors (src/connect);
+# libxml2: feeds; libarchive: platform data exports (.zip, .tar.gz)
+PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium libcurl libxml-2.0 libarchive
 BUILD   ?= release
 PORT    ?= 8080
 
@@ -32,7 +33,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(OPT) \
               -fstack-protector-strong $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
 ALL_LDFLAGS := $(OPT) $(LDFLAGS)
-LDLIBS  := $(PKG_LIBS) -lunistring -lpthread
+LDLIBS  := $(PKG_LIBS) -lstemmer -lunistring -lpthread
 
 SRC     := $(sort $(wildcard src/*/*.c))
 OBJ     := $(SRC:%.c=$(O)/%.o) $(O)/gen/embed.o
@@ -50,13 +51,14 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 # missing (tools/deps.sh uses sudo when not root), so the two README
 # commands work on a fresh Debian 12 machine.
 need-deps:
-	@{ pkg-config --exists $(PKGS) && [ -f /usr/include/unicase.h ]; } \
+	@{ pkg-config --exists $(PKGS) && [ -f /usr/include/unicase.h ] && \
+	   [ -f /usr/include/libstemmer.h ]; } \
 	   2>/dev/null || sh tools/deps.sh --build
 
 need-test-deps: need-deps
 	@{ command -v tidy && command -v chromium && command -v msgfmt && \
 	   command -v clang && ls /usr/lib/postgresql/*/bin/initdb && \
-	   /usr/bin/python3 -c 'import aiosmtpd'; } \
+	   /usr/bin/python3 -c 'import aiosmtpd, yaml'; } \
 	   >/dev/null 2>&1 || sh tools/deps.sh
 	@[ -d tests/browser/node_modules/playwright-core ] || \
 	   (cd tests/browser && npm install --no-audit --no-fund)

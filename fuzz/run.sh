@@ -1,7 +1,7 @@
 #!/bin/sh
 # fuzz/run.sh - build the libFuzzer targets with clang and run each briefly.
 #
-#   sh fuzz/run.sh [TARGET...]     (TARGET: form, json_body, route, utf8)
+#   sh fuzz/run.sh [TARGET...]     (TARGET: NAME of any fuzz/fuzz_NAME.c)
 #
 # Environment:
 #   FUZZ_SECONDS   seconds per target (default 20); 0 = only replay the
@@ -30,7 +30,11 @@ PKGS=$(sed -n 's/^PKGS[ \t]*:=[ \t]*//p' Makefile)
 [ -n "$PKGS" ] || PKGS="libmicrohttpd jansson sqlite3 libpq libsodium libcurl"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 CFLAGS="-std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fno-omit-frame-pointer $SAN"
-ALL_TARGETS="form json_body route utf8"
+# every fuzz/fuzz_NAME.c is a target NAME
+ALL_TARGETS=$(for f in fuzz/fuzz_*.c; do
+	n=${f#fuzz/fuzz_}
+	echo "${n%.c}"
+done)
 passed=0
 failed=0
 

@@ -17,15 +17,19 @@ set -eu
 # what building and running needs (`make run`: `tools/deps.sh --build`)
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev
 libsqlite3-dev sqlite3 libpq-dev libsodium-dev libunistring-dev
-libcurl4-openssl-dev ca-certificates"
+libcurl4-openssl-dev ca-certificates libxml2-dev libstemmer-dev
+libarchive-dev"
 if [ "${1:-}" = --build ]; then
 	BUILD_ONLY=1
 else
 	BUILD_ONLY=
 	# what testing adds
 	# python3-aiosmtpd: the SMTP server of tests/http/93_notify.sh
+	# python3-yaml: tests/lib/replay.py reads VCR cassettes
+	# libxml2-utils: xmllint for schema checks
 	PKGS="$PKGS postgresql tidy chromium clang libclang-rt-14-dev curl python3
-gettext cppcheck clang-format valgrind python3-aiosmtpd"
+gettext cppcheck clang-format valgrind python3-aiosmtpd python3-yaml
+libxml2-utils"
 fi
 
 if [ -n "$BUILD_ONLY" ]; then
