@@ -13,11 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 /* Connectors of every platform; each lives in src/connect/<platform>.c. */
-const struct connector *const connectors[] = {
-	NULL};
+const struct connector *const connectors[] = {NULL};
 
 const struct connector *
 connector_find(const char *platform)
@@ -32,15 +32,24 @@ const char *
 conn_rc_name(enum conn_rc rc)
 {
 	switch (rc) {
-	case CONN_OK: return "ok";
-	case CONN_E_AUTH: return "auth";
-	case CONN_E_RATELIMIT: return "rate_limit";
-	case CONN_E_NETWORK: return "network";
-	case CONN_E_PLATFORM: return "platform";
-	case CONN_E_NOTFOUND: return "not_found";
-	case CONN_E_MALFORMED: return "malformed";
-	case CONN_E_UNSUPPORTED: return "unsupported";
-	case CONN_E_CONFIG: return "config";
+	case CONN_OK:
+		return "ok";
+	case CONN_E_AUTH:
+		return "auth";
+	case CONN_E_RATELIMIT:
+		return "rate_limit";
+	case CONN_E_NETWORK:
+		return "network";
+	case CONN_E_PLATFORM:
+		return "platform";
+	case CONN_E_NOTFOUND:
+		return "not_found";
+	case CONN_E_MALFORMED:
+		return "malformed";
+	case CONN_E_UNSUPPORTED:
+		return "unsupported";
+	case CONN_E_CONFIG:
+		return "config";
 	}
 	return "unknown";
 }
@@ -49,11 +58,16 @@ const char *
 item_type_name(enum item_type t)
 {
 	switch (t) {
-	case ITEM_POST: return "post";
-	case ITEM_COMMENT: return "comment";
-	case ITEM_REPLY: return "reply";
-	case ITEM_MENTION: return "mention";
-	case ITEM_DM: return "dm";
+	case ITEM_POST:
+		return "post";
+	case ITEM_COMMENT:
+		return "comment";
+	case ITEM_REPLY:
+		return "reply";
+	case ITEM_MENTION:
+		return "mention";
+	case ITEM_DM:
+		return "dm";
 	}
 	return "post";
 }
@@ -166,6 +180,23 @@ sleep_ms(int64_t ms)
 		;
 }
 
+/* 1 when sending rq twice cannot do a thing twice: the method is
+ * idempotent, or the request carries an idempotency key.  A POST that
+ * failed mid-way may have been done, so it is not retried blindly. */
+static int
+retry_safe(const struct fetch_req *rq)
+{
+	const char *m = rq->method ? rq->method : "GET";
+	if (strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0 ||
+	    strcmp(m, "PUT") == 0 || strcmp(m, "DELETE") == 0 ||
+	    strcmp(m, "OPTIONS") == 0)
+		return 1;
+	for (int i = 0; i < FETCH_MAX_HEADERS && rq->headers[i]; i++)
+		if (strncasecmp(rq->headers[i], "Idempotency-Key:", 16) == 0)
+			return 1;
+	return 0;
+}
+
 enum conn_rc
 conn_request(struct conn_ctx *ctx, const struct fetch_req *rq,
              struct fetch_resp *rs)
@@ -191,11 +222,12 @@ conn_request(struct conn_ctx *ctx, const struct fetch_req *rq,
 				return conn_fail(ctx, CONN_E_MALFORMED,
 				                 fetch_err_name(rs->err), "%s",
 				                 rs->errmsg);
-			conn_fail(ctx, CONN_E_NETWORK, fetch_err_name(rs->err), "%s",
-			          rs->errmsg);
+			conn_fail(ctx, CONN_E_NETWORK, fetch_err_name(rs->err),
+			          "%s", rs->errmsg);
 			wait_ms = backoff_ms(attempt, ctx->backoff_base_ms,
 			                     ctx->backoff_base_ms * 30);
-		} else if (ctx->c && ctx->c->classify && ctx->c->classify(ctx, rs)) {
+		} else if (ctx->c && ctx->c->classify &&
+		           ctx->c->classify(ctx, rs)) {
 			/* the platform's own reading of its error */
 			if (ctx->err.rc == CONN_OK)
 				ctx->err.rc = CONN_E_PLATFORM;
@@ -207,7 +239,7 @@ conn_request(struct conn_ctx *ctx, const struct fetch_req *rq,
 			          "HTTP %ld from the platform", rs->status);
 		} else if (rs->status >= 400) {
 			return conn_fail(ctx,
-			                 rs->status == 401 ? CONN_E_AUTH
+			                 rs->status == 401   ? CONN_E_AUTH
 			                 : rs->status == 404 ? CONN_E_NOTFOUND
 			                                     : CONN_E_PLATFORM,
 			                 "", "HTTP %ld from the platform",
@@ -226,9 +258,16 @@ conn_request(struct conn_ctx *ctx, const struct fetch_req *rq,
 			if (ctx->backoff_base_ms < 1000)
 				wait_ms = ctx->backoff_base_ms; /* tests */
 		} else if (ctx->err.rc == CONN_E_NETWORK) {
+			/* a 429 was refused before any work; a network error or
+			 * 5xx on a POST may have published: never twice */
+			if (!retry_safe(rq)) {
+				ctx->err.retry_at = time_now() + 60;
+				return ctx->err.rc;
+			}
 			if (wait_ms < 0)
-				wait_ms = backoff_ms(attempt, ctx->backoff_base_ms,
-				                     ctx->backoff_base_ms * 30);
+				wait_ms =
+				    backoff_ms(attempt, ctx->backoff_base_ms,
+				               ctx->backoff_base_ms * 30);
 			ctx->err.retry_at = time_now() + 60;
 		} else {
 			return ctx->err.rc;
@@ -253,15 +292,17 @@ int
 conn_emit_listing(struct conn_ctx *ctx, const char *parent_id,
                   const char *const *ids, int n)
 {
-	return ctx->on_listing ? ctx->on_listing(ctx->ud, parent_id, ids, n) : 0;
+	return ctx->on_listing ? ctx->on_listing(ctx->ud, parent_id, ids, n)
+	                       : 0;
 }
 
 int
 conn_emit_metric(struct conn_ctx *ctx, const char *item_id, const char *name,
                  double value, int64_t at)
 {
-	return ctx->on_metric ? ctx->on_metric(ctx->ud, item_id, name, value, at)
-	                      : 0;
+	return ctx->on_metric
+	           ? ctx->on_metric(ctx->ud, item_id, name, value, at)
+	           : 0;
 }
 
 /* --- JSON and HTML ----------------------------------------------------- */
@@ -304,8 +345,8 @@ conn_json(struct conn_ctx *ctx, const struct fetch_resp *rs)
 	j = json_loadb(rs->body, rs->len, JSON_ALLOW_NUL, &e);
 	if (j == NULL)
 		conn_fail(ctx, CONN_E_MALFORMED, "json",
-		          "the platform sent no valid JSON (line %d: %s)", e.line,
-		          e.text);
+		          "the platform sent no valid JSON (line %d: %s)",
+		          e.line, e.text);
 	return j;
 }
 
@@ -316,9 +357,10 @@ entity(const char *s, struct buf *b)
 	static const struct {
 		const char *n;
 		const char *v;
-	} named[] = {{"amp", "&"},  {"lt", "<"},       {"gt", ">"},
-	             {"quot", "\""}, {"apos", "'"},     {"nbsp", "\xc2\xa0"},
-	             {"#39", "'"},   {"hellip", "\xe2\x80\xa6"}};
+	} named[] = {{"amp", "&"},  {"lt", "<"},
+	             {"gt", ">"},   {"quot", "\""},
+	             {"apos", "'"}, {"nbsp", "\xc2\xa0"},
+	             {"#39", "'"},  {"hellip", "\xe2\x80\xa6"}};
 	const char *semi = strchr(s, ';');
 	size_t n;
 	if (semi == NULL || semi - s > 10)
@@ -352,7 +394,8 @@ entity(const char *s, struct buf *b)
 		return (size_t)(semi - s) + 1;
 	}
 	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++)
-		if (strlen(named[i].n) == n && strncmp(s + 1, named[i].n, n) == 0) {
+		if (strlen(named[i].n) == n &&
+		    strncmp(s + 1, named[i].n, n) == 0) {
 			buf_adds(b, named[i].v);
 			return (size_t)(semi - s) + 1;
 		}
@@ -376,7 +419,8 @@ html_to_text(const char *html)
 			if (*t == '/')
 				t++;
 			while (i < sizeof(tag) - 1 && t < e &&
-			       ((*t >= 'a' && *t <= 'z') || (*t >= 'A' && *t <= 'Z') ||
+			       ((*t >= 'a' && *t <= 'z') ||
+			        (*t >= 'A' && *t <= 'Z') ||
 			        (*t >= '0' && *t <= '9')))
 				tag[i++] = (char)(*t++ | 0x20);
 			tag[i] = 0;

@@ -48,18 +48,19 @@ const char *conn_rc_name(enum conn_rc rc);
 
 struct conn_error {
 	enum conn_rc rc;
-	long http_status;   /* 0 when no response */
-	char code[64];      /* the platform's error code/name, "" if none */
-	char message[512];  /* the platform's message, or ours */
-	int64_t retry_at;   /* UTC seconds; for CONN_E_RATELIMIT/NETWORK */
+	long http_status;  /* 0 when no response */
+	char code[64];     /* the platform's error code/name, "" if none */
+	char message[512]; /* the platform's message, or ours */
+	int64_t retry_at;  /* UTC seconds; for CONN_E_RATELIMIT/NETWORK */
 };
 
 enum item_type {
-	ITEM_POST = 0, /* a top-level post (ours, or a visitor's post on a page) */
-	ITEM_COMMENT,  /* a comment on a post */
-	ITEM_REPLY,    /* a reply to a comment */
-	ITEM_MENTION,  /* someone else's post that mentions us */
-	ITEM_DM        /* a direct/private message */
+	ITEM_POST =
+	    0, /* a top-level post (ours, or a visitor's post on a page) */
+	ITEM_COMMENT, /* a comment on a post */
+	ITEM_REPLY,   /* a reply to a comment */
+	ITEM_MENTION, /* someone else's post that mentions us */
+	ITEM_DM       /* a direct/private message */
 };
 
 /* "post", "comment", "reply", "mention", "dm". */
@@ -131,13 +132,13 @@ enum {
 	CAP_MENTIONS = 1u << 2,
 	CAP_DMS = 1u << 3,
 	CAP_REPLY = 1u << 4,
-	CAP_HIDE = 1u << 5,           /* hide others' comments */
-	CAP_DELETE_OTHERS = 1u << 6,  /* delete others' comments */
+	CAP_HIDE = 1u << 5,          /* hide others' comments */
+	CAP_DELETE_OTHERS = 1u << 6, /* delete others' comments */
 	CAP_PUBLISH = 1u << 7,
 	CAP_PUBLISH_MEDIA = 1u << 8,
 	CAP_METRICS = 1u << 9,
 	CAP_WEBHOOK = 1u << 10,
-	CAP_REFRESH = 1u << 11        /* can refresh its own token */
+	CAP_REFRESH = 1u << 11 /* can refresh its own token */
 };
 
 struct conn_ctx;
@@ -161,7 +162,8 @@ struct connector {
 	                         enum conn_mod what);
 	enum conn_rc (*publish)(struct conn_ctx *ctx, const struct conn_post *p,
 	                        struct conn_result *out);
-	/* Emits channel metrics (and per-post counters) via conn_emit_metric. */
+	/* Emits channel metrics (and per-post counters) via conn_emit_metric.
+	 */
 	enum conn_rc (*metrics)(struct conn_ctx *ctx);
 	/* Reads a response in the platform's way: when it is an error, fills
 	 * ctx->err (rc, code, message, retry_at) and returns 1; else 0.
@@ -185,10 +187,10 @@ struct conn_ctx {
 	json_t *state;        /* sync state, persisted by the caller */
 	int64_t now;          /* UTC seconds at the start of the call */
 	int max_retries;      /* transport/5xx/short-429 retries; 3 default */
-	int64_t backoff_base_ms; /* 1000 default (tests set it small) */
+	int64_t backoff_base_ms;   /* 1000 default (tests set it small) */
 	int64_t max_inline_wait_s; /* wait inline for a 429 up to this; 5 */
-	int max_pages;        /* pages per listing per cycle; 50 default */
-	void *ud;             /* the caller's, passed to the callbacks */
+	int max_pages;             /* pages per listing per cycle; 50 default */
+	void *ud;                  /* the caller's, passed to the callbacks */
 	/* an item seen; 0 to go on, -1 to stop the cycle (err set by caller) */
 	int (*on_item)(void *ud, const struct item *it);
 	/* a complete listing: the children of parent_id (NULL: our own posts)
@@ -203,10 +205,10 @@ struct conn_ctx {
 	                    const void *req_body, size_t req_len);
 	/* --- set by the connector --------------------------------------- */
 	struct conn_error err;
-	int cred_changed;        /* cred was refreshed; caller re-encrypts */
+	int cred_changed;         /* cred was refreshed; caller re-encrypts */
 	int64_t token_expires_at; /* 0 unknown */
-	int requests;            /* HTTP requests made in this call */
-	int items;               /* items emitted in this call */
+	int requests;             /* HTTP requests made in this call */
+	int items;                /* items emitted in this call */
 	/* --- private ---------------------------------------------------- */
 	int owned_; /* which of config/cred/state conn_ctx_init made */
 };
@@ -232,9 +234,9 @@ enum conn_rc conn_request(struct conn_ctx *ctx, const struct fetch_req *rq,
                           struct fetch_resp *rs);
 
 /* Sets ctx->err and returns rc (printf-style message). */
-enum conn_rc conn_fail(struct conn_ctx *ctx, enum conn_rc rc,
-                       const char *code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+enum conn_rc conn_fail(struct conn_ctx *ctx, enum conn_rc rc, const char *code,
+                       const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* Emit helpers: call the callbacks when set; count; return 0 or -1. */
 int conn_emit(struct conn_ctx *ctx, const struct item *it);

@@ -32,13 +32,20 @@ const char *
 fetch_err_name(enum fetch_err e)
 {
 	switch (e) {
-	case FETCH_OK: return "ok";
-	case FETCH_E_NETWORK: return "network";
-	case FETCH_E_TIMEOUT: return "timeout";
-	case FETCH_E_TOOBIG: return "too_big";
-	case FETCH_E_PARTIAL: return "partial";
-	case FETCH_E_URL: return "url";
-	case FETCH_E_OTHER: break;
+	case FETCH_OK:
+		return "ok";
+	case FETCH_E_NETWORK:
+		return "network";
+	case FETCH_E_TIMEOUT:
+		return "timeout";
+	case FETCH_E_TOOBIG:
+		return "too_big";
+	case FETCH_E_PARTIAL:
+		return "partial";
+	case FETCH_E_URL:
+		return "url";
+	case FETCH_E_OTHER:
+		break;
 	}
 	return "other";
 }
@@ -79,7 +86,9 @@ on_header(char *p, size_t sz, size_t n, void *ud)
 static char *
 redact(char *s, const char *const *secrets)
 {
-	for (int i = 0; s && secrets && secrets[i]; i++) {
+	if (s == NULL || secrets == NULL)
+		return s;
+	for (int i = 0; secrets[i]; i++) {
 		size_t sl = strlen(secrets[i]);
 		char *hit;
 		if (sl < 4)
@@ -118,9 +127,11 @@ parse_headers(struct fetch_resp *rs, const char *blk)
 			while (v < p + len && (*v == ' ' || *v == '\t'))
 				v++;
 			vl = (size_t)(p + len - v);
-			while (vl > 0 && (v[vl - 1] == '\r' || v[vl - 1] == ' '))
+			while (vl > 0 &&
+			       (v[vl - 1] == '\r' || v[vl - 1] == ' '))
 				vl--;
-			rs->hdr[rs->nhdr].name = strndup(p, (size_t)(colon - p));
+			rs->hdr[rs->nhdr].name =
+			    strndup(p, (size_t)(colon - p));
 			rs->hdr[rs->nhdr].value = strndup(v, vl);
 			if (!rs->hdr[rs->nhdr].name || !rs->hdr[rs->nhdr].value)
 				abort();
@@ -165,20 +176,21 @@ fetch_do(const struct fetch_req *rq, struct fetch_resp *rs)
 		rs->req_line = malloc(n);
 		if (rs->req_line == NULL)
 			abort();
-		snprintf(rs->req_line, n, "%s %s", method, rq->url ? rq->url : "");
+		snprintf(rs->req_line, n, "%s %s", method,
+		         rq->url ? rq->url : "");
 		rs->req_line = redact(rs->req_line, rq->secrets);
 	}
 	if (!url_ok(rq->url)) {
 		rs->err = FETCH_E_URL;
-		snprintf(rs->errmsg, sizeof(rs->errmsg),
-		         "not an http(s) URL");
+		snprintf(rs->errmsg, sizeof(rs->errmsg), "not an http(s) URL");
 		goto out_noh;
 	}
 
 	h = curl_easy_init();
 	if (h == NULL) {
 		rs->err = FETCH_E_OTHER;
-		snprintf(rs->errmsg, sizeof(rs->errmsg), "curl_easy_init failed");
+		snprintf(rs->errmsg, sizeof(rs->errmsg),
+		         "curl_easy_init failed");
 		goto out_noh;
 	}
 	for (int i = 0; i < FETCH_MAX_HEADERS && rq->headers[i]; i++) {
@@ -200,7 +212,8 @@ fetch_do(const struct fetch_req *rq, struct fetch_resp *rs)
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 #else
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS, CURLPROTO_HTTP | CURLPROTO_HTTPS);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS,
+	                 CURLPROTO_HTTP | CURLPROTO_HTTPS);
 	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS,
 	                 CURLPROTO_HTTP | CURLPROTO_HTTPS);
 #endif
@@ -225,9 +238,11 @@ fetch_do(const struct fetch_req *rq, struct fetch_resp *rs)
 		    strcmp(method, "PUT") == 0) {
 			curl_easy_setopt(h, CURLOPT_POST, 1L);
 			curl_easy_setopt(h, CURLOPT_POSTFIELDS,
-			                 rq->body ? (const char *)rq->body : "");
-			curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
-			                 (curl_off_t)(rq->body ? rq->body_len : 0));
+			                 rq->body ? (const char *)rq->body
+			                          : "");
+			curl_easy_setopt(
+			    h, CURLOPT_POSTFIELDSIZE_LARGE,
+			    (curl_off_t)(rq->body ? rq->body_len : 0));
 		}
 	}
 
@@ -235,7 +250,8 @@ fetch_do(const struct fetch_req *rq, struct fetch_resp *rs)
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &rs->status);
 	curl_easy_getinfo(h, CURLINFO_TOTAL_TIME, &secs);
 	rs->seconds = secs;
-	if (curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &eff) == CURLE_OK && eff)
+	if (curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &eff) == CURLE_OK &&
+	    eff)
 		rs->effective_url = strdup(eff);
 	switch (cc) {
 	case CURLE_OK:
@@ -329,7 +345,8 @@ url_escape(const char *s, char *out, size_t outlen)
 	size_t o = 0;
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
-		if (isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+		if (isalnum(c) || c == '-' || c == '.' || c == '_' ||
+		    c == '~') {
 			if (o + 1 >= outlen)
 				return NULL;
 			out[o++] = (char)c;
@@ -382,13 +399,15 @@ zone_of(const char *z, int *off)
 	if (*z == '+' || *z == '-') {
 		int sign = *z == '-' ? -1 : 1, hh = 0, mm = 0;
 		const char *p = z + 1;
-		if (!isdigit((unsigned char)p[0]) || !isdigit((unsigned char)p[1]))
+		if (!isdigit((unsigned char)p[0]) ||
+		    !isdigit((unsigned char)p[1]))
 			return -1;
 		hh = (p[0] - '0') * 10 + (p[1] - '0');
 		p += 2;
 		if (*p == ':')
 			p++;
-		if (isdigit((unsigned char)p[0]) && isdigit((unsigned char)p[1])) {
+		if (isdigit((unsigned char)p[0]) &&
+		    isdigit((unsigned char)p[1])) {
 			mm = (p[0] - '0') * 10 + (p[1] - '0');
 			p += 2;
 		}
@@ -479,13 +498,13 @@ time_parse_web(const char *s, int64_t *out)
 		if (comma && comma - s <= 9)
 			p = comma + 1;
 		zone[0] = 0;
-		n = sscanf(p, "%d %3s %d %d:%d:%d %15s", &d, mon, &y, &h, &mi, &se,
-		           zone);
+		n = sscanf(p, "%d %3s %d %d:%d:%d %15s", &d, mon, &y, &h, &mi,
+		           &se, zone);
 		if (n < 6) {
 			zone[0] = 0;
 			se = 0;
-			n = sscanf(p, "%d %3s %d %d:%d %15s", &d, mon, &y, &h, &mi,
-			           zone);
+			n = sscanf(p, "%d %3s %d %d:%d %15s", &d, mon, &y, &h,
+			           &mi, zone);
 			if (n < 5)
 				return -1;
 		}
@@ -509,8 +528,8 @@ reset_value(const char *v, int64_t now)
 		return 0;
 	if (parse_i64(v, &t) == 0) {
 		if (t > 1000000000)
-			return t;       /* epoch seconds */
-		return now + t;     /* seconds from now */
+			return t; /* epoch seconds */
+		return now + t;   /* seconds from now */
 	}
 	if (time_parse_web(v, &t) == 0)
 		return t;
@@ -537,7 +556,9 @@ meta_usage(json_t *j, int *pct, int64_t *regain_min)
 		{
 			if (json_is_integer(v) || json_is_real(v)) {
 				double d = json_number_value(v);
-				if (strcmp(k, "estimated_time_to_regain_access") == 0) {
+				if (strcmp(k,
+				           "estimated_time_to_regain_access") ==
+				    0) {
 					if ((int64_t)d > *regain_min)
 						*regain_min = (int64_t)d;
 				} else if (strcmp(k, "call_count") == 0 ||
@@ -552,13 +573,13 @@ meta_usage(json_t *j, int *pct, int64_t *regain_min)
 			}
 		}
 	} else if (json_is_array(j)) {
-		json_array_foreach(j, i, v) meta_usage(v, pct, regain_min);
+		for (i = 0; i < json_array_size(j); i++)
+			meta_usage(json_array_get(j, i), pct, regain_min);
 	}
 }
 
 void
-ratelimit_parse(const struct fetch_resp *rs, int64_t now,
-                struct ratelimit *rl)
+ratelimit_parse(const struct fetch_resp *rs, int64_t now, struct ratelimit *rl)
 {
 	static const char *const pre[] = {"X-RateLimit-", "x-rate-limit-",
 	                                  "RateLimit-"};
@@ -630,5 +651,6 @@ backoff_ms(int attempt, int64_t base_ms, int64_t cap_ms)
 		hi = cap_ms;
 	if (hi <= base_ms)
 		return base_ms;
-	return base_ms + (int64_t)randombytes_uniform((uint32_t)(hi - base_ms + 1));
+	return base_ms +
+	       (int64_t)randombytes_uniform((uint32_t)(hi - base_ms + 1));
 }

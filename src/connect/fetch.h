@@ -39,9 +39,9 @@ struct fetch_req {
 	const char *headers[FETCH_MAX_HEADERS + 1];
 	const void *body; /* NULL: no body */
 	size_t body_len;
-	long timeout_ms;  /* total; 30000 when 0 */
-	size_t max_body;  /* FETCH_MAX_BODY when 0 */
-	int follow;       /* 1: follow up to 5 redirects */
+	long timeout_ms; /* total; 30000 when 0 */
+	size_t max_body; /* FETCH_MAX_BODY when 0 */
+	int follow;      /* 1: follow up to 5 redirects */
 	/* values (tokens, passwords) redacted in the recorded request */
 	const char *secrets[FETCH_MAX_SECRETS + 1];
 	/* HTTP Basic credentials "user:password" (redacted), or NULL */
@@ -55,19 +55,19 @@ struct fetch_hdr {
 
 /* Everything the caller gets back; fetch_resp_free() releases it. */
 struct fetch_resp {
-	long status;        /* final HTTP status; 0 when none came */
-	char *body;         /* NUL-terminated (malloc), "" when empty */
-	size_t len;         /* body bytes, without the NUL */
+	long status;           /* final HTTP status; 0 when none came */
+	char *body;            /* NUL-terminated (malloc), "" when empty */
+	size_t len;            /* body bytes, without the NUL */
 	struct fetch_hdr *hdr; /* headers of the final response */
 	int nhdr;
-	char *effective_url;   /* after redirects (malloc) */
-	char *req_line;        /* "GET https://…" with secrets redacted */
-	char *req_headers;     /* request header block, secrets redacted */
-	char *resp_headers;    /* raw status line + header block as received */
-	int64_t started_at;    /* UTC seconds when the transfer began */
-	double seconds;        /* time the transfer took */
+	char *effective_url; /* after redirects (malloc) */
+	char *req_line;      /* "GET https://…" with secrets redacted */
+	char *req_headers;   /* request header block, secrets redacted */
+	char *resp_headers;  /* raw status line + header block as received */
+	int64_t started_at;  /* UTC seconds when the transfer began */
+	double seconds;      /* time the transfer took */
 	enum fetch_err err;
-	char errmsg[256];      /* when err != FETCH_OK */
+	char errmsg[256]; /* when err != FETCH_OK */
 };
 
 /* Initialises libcurl once per process (idempotent, not thread-safe: call

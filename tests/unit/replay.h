@@ -30,7 +30,7 @@
 struct replay {
 	pid_t pid;
 	char dir[256];
-	char base[64];  /* "http://127.0.0.1:PORT" */
+	char base[64]; /* "http://127.0.0.1:PORT" */
 	char log[300];
 };
 
@@ -57,7 +57,8 @@ replay_start(struct replay *rp, const char *scenario)
 	rp->pid = fork();
 	if (rp->pid == 0) {
 		execl("/usr/bin/python3", "python3", "tests/lib/replay.py",
-		      "--port-file", portf, "--log", rp->log, scn, (char *)NULL);
+		      "--port-file", portf, "--log", rp->log, scn,
+		      (char *)NULL);
 		_exit(127);
 	}
 	for (int i = 0; i < 200; i++) { /* up to 10 s */
@@ -130,7 +131,8 @@ replay_unmatched(const struct replay *rp)
 	{
 		if (json_is_false(json_object_get(r, "matched"))) {
 			char *s = json_dumps(r, JSON_COMPACT);
-			fprintf(stderr, "     unmatched request: %s\n", s ? s : "?");
+			fprintf(stderr, "     unmatched request: %s\n",
+			        s ? s : "?");
 			free(s);
 			n++;
 		}
@@ -148,8 +150,8 @@ replay_stop(struct replay *rp)
 		waitpid(rp->pid, NULL, 0);
 		rp->pid = 0;
 	}
-	if (rp->dir[0] && strncmp(rp->dir + strlen(rp->dir) - 15, "kvreplay.", 9) ==
-	                      0) {
+	if (rp->dir[0] &&
+	    strncmp(rp->dir + strlen(rp->dir) - 15, "kvreplay.", 9) == 0) {
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", rp->dir);
 		if (system(cmd) != 0)
 			fprintf(stderr, "note: could not remove %s\n", rp->dir);

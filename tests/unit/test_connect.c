@@ -28,14 +28,14 @@ T_TEST(fetch_basics)
 {
 	struct replay rp;
 	struct fetch_resp rs;
-	if (!replay_start(&rp,
-	                  "{\"routes\":[{\"path\":\"/a\",\"headers\":{\"X-RateLimit-"
-	                  "Limit\":\"300\",\"X-RateLimit-Remaining\":\"235\","
-	                  "\"X-RateLimit-Reset\":\"2026-08-01T15:00:00.754511Z\"},"
-	                  "\"body_text\":\"hello\"},"
-	                  "{\"path\":\"/cut\",\"body_text\":\"0123456789abcdef\","
-	                  "\"fault\":\"close_mid_body\"},"
-	                  "{\"path\":\"/big\",\"body_text\":\"0123456789\"}]}"))
+	if (!replay_start(
+	        &rp, "{\"routes\":[{\"path\":\"/a\",\"headers\":{\"X-RateLimit-"
+	             "Limit\":\"300\",\"X-RateLimit-Remaining\":\"235\","
+	             "\"X-RateLimit-Reset\":\"2026-08-01T15:00:00.754511Z\"},"
+	             "\"body_text\":\"hello\"},"
+	             "{\"path\":\"/cut\",\"body_text\":\"0123456789abcdef\","
+	             "\"fault\":\"close_mid_body\"},"
+	             "{\"path\":\"/big\",\"body_text\":\"0123456789\"}]}"))
 		return;
 	get(rp.base, "/a", &rs);
 	T_EQ_INT(rs.err, FETCH_OK);
@@ -136,15 +136,17 @@ T_TEST(request_retries)
 	struct fetch_req rq = {0};
 	struct fetch_resp rs;
 	char url[128];
-	if (!replay_start(&rp,
-	                  "{\"routes\":[{\"path\":\"/r\",\"status\":503},"
-	                  "{\"path\":\"/r\",\"fault\":\"reset\"},"
-	                  "{\"path\":\"/r\",\"status\":429,\"headers\":{"
-	                  "\"Retry-After\":\"1\"}},"
-	                  "{\"path\":\"/r\",\"body_text\":\"ok\"},"
-	                  "{\"path\":\"/slow\",\"status\":429,\"times\":0,"
-	                  "\"headers\":{\"Retry-After\":\"3600\"}},"
-	                  "{\"path\":\"/gone\",\"status\":404}]}"))
+	if (!replay_start(&rp, "{\"routes\":[{\"path\":\"/r\",\"status\":503},"
+	                       "{\"path\":\"/r\",\"fault\":\"reset\"},"
+	                       "{\"path\":\"/r\",\"status\":429,\"headers\":{"
+	                       "\"Retry-After\":\"1\"}},"
+	                       "{\"path\":\"/r\",\"body_text\":\"ok\"},"
+	                       "{\"path\":\"/slow\",\"status\":429,\"times\":0,"
+	                       "\"headers\":{\"Retry-After\":\"3600\"}},"
+	                       "{\"path\":\"/gone\",\"status\":404},"
+	                       "{\"method\":\"POST\",\"path\":\"/post\","
+	                       "\"status\":502,\"times\":2},"
+	                       "{\"method\":\"POST\",\"path\":\"/post\"}]}"))
 		return;
 	conn_ctx_init(&ctx, NULL, NULL, NULL, NULL);
 	ctx.backoff_base_ms = 10;
@@ -165,6 +167,24 @@ T_TEST(request_retries)
 	snprintf(url, sizeof(url), "%s/gone", rp.base);
 	T_EQ_INT(conn_request(&ctx, &rq, &rs), CONN_E_NOTFOUND);
 	fetch_resp_free(&rs);
+
+	/* a POST without an idempotency key is not sent twice after a 5xx */
+	snprintf(url, sizeof(url), "%s/post", rp.base);
+	rq.method = "POST";
+	rq.body = "x=1";
+	rq.body_len = 3;
+	T_EQ_INT(conn_request(&ctx, &rq, &rs), CONN_E_NETWORK);
+	T_EQ_INT(replay_count(&rp, "POST", "/post"), 1);
+	fetch_resp_free(&rs);
+	/* with one it is */
+	rq.headers[0] = "Idempotency-Key: k1";
+	T_EQ_INT(conn_request(&ctx, &rq, &rs), CONN_OK);
+	T_EQ_INT(replay_count(&rp, "POST", "/post"), 3);
+	fetch_resp_free(&rs);
+	rq.method = NULL;
+	rq.body = NULL;
+	rq.body_len = 0;
+	rq.headers[0] = NULL;
 
 	/* gives up after max_retries on a dead server */
 	ctx.max_retries = 2;
@@ -214,9 +234,9 @@ int
 main(int argc, char **argv)
 {
 	static const struct t_entry tests[] = {
-		T_ENTRY(fetch_basics),   T_ENTRY(ratelimit_styles),
-		T_ENTRY(backoff_jitter), T_ENTRY(request_retries),
-		T_ENTRY(web_times),      T_ENTRY(html_text)};
+	    T_ENTRY(fetch_basics),   T_ENTRY(ratelimit_styles),
+	    T_ENTRY(backoff_jitter), T_ENTRY(request_retries),
+	    T_ENTRY(web_times),      T_ENTRY(html_text)};
 	if (sodium_init() < 0)
 		return 1;
 	fetch_global_init();
