@@ -16,7 +16,9 @@
 #include <time.h>
 
 /* Connectors of every platform; each lives in src/connect/<platform>.c. */
+extern const struct connector conn_mastodon;
 const struct connector *const connectors[] = {
+	&conn_mastodon,
 	NULL};
 
 const struct connector *
