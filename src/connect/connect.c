@@ -17,8 +17,10 @@
 
 /* Connectors of every platform; each lives in src/connect/<platform>.c. */
 extern const struct connector conn_mastodon;
+extern const struct connector conn_bluesky;
 const struct connector *const connectors[] = {
 	&conn_mastodon,
+	&conn_bluesky,
 	NULL};
 
 const struct connector *
