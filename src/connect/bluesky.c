@@ -36,12 +36,12 @@
 #include <unistr.h>
 
 #define B_PAGE_LIMIT "50"
-#define B_WATCH      20           /* own posts whose threads we read */
-#define B_MAX_TEXT   300          /* graphemes per post */
-#define B_MAX_BYTES  3000         /* bytes per post text */
+#define B_WATCH      20   /* own posts whose threads we read */
+#define B_MAX_TEXT   300  /* graphemes per post */
+#define B_MAX_BYTES  3000 /* bytes per post text */
 #define B_MAX_IMAGES 4
-#define B_IMAGE_MAX  1000000u     /* app.bsky.embed.images maxSize */
-#define B_DEPTH      10           /* reply depth asked of getPostThread */
+#define B_IMAGE_MAX  1000000u /* app.bsky.embed.images maxSize */
+#define B_DEPTH      10       /* reply depth asked of getPostThread */
 #define B_POST       "app.bsky.feed.post"
 #define B_GATE       "app.bsky.feed.threadgate"
 
@@ -63,8 +63,8 @@ jint(json_t *o, const char *key)
 
 /* The parts of at://did/collection/rkey; 0, or -1 when uri is not one. */
 static int
-at_uri(const char *uri, char *did, size_t dn, char *coll, size_t cn,
-       char *rkey, size_t rn)
+at_uri(const char *uri, char *did, size_t dn, char *coll, size_t cn, char *rkey,
+       size_t rn)
 {
 	const char *a, *b;
 	if (uri == NULL || strncmp(uri, "at://", 5) != 0)
@@ -204,25 +204,25 @@ b_classify(struct conn_ctx *ctx, const struct fetch_resp *rs)
 		e = jstr(j, "error");
 		m = jstr(j, "message");
 	}
-	if (st == 401 ||
-	    (e && (strcmp(e, "ExpiredToken") == 0 ||
-	           strcmp(e, "InvalidToken") == 0 ||
-	           strcmp(e, "AuthenticationRequired") == 0 ||
-	           strcmp(e, "AccountTakedown") == 0 ||
-	           strcmp(e, "AuthFactorTokenRequired") == 0)))
+	if (st == 401 || (e && (strcmp(e, "ExpiredToken") == 0 ||
+	                        strcmp(e, "InvalidToken") == 0 ||
+	                        strcmp(e, "AuthenticationRequired") == 0 ||
+	                        strcmp(e, "AccountTakedown") == 0 ||
+	                        strcmp(e, "AuthFactorTokenRequired") == 0)))
 		rc = CONN_E_AUTH;
 	else if (st == 429 || (e && strcmp(e, "RateLimitExceeded") == 0))
 		rc = CONN_E_RATELIMIT;
-	else if (st == 404 ||
-	         (e && (strcmp(e, "NotFound") == 0 ||
-	                strcmp(e, "RecordNotFound") == 0)))
+	else if (st == 404 || (e && (strcmp(e, "NotFound") == 0 ||
+	                             strcmp(e, "RecordNotFound") == 0)))
 		rc = CONN_E_NOTFOUND;
 	else if (st >= 500)
 		rc = CONN_E_NETWORK;
 	else
 		rc = CONN_E_PLATFORM;
 	conn_fail(ctx, rc, e ? e : "", "%s",
-	          m ? m : e ? e : "the PDS answered with an error");
+	          m   ? m
+	          : e ? e
+	              : "the PDS answered with an error");
 	if (m == NULL && e == NULL)
 		conn_fail(ctx, rc, "", "HTTP %ld from the PDS", st);
 	json_decref(j);
@@ -236,7 +236,8 @@ keep_session(struct conn_ctx *ctx, const struct fetch_resp *rs)
 	json_t *j = conn_json(ctx, rs);
 	if (j == NULL)
 		return CONN_E_MALFORMED;
-	if (!jstr(j, "accessJwt") || !jstr(j, "refreshJwt") || !jstr(j, "did")) {
+	if (!jstr(j, "accessJwt") || !jstr(j, "refreshJwt") ||
+	    !jstr(j, "did")) {
 		json_decref(j);
 		return conn_fail(ctx, CONN_E_MALFORMED, "shape",
 		                 "a session without its tokens");
@@ -308,7 +309,8 @@ b_authed(struct conn_ctx *ctx, const char *method, const char *nsid,
 {
 	enum conn_rc rc;
 	memset(rs, 0, sizeof(*rs));
-	if (conn_cred(ctx, "access_jwt") == NULL && (rc = login(ctx)) != CONN_OK)
+	if (conn_cred(ctx, "access_jwt") == NULL &&
+	    (rc = login(ctx)) != CONN_OK)
 		return rc;
 	rc = b_call(ctx, method, nsid, query, ctype, body, blen, B_ACCESS, rs);
 	if (rc != CONN_E_AUTH || strcmp(ctx->err.code, "AccountTakedown") == 0)
@@ -345,8 +347,7 @@ b_json(struct conn_ctx *ctx, const char *method, const char *nsid,
 /* The post's images: the view's URLs when there is a view, else CDN URLs
  * built from the record's blobs; alt and MIME from the record. */
 static void
-post_media(json_t *post, json_t *record, struct item *it,
-           char urls[][512])
+post_media(json_t *post, json_t *record, struct item *it, char urls[][512])
 {
 	json_t *emb = json_object_get(record, "embed"), *view, *imgs, *vimgs;
 	json_t *im;
@@ -358,8 +359,8 @@ post_media(json_t *post, json_t *record, struct item *it,
 	imgs = json_object_get(emb, "images");
 	view = json_object_get(post, "embed");
 	if (jstr(view, "$type") &&
-	    strcmp(jstr(view, "$type"), "app.bsky.embed.recordWithMedia#view") ==
-	        0)
+	    strcmp(jstr(view, "$type"),
+	           "app.bsky.embed.recordWithMedia#view") == 0)
 		view = json_object_get(view, "media");
 	vimgs = json_object_get(view, "images");
 	json_array_foreach(imgs, i, im)
@@ -411,10 +412,10 @@ emit_post(struct conn_ctx *ctx, json_t *post, const struct jspan *raw,
 	if (seen && json_object_get(seen, it.id))
 		return CONN_OK;
 	it.type = type;
-	it.parent_id = parent ? parent
-	                      : jstr(json_object_get(reply, "parent"), "uri");
-	it.thread_id = thread ? thread
-	                      : jstr(json_object_get(reply, "root"), "uri");
+	it.parent_id =
+	    parent ? parent : jstr(json_object_get(reply, "parent"), "uri");
+	it.thread_id =
+	    thread ? thread : jstr(json_object_get(reply, "root"), "uri");
 	it.author_id = jstr(author, "did");
 	it.author_handle = jstr(author, "handle");
 	it.author_name = jstr(author, "displayName");
@@ -426,7 +427,8 @@ emit_post(struct conn_ctx *ctx, json_t *post, const struct jspan *raw,
 		time_parse_web(jstr(record, "createdAt"), &it.created_at);
 	if (at_uri(it.id, did, sizeof(did), coll, sizeof(coll), rkey,
 	           sizeof(rkey)) == 0) {
-		snprintf(url, sizeof(url), "https://bsky.app/profile/%s/post/%s",
+		snprintf(url, sizeof(url),
+		         "https://bsky.app/profile/%s/post/%s",
 		         it.author_handle ? it.author_handle : did, rkey);
 		it.url = url;
 	}
@@ -483,12 +485,14 @@ walk_thread(struct conn_ctx *ctx, json_t *node, const struct jspan *sp,
 		    (t && strcmp(t, "app.bsky.feed.defs#threadViewPost") != 0))
 			continue;
 		if (depth == 0 && kids && jstr(post, "uri"))
-			json_array_append_new(kids, json_string(jstr(post, "uri")));
-		rc = emit_post(ctx, post, raw, depth == 0 ? ITEM_COMMENT : ITEM_REPLY,
-		               NULL, root, seen);
+			json_array_append_new(kids,
+			                      json_string(jstr(post, "uri")));
+		rc = emit_post(ctx, post, raw,
+		               depth == 0 ? ITEM_COMMENT : ITEM_REPLY, NULL,
+		               root, seen);
 		if (rc == CONN_OK)
-			rc = walk_thread(ctx, r, have ? &el : NULL, root, depth + 1,
-			                 seen, NULL);
+			rc = walk_thread(ctx, r, have ? &el : NULL, root,
+			                 depth + 1, seen, NULL);
 		if (rc != CONN_OK)
 			return rc;
 	}
@@ -566,20 +570,20 @@ bluesky_parse(struct conn_ctx *ctx, enum bluesky_body kind, const char *body,
 		json_decref(j);
 		return rc;
 	}
-	list = json_object_get(j, kind == BLUESKY_FEED ? "feed"
-	                                               : "notifications");
+	list =
+	    json_object_get(j, kind == BLUESKY_FEED ? "feed" : "notifications");
 	if (!json_is_array(list)) {
 		json_decref(j);
-		return conn_fail(ctx, CONN_E_MALFORMED, "shape",
-		                 "the PDS sent no %s list",
-		                 kind == BLUESKY_FEED ? "feed" : "notification");
+		return conn_fail(
+		    ctx, CONN_E_MALFORMED, "shape", "the PDS sent no %s list",
+		    kind == BLUESKY_FEED ? "feed" : "notification");
 	}
 	if (jstr(j, "cursor") && strlen(jstr(j, "cursor")) < sizeof(pg->cursor))
 		memcpy(pg->cursor, jstr(j, "cursor"),
 		       strlen(jstr(j, "cursor")) + 1);
-	have = have && jspan_key(&root,
-	                         kind == BLUESKY_FEED ? "feed" : "notifications",
-	                         &arr) == 1;
+	have = have &&
+	       jspan_key(&root, kind == BLUESKY_FEED ? "feed" : "notifications",
+	                 &arr) == 1;
 	json_array_foreach(list, i, e)
 	{
 		const struct jspan *raw = NULL;
@@ -621,9 +625,10 @@ bluesky_parse(struct conn_ctx *ctx, enum bluesky_body kind, const char *body,
 			if (type == ITEM_POST && pg->posts && jstr(post, "uri"))
 				json_array_append_new(
 				    pg->posts,
-				    json_pack("{s:s, s:I}", "uri", jstr(post, "uri"),
-				              "replies",
-				              (json_int_t)jint(post, "replyCount")));
+				    json_pack(
+				        "{s:s, s:I}", "uri", jstr(post, "uri"),
+				        "replies",
+				        (json_int_t)jint(post, "replyCount")));
 			if (pg->since && t && t < pg->since) {
 				pg->reached = 1;
 				continue;
@@ -638,15 +643,18 @@ bluesky_parse(struct conn_ctx *ctx, enum bluesky_body kind, const char *body,
 				pg->reached = 1;
 				continue;
 			}
-			json_t *rep = json_object_get(json_object_get(e, "record"),
-			                              "reply");
-			const char *par = jstr(json_object_get(rep, "parent"), "uri");
-			const char *rt = jstr(json_object_get(rep, "root"), "uri");
+			json_t *rep = json_object_get(
+			    json_object_get(e, "record"), "reply");
+			const char *par =
+			    jstr(json_object_get(rep, "parent"), "uri");
+			const char *rt =
+			    jstr(json_object_get(rep, "root"), "uri");
 			if (why == NULL)
 				continue;
 			if (strcmp(why, "reply") == 0)
-				type = par && rt && strcmp(par, rt) == 0 ? ITEM_COMMENT
-				                                         : ITEM_REPLY;
+				type = par && rt && strcmp(par, rt) == 0
+				           ? ITEM_COMMENT
+				           : ITEM_REPLY;
 			else if (strcmp(why, "mention") == 0 ||
 			         strcmp(why, "quote") == 0)
 				type = ITEM_MENTION;
@@ -723,11 +731,13 @@ b_paged(struct conn_ctx *ctx, enum bluesky_body kind, const char *nsid,
 		buf_printf(&q, "%s&limit=" B_PAGE_LIMIT, q0);
 		if (cursor[0] && url_escape(cursor, esc, sizeof(esc)))
 			buf_printf(&q, "&cursor=%s", esc);
-		rc = b_authed(ctx, "GET", nsid, buf_str(&q), NULL, NULL, 0, &rs);
+		rc =
+		    b_authed(ctx, "GET", nsid, buf_str(&q), NULL, NULL, 0, &rs);
 		buf_cleanup(&q);
 		if (rc == CONN_OK) {
 			pg.posts = posts;
-			rc = bluesky_parse(ctx, kind, rs.body, rs.len, seen, &pg);
+			rc = bluesky_parse(ctx, kind, rs.body, rs.len, seen,
+			                   &pg);
 		}
 		fetch_resp_free(&rs);
 		if (rc != CONN_OK)
@@ -767,16 +777,17 @@ threads(struct conn_ctx *ctx, json_t *posts, json_t *seen)
 			break;
 		if (jint(p, "replies") == 0) {
 			if (conn_emit_listing(ctx, uri, NULL, 0) != 0)
-				return conn_fail(ctx, CONN_E_PLATFORM, "stopped",
-				                 "the caller stopped the cycle");
+				return conn_fail(
+				    ctx, CONN_E_PLATFORM, "stopped",
+				    "the caller stopped the cycle");
 			continue;
 		}
 		if (url_escape(uri, esc, sizeof(esc)) == NULL)
 			continue;
 		snprintf(q, sizeof(q), "uri=%s&depth=%d&parentHeight=0", esc,
 		         B_DEPTH);
-		rc = b_authed(ctx, "GET", "app.bsky.feed.getPostThread", q, NULL,
-		              NULL, 0, &rs);
+		rc = b_authed(ctx, "GET", "app.bsky.feed.getPostThread", q,
+		              NULL, NULL, 0, &rs);
 		if (rc == CONN_OK)
 			rc = bluesky_parse(ctx, BLUESKY_THREAD, rs.body, rs.len,
 			                   seen, &pg);
@@ -788,8 +799,9 @@ threads(struct conn_ctx *ctx, json_t *posts, json_t *seen)
 			it.inbound = 0;
 			it.deleted = 1;
 			if (conn_emit(ctx, &it) != 0)
-				return conn_fail(ctx, CONN_E_PLATFORM, "stopped",
-				                 "the caller stopped the cycle");
+				return conn_fail(
+				    ctx, CONN_E_PLATFORM, "stopped",
+				    "the caller stopped the cycle");
 			continue;
 		}
 		if (rc != CONN_OK)
@@ -874,11 +886,11 @@ create_post(struct conn_ctx *ctx, json_t *record, struct conn_result *out)
 {
 	enum conn_rc rc;
 	char did[256], coll[128], rkey[128];
-	json_t *in = json_pack("{s:s, s:s, s:O}", "repo",
-	                       conn_state(ctx, "did"), "collection", B_POST,
-	                       "record", record);
-	json_t *j = b_json(ctx, "POST", "com.atproto.repo.createRecord", NULL,
-	                   in, &rc);
+	json_t *in =
+	    json_pack("{s:s, s:s, s:O}", "repo", conn_state(ctx, "did"),
+	              "collection", B_POST, "record", record);
+	json_t *j =
+	    b_json(ctx, "POST", "com.atproto.repo.createRecord", NULL, in, &rc);
 	json_decref(in);
 	if (j == NULL)
 		return rc;
@@ -893,7 +905,8 @@ create_post(struct conn_ctx *ctx, json_t *record, struct conn_result *out)
 		const char *h = conn_state(ctx, "handle");
 		snprintf(out->id, sizeof(out->id), "%s", jstr(j, "uri"));
 		snprintf(out->url, sizeof(out->url),
-		         "https://bsky.app/profile/%s/post/%s", h ? h : did, rkey);
+		         "https://bsky.app/profile/%s/post/%s", h ? h : did,
+		         rkey);
 	}
 	json_decref(j);
 	return CONN_OK;
@@ -908,10 +921,11 @@ check_text(struct conn_ctx *ctx, const char *text)
 		return conn_fail(ctx, CONN_E_PLATFORM, "invalid_text",
 		                 "the text is not valid UTF-8");
 	if (g > B_MAX_TEXT || strlen(text) > B_MAX_BYTES)
-		return conn_fail(ctx, CONN_E_PLATFORM, "too_long",
-		                 "Bluesky takes at most %d characters per post; "
-		                 "this text has %ld",
-		                 B_MAX_TEXT, g);
+		return conn_fail(
+		    ctx, CONN_E_PLATFORM, "too_long",
+		    "Bluesky takes at most %d characters per post; "
+		    "this text has %ld",
+		    B_MAX_TEXT, g);
 	return CONN_OK;
 }
 
@@ -971,8 +985,8 @@ gate(struct conn_ctx *ctx, const char *root, const char *uri, int hide)
 		if (!hide)
 			return CONN_OK; /* no gate: nothing is hidden */
 		now_iso(now);
-		rec = json_pack("{s:s, s:s, s:s}", "$type", B_GATE, "post", root,
-		                "createdAt", now);
+		rec = json_pack("{s:s, s:s, s:s}", "$type", B_GATE, "post",
+		                root, "createdAt", now);
 	}
 	hidden = json_object_get(rec, "hiddenReplies");
 	if (!json_is_array(hidden)) {
@@ -981,15 +995,17 @@ gate(struct conn_ctx *ctx, const char *root, const char *uri, int hide)
 	}
 	for (i = json_array_size(hidden); i-- > 0;) {
 		v = json_array_get(hidden, i);
-		if (json_string_value(v) && strcmp(json_string_value(v), uri) == 0)
+		if (json_string_value(v) &&
+		    strcmp(json_string_value(v), uri) == 0)
 			json_array_remove(hidden, i);
 	}
 	if (hide) {
 		if (json_array_size(hidden) >= 300) {
 			json_decref(rec);
-			return conn_fail(ctx, CONN_E_PLATFORM, "too_many_hidden",
-			                 "Bluesky hides at most 300 replies per "
-			                 "thread");
+			return conn_fail(
+			    ctx, CONN_E_PLATFORM, "too_many_hidden",
+			    "Bluesky hides at most 300 replies per "
+			    "thread");
 		}
 		json_array_append_new(hidden, json_string(uri));
 	}
@@ -1018,12 +1034,13 @@ b_moderate(struct conn_ctx *ctx, const char *item_id, enum conn_mod what)
 		                 "not an at:// record URI: %.300s", item_id);
 	if (what == MOD_DELETE) {
 		if (strcmp(did, me) != 0)
-			return conn_fail(ctx, CONN_E_UNSUPPORTED, "not_own",
-			                 "Bluesky lets an account delete only its "
-			                 "own records; hide the reply instead (or "
-			                 "block or report its author)");
-		in = json_pack("{s:s, s:s, s:s}", "repo", me, "collection", coll,
-		               "rkey", rkey);
+			return conn_fail(
+			    ctx, CONN_E_UNSUPPORTED, "not_own",
+			    "Bluesky lets an account delete only its "
+			    "own records; hide the reply instead (or "
+			    "block or report its author)");
+		in = json_pack("{s:s, s:s, s:s}", "repo", me, "collection",
+		               coll, "rkey", rkey);
 		res = b_json(ctx, "POST", "com.atproto.repo.deleteRecord", NULL,
 		             in, &rc);
 		json_decref(in);
@@ -1034,8 +1051,8 @@ b_moderate(struct conn_ctx *ctx, const char *item_id, enum conn_mod what)
 	if (post == NULL)
 		return rc;
 	{
-		json_t *rep = json_object_get(json_object_get(post, "record"),
-		                              "reply");
+		json_t *rep =
+		    json_object_get(json_object_get(post, "record"), "reply");
 		const char *r = jstr(json_object_get(rep, "root"), "uri");
 		root = r ? strdup(r) : NULL;
 	}
@@ -1069,7 +1086,8 @@ upload(struct conn_ctx *ctx, const struct item_media *m, enum conn_rc *rc)
 	json_t *j, *blob = NULL;
 	if (m->path == NULL || (f = fopen(m->path, "rb")) == NULL) {
 		*rc = conn_fail(ctx, CONN_E_CONFIG, "media_file",
-		                "cannot read %s: %s", m->path ? m->path : "(none)",
+		                "cannot read %s: %s",
+		                m->path ? m->path : "(none)",
 		                m->path ? strerror(errno) : "no file");
 		return NULL;
 	}
@@ -1195,8 +1213,8 @@ b_metrics(struct conn_ctx *ctx)
 		                 "the caller stopped the cycle");
 	}
 	json_decref(prof);
-	snprintf(q, sizeof(q), "actor=%s&filter=posts_no_replies&limit=" B_PAGE_LIMIT,
-	         esc);
+	snprintf(q, sizeof(q),
+	         "actor=%s&filter=posts_no_replies&limit=" B_PAGE_LIMIT, esc);
 	feed = b_json(ctx, "GET", "app.bsky.feed.getAuthorFeed", q, NULL, &rc);
 	if (feed == NULL)
 		return rc;
@@ -1220,8 +1238,9 @@ b_metrics(struct conn_ctx *ctx)
 			                     (double)jint(post, m[k].key),
 			                     ctx->now)) {
 				json_decref(feed);
-				return conn_fail(ctx, CONN_E_PLATFORM, "stopped",
-				                 "the caller stopped the cycle");
+				return conn_fail(
+				    ctx, CONN_E_PLATFORM, "stopped",
+				    "the caller stopped the cycle");
 			}
 	}
 	json_decref(feed);
@@ -1229,23 +1248,22 @@ b_metrics(struct conn_ctx *ctx)
 }
 
 const struct connector conn_bluesky = {
-	.platform = "bluesky",
-	.label = "Bluesky",
-	.default_base = "https://bsky.social",
-	.poll_interval = 180,
-	.caps = CAP_OWN_POSTS | CAP_COMMENTS | CAP_MENTIONS | CAP_REPLY |
-	        CAP_HIDE | CAP_PUBLISH | CAP_PUBLISH_MEDIA | CAP_METRICS |
-	        CAP_REFRESH,
-	.note = "Bluesky can hide replies only in threads the account started "
-	        "(the thread gate), and an account can delete only its own "
-	        "posts. Direct messages are not read. Posts are at most 300 "
-	        "characters with up to 4 images, each with alt text. There "
-	        "are no view counts.",
-	.check_auth = b_check_auth,
-	.sync = b_sync,
-	.reply = b_reply,
-	.moderate = b_moderate,
-	.publish = b_publish,
-	.metrics = b_metrics,
-	.classify = b_classify,
+    .platform = "bluesky",
+    .label = "Bluesky",
+    .default_base = "https://bsky.social",
+    .poll_interval = 180,
+    .caps = CAP_OWN_POSTS | CAP_COMMENTS | CAP_MENTIONS | CAP_REPLY | CAP_HIDE |
+            CAP_PUBLISH | CAP_PUBLISH_MEDIA | CAP_METRICS | CAP_REFRESH,
+    .note = "Bluesky can hide replies only in threads the account started "
+            "(the thread gate), and an account can delete only its own "
+            "posts. Direct messages are not read. Posts are at most 300 "
+            "characters with up to 4 images, each with alt text. There "
+            "are no view counts.",
+    .check_auth = b_check_auth,
+    .sync = b_sync,
+    .reply = b_reply,
+    .moderate = b_moderate,
+    .publish = b_publish,
+    .metrics = b_metrics,
+    .classify = b_classify,
 };

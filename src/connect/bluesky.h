@@ -16,13 +16,13 @@ enum bluesky_body {
 
 /* What one page held, and where the listing stands. */
 struct bluesky_page {
-	int n;              /* entries in the page */
-	char cursor[512];   /* the next page's cursor, "" at the end */
-	int64_t newest;     /* newest indexedAt seen (UTC seconds), 0 none */
-	int64_t since;      /* in: entries older than this are known (0: none) */
-	int reached;        /* out: an entry older than since was met */
-	json_t *posts;      /* when set (caller's array), FEED adds our own
-	                       top-level posts as {"uri", "replies"} */
+	int n;            /* entries in the page */
+	char cursor[512]; /* the next page's cursor, "" at the end */
+	int64_t newest;   /* newest indexedAt seen (UTC seconds), 0 none */
+	int64_t since;    /* in: entries older than this are known (0: none) */
+	int reached;      /* out: an entry older than since was met */
+	json_t *posts;    /* when set (caller's array), FEED adds our own
+	                     top-level posts as {"uri", "replies"} */
 };
 
 /*

@@ -19,9 +19,10 @@
 extern const struct connector conn_mastodon;
 extern const struct connector conn_bluesky;
 const struct connector *const connectors[] = {
-	&conn_mastodon,
-	&conn_bluesky,
-	NULL};
+    &conn_mastodon,
+    &conn_bluesky,
+    NULL,
+};
 
 const struct connector *
 connector_find(const char *platform)

@@ -12,8 +12,8 @@
 static size_t
 ws(const char *s, size_t n, size_t i)
 {
-	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' ||
-	                 s[i] == '\r'))
+	while (i < n &&
+	       (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
 		i++;
 	return i;
 }

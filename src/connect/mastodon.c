@@ -28,9 +28,9 @@
 #include <time.h>
 
 #define M_PAGE_LIMIT "40"
-#define M_WATCH      20          /* recent own posts whose replies we read */
+#define M_WATCH      20           /* recent own posts whose replies we read */
 #define M_MEDIA_MAX  (100u << 20) /* Mastodon's own video cap is 99 MB */
-#define M_MEDIA_POLL 10          /* GET /api/v1/media/:id while processing */
+#define M_MEDIA_POLL 10           /* GET /api/v1/media/:id while processing */
 
 /* --- small helpers ----------------------------------------------------- */
 
@@ -132,7 +132,8 @@ link_next(const char *link, const char *param, char *out, size_t n)
 			for (q = p + 1; q < e; q++) {
 				if ((q[-1] == '?' || q[-1] == '&') &&
 				    (size_t)(e - q) > plen &&
-				    strncmp(q, param, plen) == 0 && q[plen] == '=') {
+				    strncmp(q, param, plen) == 0 &&
+				    q[plen] == '=') {
 					size_t l = strcspn(q + plen + 1, "&>");
 					if (l == 0 || l >= n)
 						return 0;
@@ -264,12 +265,12 @@ media_mime(const char *type, const char *url)
 {
 	static const struct {
 		const char *ext, *mime;
-	} ext[] = {{".jpg", "image/jpeg"}, {".jpeg", "image/jpeg"},
-	           {".png", "image/png"},  {".gif", "image/gif"},
-	           {".webp", "image/webp"}, {".avif", "image/avif"},
-	           {".mp4", "video/mp4"},  {".webm", "video/webm"},
+	} ext[] = {{".jpg", "image/jpeg"},      {".jpeg", "image/jpeg"},
+	           {".png", "image/png"},       {".gif", "image/gif"},
+	           {".webp", "image/webp"},     {".avif", "image/avif"},
+	           {".mp4", "video/mp4"},       {".webm", "video/webm"},
 	           {".mov", "video/quicktime"}, {".mp3", "audio/mpeg"},
-	           {".ogg", "audio/ogg"},  {".m4a", "audio/mp4"}};
+	           {".ogg", "audio/ogg"},       {".m4a", "audio/mp4"}};
 	const char *dot = url ? strrchr(url, '.') : NULL;
 	for (size_t i = 0; dot && i < sizeof(ext) / sizeof(ext[0]); i++)
 		if (str_eq_nocase(dot, ext[i].ext))
@@ -343,7 +344,8 @@ emit_status(struct conn_ctx *ctx, json_t *st, const struct jspan *raw,
 		if (it.nmedia >= ITEM_MAX_MEDIA)
 			break;
 		im = &it.media[it.nmedia++];
-		im->url = jstr(m, "url") ? jstr(m, "url") : jstr(m, "remote_url");
+		im->url =
+		    jstr(m, "url") ? jstr(m, "url") : jstr(m, "remote_url");
 		im->mime = media_mime(jstr(m, "type"), im->url);
 		im->alt = jstr(m, "description");
 	}
@@ -366,9 +368,9 @@ emit_status(struct conn_ctx *ctx, json_t *st, const struct jspan *raw,
 }
 
 enum conn_rc
-mastodon_parse(struct conn_ctx *ctx, enum mastodon_body kind,
-               const char *body, size_t len, const char *post_id,
-               json_t *seen, struct mastodon_page *pg)
+mastodon_parse(struct conn_ctx *ctx, enum mastodon_body kind, const char *body,
+               size_t len, const char *post_id, json_t *seen,
+               struct mastodon_page *pg)
 {
 	struct fetch_resp fake = {0};
 	struct jspan root, arr, el, sub;
@@ -393,8 +395,8 @@ mastodon_parse(struct conn_ctx *ctx, enum mastodon_body kind,
 			return conn_fail(ctx, CONN_E_MALFORMED, "shape",
 			                 "a context without descendants[]");
 		}
-		have_span = have_span &&
-		            jspan_key(&root, "descendants", &arr) == 1;
+		have_span =
+		    have_span && jspan_key(&root, "descendants", &arr) == 1;
 		kids = calloc(json_array_size(list) + 1, sizeof(*kids));
 		if (kids == NULL) {
 			json_decref(j);
@@ -424,7 +426,8 @@ mastodon_parse(struct conn_ctx *ctx, enum mastodon_body kind,
 			continue;
 		pg->n++;
 		if (i == 0)
-			copy_id(pg->first_id, sizeof(pg->first_id), jstr(e, "id"));
+			copy_id(pg->first_id, sizeof(pg->first_id),
+			        jstr(e, "id"));
 		copy_id(pg->last_id, sizeof(pg->last_id), jstr(e, "id"));
 		if (kind == MASTODON_NOTIFICATIONS) {
 			const char *nt = jstr(e, "type");
@@ -450,11 +453,12 @@ mastodon_parse(struct conn_ctx *ctx, enum mastodon_body kind,
 			if (json_is_object(json_object_get(e, "reblog")))
 				continue;
 			if (pg->ids && jstr(e, "id"))
-				json_array_append_new(pg->ids,
-				                      json_string(jstr(e, "id")));
+				json_array_append_new(
+				    pg->ids, json_string(jstr(e, "id")));
 		}
 		rc = emit_status(ctx, st, raw, type, parent,
-		                 kind == MASTODON_CONTEXT ? post_id : NULL, seen);
+		                 kind == MASTODON_CONTEXT ? post_id : NULL,
+		                 seen);
 		if (rc != CONN_OK)
 			break;
 	}
@@ -564,8 +568,8 @@ paged(struct conn_ctx *ctx, enum mastodon_body kind, const char *base_path,
 		buf_cleanup(&path);
 		if (rc == CONN_OK) {
 			pg.ids = ids;
-			rc = mastodon_parse(ctx, kind, rs.body, rs.len, NULL, seen,
-			                    &pg);
+			rc = mastodon_parse(ctx, kind, rs.body, rs.len, NULL,
+			                    seen, &pg);
 		}
 		if (rc != CONN_OK) {
 			fetch_resp_free(&rs);
@@ -668,8 +672,8 @@ replies(struct conn_ctx *ctx, json_t *watch, json_t *seen)
 			continue;
 		}
 		if (rc == CONN_OK)
-			rc = mastodon_parse(ctx, MASTODON_CONTEXT, rs.body, rs.len,
-			                    id, seen, &pg);
+			rc = mastodon_parse(ctx, MASTODON_CONTEXT, rs.body,
+			                    rs.len, id, seen, &pg);
 		fetch_resp_free(&rs);
 		if (rc != CONN_OK)
 			break;
@@ -823,10 +827,11 @@ m_moderate(struct conn_ctx *ctx, const char *item_id, enum conn_mod what)
 	char path[160];
 
 	if (what != MOD_DELETE)
-		return conn_fail(ctx, CONN_E_UNSUPPORTED, "no_hide",
-		                 "Mastodon cannot hide replies: a reply stays "
-		                 "visible unless its author deletes it (you can "
-		                 "block, mute or report the account instead)");
+		return conn_fail(
+		    ctx, CONN_E_UNSUPPORTED, "no_hide",
+		    "Mastodon cannot hide replies: a reply stays "
+		    "visible unless its author deletes it (you can "
+		    "block, mute or report the account instead)");
 	me = account_id(ctx);
 	if (me == NULL)
 		return ctx->err.rc ? ctx->err.rc : CONN_E_CONFIG;
@@ -866,8 +871,8 @@ read_file(struct conn_ctx *ctx, const char *path, struct buf *b)
 	size_t n;
 	FILE *f = fopen(path, "rb");
 	if (f == NULL) {
-		conn_fail(ctx, CONN_E_CONFIG, "media_file", "cannot read %s: %s",
-		          path, strerror(errno));
+		conn_fail(ctx, CONN_E_CONFIG, "media_file",
+		          "cannot read %s: %s", path, strerror(errno));
 		return -1;
 	}
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
@@ -918,7 +923,7 @@ upload(struct conn_ctx *ctx, const struct item_media *m, char *out)
 	           boundary);
 	for (const char *p = name; *p; p++)
 		buf_addc(&body, (*p == '"' || *p == '\r' || *p == '\n' ||
-		                  (unsigned char)*p < 0x20)
+		                 (unsigned char)*p < 0x20)
 		                    ? '_'
 		                    : *p);
 	buf_printf(&body, "\"\r\nContent-Type: %s\r\n\r\n",
@@ -954,7 +959,8 @@ upload(struct conn_ctx *ctx, const struct item_media *m, char *out)
 		if (!processing)
 			return CONN_OK;
 		if (tries >= M_MEDIA_POLL)
-			return conn_fail(ctx, CONN_E_PLATFORM, "media_processing",
+			return conn_fail(ctx, CONN_E_PLATFORM,
+			                 "media_processing",
 			                 "the instance is still processing the "
 			                 "attachment; try again later");
 		sleep_ms(backoff_ms(tries, ctx->backoff_base_ms,
@@ -1076,20 +1082,20 @@ m_metrics(struct conn_ctx *ctx)
 }
 
 const struct connector conn_mastodon = {
-	.platform = "mastodon",
-	.label = "Mastodon",
-	.default_base = NULL,
-	.poll_interval = 300,
-	.caps = CAP_OWN_POSTS | CAP_COMMENTS | CAP_MENTIONS | CAP_DMS |
-	        CAP_REPLY | CAP_PUBLISH | CAP_PUBLISH_MEDIA | CAP_METRICS,
-	.note = "Mastodon cannot hide replies, and an account can delete only "
-	        "its own statuses: others' replies can only be reported, or "
-	        "their authors blocked or muted. There are no view counts.",
-	.check_auth = m_check_auth,
-	.sync = m_sync,
-	.reply = m_reply,
-	.moderate = m_moderate,
-	.publish = m_publish,
-	.metrics = m_metrics,
-	.classify = m_classify,
+    .platform = "mastodon",
+    .label = "Mastodon",
+    .default_base = NULL,
+    .poll_interval = 300,
+    .caps = CAP_OWN_POSTS | CAP_COMMENTS | CAP_MENTIONS | CAP_DMS | CAP_REPLY |
+            CAP_PUBLISH | CAP_PUBLISH_MEDIA | CAP_METRICS,
+    .note = "Mastodon cannot hide replies, and an account can delete only "
+            "its own statuses: others' replies can only be reported, or "
+            "their authors blocked or muted. There are no view counts.",
+    .check_auth = m_check_auth,
+    .sync = m_sync,
+    .reply = m_reply,
+    .moderate = m_moderate,
+    .publish = m_publish,
+    .metrics = m_metrics,
+    .classify = m_classify,
 };

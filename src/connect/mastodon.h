@@ -9,18 +9,18 @@
 #include "connect.h"
 
 enum mastodon_body {
-	MASTODON_STATUSES = 0,  /* GET /api/v1/accounts/:id/statuses */
-	MASTODON_CONTEXT,       /* GET /api/v1/statuses/:id/context */
-	MASTODON_NOTIFICATIONS  /* GET /api/v1/notifications */
+	MASTODON_STATUSES = 0, /* GET /api/v1/accounts/:id/statuses */
+	MASTODON_CONTEXT,      /* GET /api/v1/statuses/:id/context */
+	MASTODON_NOTIFICATIONS /* GET /api/v1/notifications */
 };
 
 /* What one page held. */
 struct mastodon_page {
-	int n;              /* elements in the page (statuses/notifications) */
-	char first_id[64];  /* id of the first (newest) element, "" if none */
-	char last_id[64];   /* id of the last (oldest) element, "" if none */
-	json_t *ids;        /* when set (caller's array): ids of the statuses
-	                       emitted from a MASTODON_STATUSES page */
+	int n;             /* elements in the page (statuses/notifications) */
+	char first_id[64]; /* id of the first (newest) element, "" if none */
+	char last_id[64];  /* id of the last (oldest) element, "" if none */
+	json_t *ids;       /* when set (caller's array): ids of the statuses
+	                      emitted from a MASTODON_STATUSES page */
 };
 
 /*

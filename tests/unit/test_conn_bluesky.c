@@ -46,18 +46,18 @@ on_item(void *ud, const struct item *it)
 	size_t i;
 	json_array_foreach(s->items, i, v)
 	{
-		if (strcmp(json_string_value(json_object_get(v, "id")), it->id) ==
-		    0)
+		if (strcmp(json_string_value(json_object_get(v, "id")),
+		           it->id) == 0)
 			s->dup++;
 	}
 	json_object_set_new(o, "id", json_string(it->id));
 	json_object_set_new(o, "type", json_string(item_type_name(it->type)));
-	json_object_set_new(o, "parent", it->parent_id
-	                                      ? json_string(it->parent_id)
-	                                      : json_null());
-	json_object_set_new(o, "thread", it->thread_id
-	                                      ? json_string(it->thread_id)
-	                                      : json_null());
+	json_object_set_new(o, "parent",
+	                    it->parent_id ? json_string(it->parent_id)
+	                                  : json_null());
+	json_object_set_new(o, "thread",
+	                    it->thread_id ? json_string(it->thread_id)
+	                                  : json_null());
 	json_object_set_new(o, "inbound", json_integer(it->inbound));
 	json_object_set_new(o, "deleted", json_integer(it->deleted));
 	if (it->text)
@@ -65,7 +65,8 @@ on_item(void *ud, const struct item *it)
 	if (it->html)
 		json_object_set_new(o, "html", json_string(it->html));
 	if (it->author_handle)
-		json_object_set_new(o, "handle", json_string(it->author_handle));
+		json_object_set_new(o, "handle",
+		                    json_string(it->author_handle));
 	if (it->author_name)
 		json_object_set_new(o, "name", json_string(it->author_name));
 	if (it->lang)
@@ -81,12 +82,14 @@ on_item(void *ud, const struct item *it)
 	json_object_set_new(o, "shares", json_integer(it->shares));
 	json_object_set_new(o, "nmedia", json_integer(it->nmedia));
 	if (it->nmedia > 0) {
-		json_object_set_new(o, "media_url", json_string(it->media[0].url));
+		json_object_set_new(o, "media_url",
+		                    json_string(it->media[0].url));
 		json_object_set_new(o, "media_mime",
 		                    json_string(it->media[0].mime));
 		json_object_set_new(o, "media_alt",
-		                    it->media[0].alt ? json_string(it->media[0].alt)
-		                                     : json_null());
+		                    it->media[0].alt
+		                        ? json_string(it->media[0].alt)
+		                        : json_null());
 	}
 	json_array_append_new(s->items, o);
 	return 0;
@@ -132,7 +135,8 @@ find(const struct seen *s, const char *id)
 	size_t i;
 	json_array_foreach(s->items, i, v)
 	{
-		if (strcmp(json_string_value(json_object_get(v, "id")), id) == 0)
+		if (strcmp(json_string_value(json_object_get(v, "id")), id) ==
+		    0)
 			return v;
 	}
 	return NULL;
@@ -143,7 +147,6 @@ field(json_t *o, const char *key)
 {
 	return json_string_value(json_object_get(o, key));
 }
-
 
 /* The last request with method and path in the replay log (decref). */
 static json_t *
@@ -196,7 +199,8 @@ ctx_setup(struct conn_ctx *ctx, struct seen *s, const struct replay *rp,
 	json_object_set_new(cred, "app_password",
 	                    json_string("abcd-efgh-ijkl-mnop"));
 	if (session) {
-		json_object_set_new(cred, "access_jwt", json_string("old-access"));
+		json_object_set_new(cred, "access_jwt",
+		                    json_string("old-access"));
 		json_object_set_new(cred, "refresh_jwt",
 		                    json_string("old-refresh"));
 		json_object_set_new(cred, "did", json_string(ME));
@@ -227,33 +231,35 @@ static void
 sync_routes(struct buf *b, const char *fault, int times)
 {
 	buf_adds(b, "{\"routes\":[");
-	buf_adds(b, "{\"method\":\"POST\",\"path\":\"" XRPC
-	            "com.atproto.server.createSession\",\"times\":0,"
-	            "\"body_file\":\"" SESS "create_session.json\"},"
-	            "{\"path\":\"" FEED "\",\"times\":0,\"query\":{\"actor\":\"" ME
-	            "\"},\"query_absent\":[\"cursor\"],"
-	            "\"body_file\":\"" APP "feed/getAuthorFeed.json\"}");
+	buf_adds(b,
+	         "{\"method\":\"POST\",\"path\":\"" XRPC
+	         "com.atproto.server.createSession\",\"times\":0,"
+	         "\"body_file\":\"" SESS "create_session.json\"},"
+	         "{\"path\":\"" FEED "\",\"times\":0,\"query\":{\"actor\":\"" ME
+	         "\"},\"query_absent\":[\"cursor\"],"
+	         "\"body_file\":\"" APP "feed/getAuthorFeed.json\"}");
 	if (*fault)
 		buf_printf(b,
 		           ",{\"path\":\"" FEED "\",\"times\":%d,\"query\":{"
 		           "\"cursor\":\"*\"},\"fault\":\"%s\",\"body_file\":"
 		           "\"tests/fixtures/bluesky/author_feed_p2.json\"}",
 		           times, fault);
-	buf_adds(b, ",{\"path\":\"" FEED "\",\"times\":0,\"query\":{"
-	            "\"cursor\":\"1682809172466::bafyreihdpdn7uiqmshzb2y4o67gzy2"
-	            "aeairq6phuk476k2oidhy2p5dbwu\"},\"body_file\":"
-	            "\"tests/fixtures/bluesky/author_feed_p2.json\"},"
-	            "{\"path\":\"" THREAD "\",\"times\":0,\"query\":{\"uri\":\"" AT
-	            "3jukoxegkhw2s\"},\"body_file\":\"" APP
-	            "feed/getPostThread.json\"},"
-	            "{\"path\":\"" THREAD "\",\"times\":0,\"query\":{\"uri\":\"" AT
-	            "3jukamqbf2c2q\"},\"body_file\":\"bluesky/marshalx-atproto/"
-	            "thread_view_post_with_embed_media.json\"},"
-	            "{\"path\":\"" NOTIF "\",\"times\":0,\"query\":{\"reasons\":"
-	            "\"quote\"},\"query_absent\":[\"cursor\"],\"body_file\":\"" APP
-	            "notification/listNotifications.json\"},"
-	            "{\"path\":\"" NOTIF "\",\"times\":0,\"query\":{\"cursor\":"
-	            "\"*\"},\"body\":{\"notifications\":[]}}]}");
+	buf_adds(b,
+	         ",{\"path\":\"" FEED "\",\"times\":0,\"query\":{"
+	         "\"cursor\":\"1682809172466::bafyreihdpdn7uiqmshzb2y4o67gzy2"
+	         "aeairq6phuk476k2oidhy2p5dbwu\"},\"body_file\":"
+	         "\"tests/fixtures/bluesky/author_feed_p2.json\"},"
+	         "{\"path\":\"" THREAD "\",\"times\":0,\"query\":{\"uri\":\"" AT
+	         "3jukoxegkhw2s\"},\"body_file\":\"" APP
+	         "feed/getPostThread.json\"},"
+	         "{\"path\":\"" THREAD "\",\"times\":0,\"query\":{\"uri\":\"" AT
+	         "3jukamqbf2c2q\"},\"body_file\":\"bluesky/marshalx-atproto/"
+	         "thread_view_post_with_embed_media.json\"},"
+	         "{\"path\":\"" NOTIF "\",\"times\":0,\"query\":{\"reasons\":"
+	         "\"quote\"},\"query_absent\":[\"cursor\"],\"body_file\":\"" APP
+	         "notification/listNotifications.json\"},"
+	         "{\"path\":\"" NOTIF "\",\"times\":0,\"query\":{\"cursor\":"
+	         "\"*\"},\"body\":{\"notifications\":[]}}]}");
 }
 
 T_TEST(sync_full)
@@ -277,8 +283,9 @@ T_TEST(sync_full)
 	T_EQ_STR(conn_state(&ctx, "did"), ME);
 	rq = last_request(&rp, "POST", XRPC "com.atproto.server.createSession");
 	if (T_ASSERT(rq != NULL))
-		T_EQ_STR(field(rq, "body"), "{\"identifier\":\"shinyakato.dev\","
-		                            "\"password\":\"abcd-efgh-ijkl-mnop\"}");
+		T_EQ_STR(field(rq, "body"),
+		         "{\"identifier\":\"shinyakato.dev\","
+		         "\"password\":\"abcd-efgh-ijkl-mnop\"}");
 	json_decref(rq);
 
 	T_EQ_INT(s.dup, 0);
@@ -292,7 +299,8 @@ T_TEST(sync_full)
 		T_EQ_STR(field(it, "url"), "https://bsky.app/profile/"
 		                           "shinyakato.dev/post/3jukoxegkhw2s");
 		T_EQ_INT(json_integer_value(json_object_get(it, "replies")), 3);
-		T_ASSERT(in_file(APP "feed/getAuthorFeed.json", field(it, "raw")));
+		T_ASSERT(
+		    in_file(APP "feed/getAuthorFeed.json", field(it, "raw")));
 		T_ASSERT(strstr(field(it, "raw"),
 		                "\"uri\": \"" AT "3jukoxegkhw2s\"") != NULL);
 	}
@@ -300,8 +308,9 @@ T_TEST(sync_full)
 	it = find(&s, AT "3jukterj4bp2j");
 	if (T_ASSERT(it != NULL)) {
 		T_EQ_STR(field(it, "type"), "reply");
-		T_EQ_STR(field(it, "parent"), "at://did:plc:gojiv3xdlwobtke4csnksyy"
-		                              "b/app.bsky.feed.post/3jukqq23rvy2w");
+		T_EQ_STR(field(it, "parent"),
+		         "at://did:plc:gojiv3xdlwobtke4csnksyy"
+		         "b/app.bsky.feed.post/3jukqq23rvy2w");
 	}
 	/* reposts are not ours */
 	T_ASSERT(find(&s, "at://did:plc:gggcwmwoyak6op4pkqm76ckz/app.bsky.feed."
@@ -318,23 +327,27 @@ T_TEST(sync_full)
 		T_EQ_STR(field(it, "lang"), "nb");
 	}
 	/* a direct reply in a thread */
-	it = find(&s, "at://did:plc:yxobbkztpigv6u4jnwymnwvp/app.bsky.feed.post/"
-	              "3jve4frgrzy2f");
+	it =
+	    find(&s, "at://did:plc:yxobbkztpigv6u4jnwymnwvp/app.bsky.feed.post/"
+	             "3jve4frgrzy2f");
 	if (T_ASSERT(it != NULL)) {
 		T_EQ_STR(field(it, "type"), "comment");
-		T_EQ_STR(field(it, "thread"), "at://did:plc:iuk433sj23ncu2oo2pfnw7fw/"
-		                              "app.bsky.feed.post/3jujgsslyxt2h");
+		T_EQ_STR(field(it, "thread"),
+		         "at://did:plc:iuk433sj23ncu2oo2pfnw7fw/"
+		         "app.bsky.feed.post/3jujgsslyxt2h");
 		T_EQ_INT(json_integer_value(json_object_get(it, "inbound")), 1);
 	}
 	T_EQ_INT(json_array_size(json_object_get(
 	             s.listings, "at://did:plc:iuk433sj23ncu2oo2pfnw7fw/"
 	                         "app.bsky.feed.post/3jujgsslyxt2h")),
 	         4);
-	T_ASSERT(json_is_array(json_object_get(s.listings, AT "3jukdwsblqu2l")));
+	T_ASSERT(
+	    json_is_array(json_object_get(s.listings, AT "3jukdwsblqu2l")));
 	T_EQ_INT(json_object_size(s.listings), 5);
 	/* notifications: a reply to us and its raw bytes */
-	it = find(&s, "at://did:plc:wpmuup4caccl3a726wdni6wj/app.bsky.feed.post/"
-	              "3k6k4as23yu2g");
+	it =
+	    find(&s, "at://did:plc:wpmuup4caccl3a726wdni6wj/app.bsky.feed.post/"
+	             "3k6k4as23yu2g");
 	if (T_ASSERT(it != NULL)) {
 		T_EQ_STR(field(it, "lang"), "ja");
 		T_EQ_STR(field(it, "handle"), "maccalennon.bsky.social");
@@ -402,7 +415,8 @@ T_TEST(expired_token)
 	json_t *rq;
 	if (!replay_start(
 	        &rp,
-	        "{\"routes\":[{\"path\":\"" XRPC "com.atproto.server.getSession\","
+	        "{\"routes\":[{\"path\":\"" XRPC
+	        "com.atproto.server.getSession\","
 	        "\"status\":400,\"body\":{\"error\":\"ExpiredToken\","
 	        "\"message\":\"Token has expired\"}},"
 	        "{\"method\":\"POST\",\"path\":\"" XRPC
@@ -443,19 +457,20 @@ T_TEST(expired_token)
 	T_EQ_INT(ctx.cred_changed, 1);
 	T_EQ_STR(conn_cred(&ctx, "access_jwt"), "eeeeeeeeeeeee");
 	T_EQ_STR(conn_state(&ctx, "handle"), "shinyakato.bsky.social");
-	rq = last_request(&rp, "POST", XRPC "com.atproto.server.refreshSession");
+	rq =
+	    last_request(&rp, "POST", XRPC "com.atproto.server.refreshSession");
 	if (T_ASSERT(rq != NULL))
 		T_EQ_STR(field(json_object_get(rq, "headers"), "Authorization"),
 		         "Bearer old-refresh");
 	json_decref(rq);
-	T_EQ_INT(replay_count(&rp, "POST", XRPC
-	                      "com.atproto.server.createSession"),
-	         0);
+	T_EQ_INT(
+	    replay_count(&rp, "POST", XRPC "com.atproto.server.createSession"),
+	    0);
 
 	T_EQ_INT(ctx.c->check_auth(&ctx), CONN_OK);
-	T_EQ_INT(replay_count(&rp, "POST", XRPC
-	                      "com.atproto.server.createSession"),
-	         1);
+	T_EQ_INT(
+	    replay_count(&rp, "POST", XRPC "com.atproto.server.createSession"),
+	    1);
 
 	T_EQ_INT(ctx.c->check_auth(&ctx), CONN_E_AUTH);
 	T_EQ_STR(ctx.err.code, "AuthenticationRequired");
@@ -499,12 +514,13 @@ T_TEST(rate_limit_and_malformed)
 	replay_stop(&rp);
 	ctx_done(&ctx, &s);
 
-	if (!replay_start(&rp, "{\"routes\":[{\"path\":\"" FEED "\","
-	                       "\"body_text\":\"{\\\"feed\\\": [{\\\"post\"},"
-	                       "{\"path\":\"" FEED "\",\"body\":{\"cursor\":"
-	                       "\"x\"}},"
-	                       "{\"path\":\"" FEED "\",\"status\":400,"
-	                       "\"body_file\":\"" DART "bluesky/error.json\"}]}"))
+	if (!replay_start(&rp,
+	                  "{\"routes\":[{\"path\":\"" FEED "\","
+	                  "\"body_text\":\"{\\\"feed\\\": [{\\\"post\"},"
+	                  "{\"path\":\"" FEED "\",\"body\":{\"cursor\":"
+	                  "\"x\"}},"
+	                  "{\"path\":\"" FEED "\",\"status\":400,"
+	                  "\"body_file\":\"" DART "bluesky/error.json\"}]}"))
 		return;
 	ctx_setup(&ctx, &s, &rp, 1);
 	T_EQ_INT(ctx.c->sync(&ctx), CONN_E_MALFORMED);
@@ -551,9 +567,10 @@ T_TEST(reply)
 		T_EQ_STR(field(b, "collection"), "app.bsky.feed.post");
 		T_EQ_STR(field(rec, "text"), "Takk!");
 		T_EQ_STR(field(json_object_get(rep, "root"), "uri"), parent);
-		T_EQ_STR(field(json_object_get(rep, "parent"), "cid"),
-		         "bafyreigsrxui256rn6lxwgzhswg3qc3e3t2vnlej3ddlq4w5ebg7fd2"
-		         "voq");
+		T_EQ_STR(
+		    field(json_object_get(rep, "parent"), "cid"),
+		    "bafyreigsrxui256rn6lxwgzhswg3qc3e3t2vnlej3ddlq4w5ebg7fd2"
+		    "voq");
 		T_ASSERT(str_starts(field(rec, "createdAt"), "20"));
 	}
 	json_decref(b);
@@ -632,14 +649,17 @@ T_TEST(moderate)
 	                         MOD_HIDE),
 	         CONN_E_UNSUPPORTED);
 	/* others' posts cannot be deleted; ours can */
-	T_EQ_INT(ctx.c->moderate(&ctx, visitor, MOD_DELETE), CONN_E_UNSUPPORTED);
+	T_EQ_INT(ctx.c->moderate(&ctx, visitor, MOD_DELETE),
+	         CONN_E_UNSUPPORTED);
 	T_ASSERT(strstr(ctx.err.message, "only its own") != NULL);
-	T_EQ_INT(ctx.c->moderate(&ctx, AT "3jukoxegkhw2s", MOD_DELETE), CONN_OK);
+	T_EQ_INT(ctx.c->moderate(&ctx, AT "3jukoxegkhw2s", MOD_DELETE),
+	         CONN_OK);
 	rq = last_request(&rp, "POST", XRPC "com.atproto.repo.deleteRecord");
 	if (T_ASSERT(rq != NULL))
-		T_EQ_STR(field(rq, "body"), "{\"repo\":\"" ME "\",\"collection\":"
-		                            "\"app.bsky.feed.post\",\"rkey\":"
-		                            "\"3jukoxegkhw2s\"}");
+		T_EQ_STR(field(rq, "body"),
+		         "{\"repo\":\"" ME "\",\"collection\":"
+		         "\"app.bsky.feed.post\",\"rkey\":"
+		         "\"3jukoxegkhw2s\"}");
 	json_decref(rq);
 	T_EQ_INT(replay_unmatched(&rp), 0);
 	ctx_done(&ctx, &s);
@@ -657,12 +677,13 @@ T_TEST(publish_media)
 	char path[300];
 	FILE *f;
 	json_t *rq, *b;
-	if (!replay_start(&rp, "{\"routes\":[{\"method\":\"POST\",\"path\":\"" XRPC
-	                       "com.atproto.repo.uploadBlob\",\"body_file\":\"" REPO
-	                       "uploadBlob.json\"},"
-	                       "{\"method\":\"POST\",\"path\":\"" XRPC
-	                       "com.atproto.repo.createRecord\",\"body_file\":"
-	                       "\"" REPO "createRecord.json\"}]}"))
+	if (!replay_start(&rp,
+	                  "{\"routes\":[{\"method\":\"POST\",\"path\":\"" XRPC
+	                  "com.atproto.repo.uploadBlob\",\"body_file\":\"" REPO
+	                  "uploadBlob.json\"},"
+	                  "{\"method\":\"POST\",\"path\":\"" XRPC
+	                  "com.atproto.repo.createRecord\",\"body_file\":"
+	                  "\"" REPO "createRecord.json\"}]}"))
 		return;
 	snprintf(path, sizeof(path), "%s/kart.png", rp.dir);
 	f = fopen(path, "wb");
@@ -703,11 +724,11 @@ T_TEST(publish_media)
 		T_EQ_STR(field(emb, "$type"), "app.bsky.embed.images");
 		T_EQ_STR(field(im, "alt"), "Kart over kommunen med de nye "
 		                           "bydelene");
-		T_EQ_STR(field(json_object_get(json_object_get(im, "image"),
-		                               "ref"),
-		               "$link"),
-		         "bafkreiflipfku74fw2rmagyxnznibpb2ks5wtyuawa6q5vyrttdtlz"
-		         "loba");
+		T_EQ_STR(
+		    field(json_object_get(json_object_get(im, "image"), "ref"),
+		          "$link"),
+		    "bafkreiflipfku74fw2rmagyxnznibpb2ks5wtyuawa6q5vyrttdtlz"
+		    "loba");
 	}
 	json_decref(b);
 	json_decref(rq);
@@ -735,12 +756,13 @@ T_TEST(metrics)
 	struct replay rp;
 	struct conn_ctx ctx;
 	struct seen s;
-	if (!replay_start(&rp, "{\"routes\":[{\"path\":\"" XRPC
-	                       "app.bsky.actor.getProfile\",\"query\":{\"actor\":"
-	                       "\"" ME "\"},\"body_file\":\"" APP
-	                       "actor/getProfile.json\"},"
-	                       "{\"path\":\"" FEED "\",\"body_file\":\"" APP
-	                       "feed/getAuthorFeed.json\"}]}"))
+	if (!replay_start(&rp,
+	                  "{\"routes\":[{\"path\":\"" XRPC
+	                  "app.bsky.actor.getProfile\",\"query\":{\"actor\":"
+	                  "\"" ME "\"},\"body_file\":\"" APP
+	                  "actor/getProfile.json\"},"
+	                  "{\"path\":\"" FEED "\",\"body_file\":\"" APP
+	                  "feed/getAuthorFeed.json\"}]}"))
 		return;
 	ctx_setup(&ctx, &s, &rp, 1);
 	T_EQ_INT(ctx.c->metrics(&ctx), CONN_OK);
@@ -755,10 +777,10 @@ int
 main(int argc, char **argv)
 {
 	static const struct t_entry tests[] = {
-		T_ENTRY(sync_full),     T_ENTRY(failure_mid_listing),
-		T_ENTRY(expired_token), T_ENTRY(rate_limit_and_malformed),
-		T_ENTRY(reply),         T_ENTRY(moderate),
-		T_ENTRY(publish_media), T_ENTRY(metrics)};
+	    T_ENTRY(sync_full),     T_ENTRY(failure_mid_listing),
+	    T_ENTRY(expired_token), T_ENTRY(rate_limit_and_malformed),
+	    T_ENTRY(reply),         T_ENTRY(moderate),
+	    T_ENTRY(publish_media), T_ENTRY(metrics)};
 	if (sodium_init() < 0)
 		return 1;
 	fetch_global_init();

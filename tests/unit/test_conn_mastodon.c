@@ -21,13 +21,14 @@
 #define ME    "117020565966271181"
 #define POST9 "117020580518794573"
 #define CAS   "mastodon/cassettes/"
+#define MFX   "tests/fixtures/mastodon/"
 
 /* The ten statuses of test_fetch_next_previous.yaml, newest first. */
 static const char *const own_ids[] = {
-	"117020580518794573", "117020580511453871", "117020580503743669",
-	"117020580496489811", "117020580489281910", "117020580481736214",
-	"117020580474454464", "117020580467310235", "117020580459855703",
-	"117020580452511285"};
+    "117020580518794573", "117020580511453871", "117020580503743669",
+    "117020580496489811", "117020580489281910", "117020580481736214",
+    "117020580474454464", "117020580467310235", "117020580459855703",
+    "117020580452511285"};
 
 /* What the callbacks saw: items as JSON objects, listings, metrics. */
 struct seen {
@@ -45,18 +46,18 @@ on_item(void *ud, const struct item *it)
 	size_t i;
 	json_array_foreach(s->items, i, v)
 	{
-		if (strcmp(json_string_value(json_object_get(v, "id")), it->id) ==
-		    0)
+		if (strcmp(json_string_value(json_object_get(v, "id")),
+		           it->id) == 0)
 			s->dup++;
 	}
 	json_object_set_new(o, "id", json_string(it->id));
 	json_object_set_new(o, "type", json_string(item_type_name(it->type)));
-	json_object_set_new(o, "parent", it->parent_id
-	                                      ? json_string(it->parent_id)
-	                                      : json_null());
-	json_object_set_new(o, "thread", it->thread_id
-	                                      ? json_string(it->thread_id)
-	                                      : json_null());
+	json_object_set_new(o, "parent",
+	                    it->parent_id ? json_string(it->parent_id)
+	                                  : json_null());
+	json_object_set_new(o, "thread",
+	                    it->thread_id ? json_string(it->thread_id)
+	                                  : json_null());
 	json_object_set_new(o, "inbound", json_integer(it->inbound));
 	json_object_set_new(o, "deleted", json_integer(it->deleted));
 	if (it->text)
@@ -64,7 +65,8 @@ on_item(void *ud, const struct item *it)
 	if (it->html)
 		json_object_set_new(o, "html", json_string(it->html));
 	if (it->author_handle)
-		json_object_set_new(o, "handle", json_string(it->author_handle));
+		json_object_set_new(o, "handle",
+		                    json_string(it->author_handle));
 	if (it->author_name)
 		json_object_set_new(o, "name", json_string(it->author_name));
 	if (it->lang)
@@ -80,12 +82,14 @@ on_item(void *ud, const struct item *it)
 	json_object_set_new(o, "shares", json_integer(it->shares));
 	json_object_set_new(o, "nmedia", json_integer(it->nmedia));
 	if (it->nmedia > 0) {
-		json_object_set_new(o, "media_url", json_string(it->media[0].url));
+		json_object_set_new(o, "media_url",
+		                    json_string(it->media[0].url));
 		json_object_set_new(o, "media_mime",
 		                    json_string(it->media[0].mime));
 		json_object_set_new(o, "media_alt",
-		                    it->media[0].alt ? json_string(it->media[0].alt)
-		                                     : json_null());
+		                    it->media[0].alt
+		                        ? json_string(it->media[0].alt)
+		                        : json_null());
 	}
 	json_array_append_new(s->items, o);
 	return 0;
@@ -131,7 +135,8 @@ find(const struct seen *s, const char *id)
 	size_t i;
 	json_array_foreach(s->items, i, v)
 	{
-		if (strcmp(json_string_value(json_object_get(v, "id")), id) == 0)
+		if (strcmp(json_string_value(json_object_get(v, "id")), id) ==
+		    0)
 			return v;
 	}
 	return NULL;
@@ -151,7 +156,8 @@ ctx_setup(struct conn_ctx *ctx, struct seen *s, const struct replay *rp)
 	json_object_set_new(cfg, "base_url", json_string(rp->base));
 	json_object_set_new(cred, "access_token",
 	                    json_string("__MASTODON_PY_TEST_ACCESS_TOKEN"));
-	conn_ctx_init(ctx, connector_find("mastodon"), cfg, cred, json_object());
+	conn_ctx_init(ctx, connector_find("mastodon"), cfg, cred,
+	              json_object());
 	ctx->backoff_base_ms = 5;
 	ctx->ud = s;
 	ctx->on_item = on_item;
@@ -202,16 +208,18 @@ tail_routes(struct buf *b)
 			           "mastodon/context_replies.json\"}",
 			           own_ids[i]);
 		else
-			buf_printf(b,
-			           ",{\"path\":\"/api/v1/statuses/%s/context\","
-			           "\"times\":0,\"cassette\":\"" CAS
-			           "test_status_context.yaml\",\"interaction\":1}",
-			           own_ids[i]);
+			buf_printf(
+			    b,
+			    ",{\"path\":\"/api/v1/statuses/%s/context\","
+			    "\"times\":0,\"cassette\":\"" CAS
+			    "test_status_context.yaml\",\"interaction\":1}",
+			    own_ids[i]);
 	}
 	buf_adds(b, ",{\"path\":\"/api/v1/notifications\",\"times\":0,"
 	            "\"query\":{\"types[]\":\"mention\"},"
 	            "\"query_absent\":[\"max_id\",\"since_id\"],"
-	            "\"cassette\":\"" CAS "test_notifications_mentions_only.yaml\","
+	            "\"cassette\":\"" CAS
+	            "test_notifications_mentions_only.yaml\","
 	            "\"interaction\":1},"
 	            "{\"path\":\"/api/v1/notifications\",\"times\":0,"
 	            "\"query\":{\"max_id\":\"21\"},\"body\":[]},"
@@ -232,21 +240,23 @@ status_routes(struct buf *b, const char *fault, int times)
 	            "\"cassette\":\"" CAS "test_fetch_next_previous.yaml\","
 	            "\"interaction\":11}");
 	if (*fault)
-		buf_printf(b,
-		           ",{\"path\":\"" STATUSES "\",\"times\":%d,"
-		           "\"query\":{\"max_id\":\"117020580489281910\"},"
-		           "\"fault\":\"%s\",\"cassette\":\"" CAS
-		           "test_fetch_next_previous.yaml\",\"interaction\":12}",
-		           times, fault);
-	buf_adds(b, ",{\"path\":\"" STATUSES "\",\"times\":0,"
-	            "\"query\":{\"max_id\":\"117020580489281910\"},"
-	            "\"cassette\":\"" CAS "test_fetch_next_previous.yaml\","
-	            "\"interaction\":12},"
-	            "{\"path\":\"" STATUSES "\",\"times\":0,"
-	            "\"query\":{\"max_id\":\"117020580452511285\"},\"body\":[]},"
-	            "{\"path\":\"" STATUSES "\",\"times\":0,"
-	            "\"query\":{\"since_id\":\"" POST9 "\"},"
-	            "\"query_absent\":[\"max_id\"],\"body\":[]}");
+		buf_printf(
+		    b,
+		    ",{\"path\":\"" STATUSES "\",\"times\":%d,"
+		    "\"query\":{\"max_id\":\"117020580489281910\"},"
+		    "\"fault\":\"%s\",\"cassette\":\"" CAS
+		    "test_fetch_next_previous.yaml\",\"interaction\":12}",
+		    times, fault);
+	buf_adds(b,
+	         ",{\"path\":\"" STATUSES "\",\"times\":0,"
+	         "\"query\":{\"max_id\":\"117020580489281910\"},"
+	         "\"cassette\":\"" CAS "test_fetch_next_previous.yaml\","
+	         "\"interaction\":12},"
+	         "{\"path\":\"" STATUSES "\",\"times\":0,"
+	         "\"query\":{\"max_id\":\"117020580452511285\"},\"body\":[]},"
+	         "{\"path\":\"" STATUSES "\",\"times\":0,"
+	         "\"query\":{\"since_id\":\"" POST9 "\"},"
+	         "\"query_absent\":[\"max_id\"],\"body\":[]}");
 	tail_routes(b);
 	buf_adds(b, "]}");
 }
@@ -283,7 +293,8 @@ T_TEST(sync_full)
 		{
 			json_t *r = json_loads(field(it, "raw"), 0, NULL);
 			T_EQ_STR(field(r, "id"), POST9);
-			T_EQ_STR(field(json_object_get(r, "account"), "id"), ME);
+			T_EQ_STR(field(json_object_get(r, "account"), "id"),
+			         ME);
 			json_decref(r);
 		}
 		T_ASSERT(json_integer_value(json_object_get(it, "created")) >
@@ -349,8 +360,8 @@ T_TEST(sync_full)
 	T_EQ_INT(replay_count(&rp, "GET", STATUSES), 3);
 	{
 		json_t *r = last_request(&rp, "GET", STATUSES);
-		const char *auth = field(json_object_get(r, "headers"),
-		                         "Authorization");
+		const char *auth =
+		    field(json_object_get(r, "headers"), "Authorization");
 		T_EQ_STR(auth, "Bearer __MASTODON_PY_TEST_ACCESS_TOKEN");
 		T_EQ_STR(field(json_object_get(r, "query"), "exclude_replies"),
 		         "true");
@@ -452,7 +463,8 @@ T_TEST(auth_and_errors)
 	struct seen s;
 	if (!replay_start(
 	        &rp,
-	        "{\"routes\":[{\"path\":\"/api/v1/accounts/verify_credentials\","
+	        "{\"routes\":[{\"path\":\"/api/v1/accounts/"
+	        "verify_credentials\","
 	        "\"cassette\":\"" CAS "test_unauthed_home_tl_throws.yaml\","
 	        "\"interaction\":1},"
 	        "{\"path\":\"/api/v1/accounts/verify_credentials\","
@@ -508,13 +520,12 @@ T_TEST(reply)
 	struct conn_result r;
 	json_t *rq;
 	if (!replay_start(
-	        &rp,
-	        "{\"rewrite\":[\"http://localhost:3000\"],\"routes\":["
-	        "{\"path\":\"/api/v1/statuses/117020583245459824\","
-	        "\"cassette\":\"" CAS "test_status_reply.yaml\"},"
-	        "{\"method\":\"POST\",\"path\":\"/api/v1/statuses\","
-	        "\"cassette\":\"" CAS "test_status_reply.yaml\","
-	        "\"interaction\":2}]}"))
+	        &rp, "{\"rewrite\":[\"http://localhost:3000\"],\"routes\":["
+	             "{\"path\":\"/api/v1/statuses/117020583245459824\","
+	             "\"cassette\":\"" CAS "test_status_reply.yaml\"},"
+	             "{\"method\":\"POST\",\"path\":\"/api/v1/statuses\","
+	             "\"cassette\":\"" CAS "test_status_reply.yaml\","
+	             "\"interaction\":2}]}"))
 		return;
 	ctx_setup(&ctx, &s, &rp);
 	conn_state_set(&ctx, "account_id", "117020565693913441");
@@ -524,8 +535,9 @@ T_TEST(reply)
 	T_ASSERT(str_starts(r.url, rp.base));
 	rq = last_request(&rp, "POST", "/api/v1/statuses");
 	if (T_ASSERT(rq != NULL)) {
-		T_EQ_STR(field(rq, "body"), "status=%40mastodonpy_test_2+same%21&"
-		                            "in_reply_to_id=117020583245459824");
+		T_EQ_STR(field(rq, "body"),
+		         "status=%40mastodonpy_test_2+same%21&"
+		         "in_reply_to_id=117020583245459824");
 		T_EQ_INT(strlen(field(json_object_get(rq, "headers"),
 		                      "Idempotency-Key")),
 		         64);
@@ -541,16 +553,15 @@ T_TEST(moderate)
 	struct replay rp;
 	struct conn_ctx ctx;
 	struct seen s;
-	if (!replay_start(
-	        &rp,
-	        "{\"routes\":["
-	        "{\"path\":\"/api/v1/statuses/117020585487094447\","
-	        "\"cassette\":\"" CAS "test_status_context.yaml\"},"
-	        "{\"method\":\"DELETE\",\"path\":\"/api/v1/statuses/"
-	        "117020585487094447\",\"cassette\":\"" CAS
-	        "test_status_context.yaml\",\"interaction\":2},"
-	        "{\"path\":\"/api/v1/statuses/117020583245459824\","
-	        "\"cassette\":\"" CAS "test_status_reply.yaml\"}]}"))
+	if (!replay_start(&rp,
+	                  "{\"routes\":["
+	                  "{\"path\":\"/api/v1/statuses/117020585487094447\","
+	                  "\"cassette\":\"" CAS "test_status_context.yaml\"},"
+	                  "{\"method\":\"DELETE\",\"path\":\"/api/v1/statuses/"
+	                  "117020585487094447\",\"cassette\":\"" CAS
+	                  "test_status_context.yaml\",\"interaction\":2},"
+	                  "{\"path\":\"/api/v1/statuses/117020583245459824\","
+	                  "\"cassette\":\"" CAS "test_status_reply.yaml\"}]}"))
 		return;
 	ctx_setup(&ctx, &s, &rp);
 	conn_state_set(&ctx, "account_id", ME);
@@ -583,16 +594,13 @@ T_TEST(publish_media)
 	FILE *f;
 	json_t *rq;
 	if (!replay_start(
-	        &rp,
-	        "{\"rewrite\":[\"http://localhost:3000\"],\"routes\":["
-	        "{\"method\":\"POST\",\"path\":\"/api/v2/media\","
-	        "\"cassette\":\"" CAS "test_media_post[True].yaml\"},"
-	        "{\"path\":\"/api/v1/media/117020575776246986\","
-	        "\"cassette\":\"" CAS "test_media_post[True].yaml\","
-	        "\"interaction\":1},"
-	        "{\"method\":\"POST\",\"path\":\"/api/v1/statuses\","
-	        "\"cassette\":\"" CAS "test_media_post[True].yaml\","
-	        "\"interaction\":2}]}"))
+	        &rp, "{\"rewrite\":[\"http://localhost:3000\"],\"routes\":["
+	             "{\"method\":\"POST\",\"path\":\"/api/v2/media\","
+	             "\"status\":202,\"body_file\":\"" MFX "media_202.json\"},"
+	             "{\"path\":\"/api/v1/media/117020575776246986\","
+	             "\"body_file\":\"" MFX "media_ready.json\"},"
+	             "{\"method\":\"POST\",\"path\":\"/api/v1/statuses\","
+	             "\"body_file\":\"" MFX "status_with_media.json\"}]}"))
 		return;
 	snprintf(path, sizeof(path), "%s/clip.mp4", rp.dir);
 	f = fopen(path, "wb");
@@ -618,20 +626,21 @@ T_TEST(publish_media)
 		const char *b = field(rq, "body");
 		T_ASSERT(strstr(b, "name=\"description\"\r\n\r\nOrdføreren "
 		                   "klipper snoren") != NULL);
-		T_ASSERT(strstr(b, "filename=\"clip.mp4\"\r\nContent-Type: "
-		                   "video/mp4\r\n\r\nnot really a video") != NULL);
-		T_ASSERT(str_starts(field(json_object_get(rq, "headers"),
-		                          "Content-Type"),
-		                    "multipart/form-data; boundary="));
+		T_ASSERT(strstr(b,
+		                "filename=\"clip.mp4\"\r\nContent-Type: "
+		                "video/mp4\r\n\r\nnot really a video") != NULL);
+		T_ASSERT(str_starts(
+		    field(json_object_get(rq, "headers"), "Content-Type"),
+		    "multipart/form-data; boundary="));
 	}
 	json_decref(rq);
 	rq = last_request(&rp, "POST", "/api/v1/statuses");
 	if (T_ASSERT(rq != NULL)) {
 		T_EQ_STR(field(rq, "body"), "status=Se+filmen&media_ids%5B%5D="
 		                            "117020575776246986&language=nb");
-		T_EQ_STR(field(json_object_get(rq, "headers"),
-		               "Idempotency-Key"),
-		         "plan-42-v1");
+		T_EQ_STR(
+		    field(json_object_get(rq, "headers"), "Idempotency-Key"),
+		    "plan-42-v1");
 	}
 	json_decref(rq);
 	/* more than four attachments: refused before any upload */
@@ -648,12 +657,12 @@ T_TEST(metrics)
 	struct conn_ctx ctx;
 	struct seen s;
 	if (!replay_start(
-	        &rp,
-	        "{\"routes\":[{\"path\":\"/api/v1/accounts/verify_credentials\","
-	        "\"cassette\":\"" CAS "test_account_pinned.yaml\","
-	        "\"interaction\":3},"
-	        "{\"path\":\"" STATUSES "\",\"cassette\":\"" CAS
-	        "test_fetch_next_previous.yaml\",\"interaction\":11}]}"))
+	        &rp, "{\"routes\":[{\"path\":\"/api/v1/accounts/"
+	             "verify_credentials\","
+	             "\"cassette\":\"" CAS "test_account_pinned.yaml\","
+	             "\"interaction\":3},"
+	             "{\"path\":\"" STATUSES "\",\"cassette\":\"" CAS
+	             "test_fetch_next_previous.yaml\",\"interaction\":11}]}"))
 		return;
 	ctx_setup(&ctx, &s, &rp);
 	T_EQ_INT(ctx.c->metrics(&ctx), CONN_OK);
@@ -686,12 +695,12 @@ T_TEST(parser_direct)
 	T_EQ_STR(field(find(&s, "7"), "type"), "dm");
 	T_EQ_STR(field(find(&s, "7"), "handle"), "@a@b.c");
 	T_EQ_STR(field(find(&s, "6"), "raw"), "{\"id\":\"6\"}");
-	T_EQ_INT(mastodon_parse(&ctx, MASTODON_CONTEXT, "[]", 2, "1", NULL,
-	                        &pg),
-	         CONN_E_MALFORMED);
-	T_EQ_INT(mastodon_parse(&ctx, MASTODON_STATUSES, "{", 1, NULL, NULL,
-	                        &pg),
-	         CONN_E_MALFORMED);
+	T_EQ_INT(
+	    mastodon_parse(&ctx, MASTODON_CONTEXT, "[]", 2, "1", NULL, &pg),
+	    CONN_E_MALFORMED);
+	T_EQ_INT(
+	    mastodon_parse(&ctx, MASTODON_STATUSES, "{", 1, NULL, NULL, &pg),
+	    CONN_E_MALFORMED);
 	conn_ctx_cleanup(&ctx);
 	json_decref(s.items);
 	json_decref(s.listings);
@@ -701,11 +710,11 @@ int
 main(int argc, char **argv)
 {
 	static const struct t_entry tests[] = {
-		T_ENTRY(sync_full),   T_ENTRY(failure_mid_listing),
-		T_ENTRY(rate_limit),  T_ENTRY(auth_and_errors),
-		T_ENTRY(reply),       T_ENTRY(moderate),
-		T_ENTRY(publish_media), T_ENTRY(metrics),
-		T_ENTRY(parser_direct)};
+	    T_ENTRY(sync_full),     T_ENTRY(failure_mid_listing),
+	    T_ENTRY(rate_limit),    T_ENTRY(auth_and_errors),
+	    T_ENTRY(reply),         T_ENTRY(moderate),
+	    T_ENTRY(publish_media), T_ENTRY(metrics),
+	    T_ENTRY(parser_direct)};
 	if (sodium_init() < 0)
 		return 1;
 	fetch_global_init();
