@@ -17,7 +17,13 @@
 #include <time.h>
 
 /* Connectors of every platform; each lives in src/connect/<platform>.c. */
-const struct connector *const connectors[] = {NULL};
+extern const struct connector conn_mastodon;
+extern const struct connector conn_bluesky;
+const struct connector *const connectors[] = {
+    &conn_mastodon,
+    &conn_bluesky,
+    NULL,
+};
 
 const struct connector *
 connector_find(const char *platform)
