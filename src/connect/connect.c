@@ -16,7 +16,11 @@
 #include <time.h>
 
 /* Connectors of every platform; each lives in src/connect/<platform>.c. */
+extern const struct connector conn_facebook_page;
+extern const struct connector conn_instagram;
 const struct connector *const connectors[] = {
+	&conn_facebook_page,
+	&conn_instagram,
 	NULL};
 
 const struct connector *
