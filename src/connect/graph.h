@@ -18,6 +18,9 @@
 #include <jansson.h>
 #include <stddef.h>
 
+extern const struct connector conn_facebook_page;
+extern const struct connector conn_instagram;
+
 /* One name=value parameter of a Graph call; a list ends with k == NULL. */
 struct graph_param {
 	const char *k;
