@@ -31,15 +31,15 @@
 #define FB_MAX_PHOTO    (10u << 20) /* Graph's limit for a page photo */
 #define FB_LOOKBACK_DEF 7
 
-#define FB_POST_FIELDS                                                        \
-	"id,message,created_time,updated_time,permalink_url,from,is_hidden,"  \
-	"attachments{media,media_type,type,url,subattachments},shares,"       \
-	"reactions.summary(total_count).limit(0),"                            \
+#define FB_POST_FIELDS                                                         \
+	"id,message,created_time,updated_time,permalink_url,from,is_hidden,"   \
+	"attachments{media,media_type,type,url,subattachments},shares,"        \
+	"reactions.summary(total_count).limit(0),"                             \
 	"comments.summary(true).limit(0)"
-#define FB_COMMENT_FIELDS                                                     \
-	"id,message,created_time,from,parent{id},like_count,comment_count,"   \
+#define FB_COMMENT_FIELDS                                                      \
+	"id,message,created_time,from,parent{id},like_count,comment_count,"    \
 	"is_hidden,permalink_url,attachment"
-#define FB_DM_FIELDS                                                          \
+#define FB_DM_FIELDS                                                           \
 	"id,updated_time,messages.limit(25){id,message,created_time,from}"
 
 /* Ends a parse when the caller's callback said stop. */
@@ -106,7 +106,10 @@ add_attachment(struct item *it, json_t *a, int depth)
 	}
 	if (depth > 0)
 		return;
-	json_array_foreach(subs, i, s) add_attachment(it, s, depth + 1);
+	json_array_foreach(subs, i, s)
+	{
+		add_attachment(it, s, depth + 1);
+	}
 }
 
 /* Emits one item with raw set to j; 0 or -1 from the callback. */
@@ -142,7 +145,7 @@ facebook_parse_posts(struct conn_ctx *ctx, const char *body, size_t len,
 	json_array_foreach(data, i, p)
 	{
 		struct item it;
-		json_t *from = json_object_get(p, "from"), *a;
+		json_t *from = json_object_get(p, "from"), *a, *atts;
 		const char *id = jstr(p, "id"), *fid;
 		char fbuf[32], line[320];
 		size_t k;
@@ -163,22 +166,26 @@ facebook_parse_posts(struct conn_ctx *ctx, const char *body, size_t len,
 		/* the feed leaves "from" out only for the page's own posts */
 		it.inbound = fid && page_id && strcmp(fid, page_id) != 0;
 		if (json_is_boolean(json_object_get(p, "is_hidden")))
-			it.hidden = json_is_true(json_object_get(p, "is_hidden"));
-		json_array_foreach(json_object_get(json_object_get(p,
-		                                                   "attachments"),
-		                                   "data"),
-		                   k, a) add_attachment(&it, a, 0);
+			it.hidden =
+			    json_is_true(json_object_get(p, "is_hidden"));
+		atts =
+		    json_object_get(json_object_get(p, "attachments"), "data");
+		json_array_foreach(atts, k, a)
+		{
+			add_attachment(&it, a, 0);
+		}
 		it.shares = jint(json_object_get(p, "shares"), "count");
-		it.likes = jint(json_object_get(json_object_get(p, "reactions"),
-		                                "summary"),
-		                "total_count");
-		it.replies = jint(json_object_get(json_object_get(p, "comments"),
-		                                  "summary"),
-		                  "total_count");
+		it.likes = jint(
+		    json_object_get(json_object_get(p, "reactions"), "summary"),
+		    "total_count");
+		it.replies = jint(
+		    json_object_get(json_object_get(p, "comments"), "summary"),
+		    "total_count");
 		if (posts) {
 			snprintf(line, sizeof(line), "%s\t%lld", id,
-			         (long long)(upd > it.created_at ? upd
-			                                         : it.created_at));
+			         (long long)(upd > it.created_at
+			                         ? upd
+			                         : it.created_at));
 			graph_ids_add(posts, line);
 		}
 		if (!graph_ids_add(seen, id))
@@ -219,7 +226,8 @@ facebook_parse_comments(struct conn_ctx *ctx, const char *body, size_t len,
 		const char *id = jstr(c, "id"), *fid;
 		const char *perm = jstr(c, "permalink_url");
 		const char *parent = jstr(json_object_get(c, "parent"), "id");
-		char fbuf[32], idbuf[96], pbuf[96], pnum[32], cnum[32], rnum[32];
+		char fbuf[32], idbuf[96], pbuf[96], pnum[32], cnum[32],
+		    rnum[32];
 
 		/* bodies recorded without "id": the permalink names the post,
 		 * the comment and (for replies) the reply */
@@ -261,7 +269,8 @@ facebook_parse_comments(struct conn_ctx *ctx, const char *body, size_t len,
 		it.author_name = jstr(from, "name");
 		it.inbound = !(fid && page_id && strcmp(fid, page_id) == 0);
 		if (json_is_boolean(json_object_get(c, "is_hidden")))
-			it.hidden = json_is_true(json_object_get(c, "is_hidden"));
+			it.hidden =
+			    json_is_true(json_object_get(c, "is_hidden"));
 		it.likes = jint(c, "like_count");
 		it.replies = jint(c, "comment_count");
 		add_attachment(&it, json_object_get(c, "attachment"), 1);
@@ -277,9 +286,9 @@ facebook_parse_comments(struct conn_ctx *ctx, const char *body, size_t len,
 }
 
 enum conn_rc
-facebook_parse_conversations(struct conn_ctx *ctx, const char *body,
-                             size_t len, const char *page_id,
-                             struct graph_ids *seen, char **next)
+facebook_parse_conversations(struct conn_ctx *ctx, const char *body, size_t len,
+                             const char *page_id, struct graph_ids *seen,
+                             char **next)
 {
 	json_t *j = graph_load(ctx, body, len), *data, *cv, *m;
 	size_t i, k;
@@ -297,8 +306,8 @@ facebook_parse_conversations(struct conn_ctx *ctx, const char *body,
 	json_array_foreach(data, i, cv)
 	{
 		const char *cid = jstr(cv, "id");
-		json_t *msgs = json_object_get(json_object_get(cv, "messages"),
-		                               "data");
+		json_t *msgs =
+		    json_object_get(json_object_get(cv, "messages"), "data");
 		if (cid == NULL)
 			continue;
 		json_array_foreach(msgs, k, m)
@@ -316,13 +325,13 @@ facebook_parse_conversations(struct conn_ctx *ctx, const char *body,
 			it.thread_id = cid;
 			it.text = jstr(m, "message");
 			it.created_at =
-				graph_time(json_object_get(m, "created_time"));
+			    graph_time(json_object_get(m, "created_time"));
 			fid = graph_idstr(json_object_get(from, "id"), fbuf,
 			                  sizeof(fbuf));
 			it.author_id = fid;
 			it.author_name = jstr(from, "name");
-			it.inbound = !(fid && page_id &&
-			               strcmp(fid, page_id) == 0);
+			it.inbound =
+			    !(fid && page_id && strcmp(fid, page_id) == 0);
 			if (emit_raw(ctx, &it, m) != 0) {
 				rc = stopped(ctx);
 				goto out;
@@ -425,8 +434,8 @@ sync_comments(struct conn_ctx *ctx, const char *page, const char *post)
 		                next ? NULL : pr, NULL, &body);
 		if (rc != CONN_OK)
 			break;
-		rc = facebook_parse_comments(ctx, body, strlen(body), page, post,
-		                             &ids, &n2);
+		rc = facebook_parse_comments(ctx, body, strlen(body), page,
+		                             post, &ids, &n2);
 		free(body);
 		free(next);
 		next = n2;
@@ -442,7 +451,7 @@ sync_comments(struct conn_ctx *ctx, const char *page, const char *post)
 	free(next);
 	if (rc == CONN_OK && complete &&
 	    conn_emit_listing(ctx, post, (const char *const *)ids.v, ids.n) !=
-	            0)
+	        0)
 		rc = stopped(ctx);
 	graph_ids_free(&ids);
 	return rc;
@@ -452,9 +461,8 @@ sync_comments(struct conn_ctx *ctx, const char *page, const char *post)
 static enum conn_rc
 sync_dms(struct conn_ctx *ctx, const char *page, int64_t since)
 {
-	struct graph_param pr[] = {{"fields", FB_DM_FIELDS},
-	                           {"limit", FB_PAGE_LIMIT},
-	                           {NULL, NULL}};
+	struct graph_param pr[] = {
+	    {"fields", FB_DM_FIELDS}, {"limit", FB_PAGE_LIMIT}, {NULL, NULL}};
 	struct graph_ids seen = {0};
 	char path[512], *next = NULL, *body;
 	enum conn_rc rc = CONN_OK;
@@ -489,7 +497,7 @@ sync_dms(struct conn_ctx *ctx, const char *page, int64_t since)
 			json_array_foreach(json_object_get(j, "data"), i, cv)
 			{
 				if (graph_time(json_object_get(
-					    cv, "updated_time")) >= since)
+				        cv, "updated_time")) >= since)
 					old = 0;
 			}
 			json_decref(j);
@@ -510,9 +518,8 @@ static enum conn_rc
 fb_sync(struct conn_ctx *ctx)
 {
 	const char *page = page_of(ctx);
-	struct graph_param pr[] = {{"fields", FB_POST_FIELDS},
-	                           {"limit", FB_PAGE_LIMIT},
-	                           {NULL, NULL}};
+	struct graph_param pr[] = {
+	    {"fields", FB_POST_FIELDS}, {"limit", FB_PAGE_LIMIT}, {NULL, NULL}};
 	struct graph_ids seen = {0}, posts = {0};
 	char path[512], *next = NULL, *body;
 	int64_t wm, since, newest = 0;
@@ -524,7 +531,7 @@ fb_sync(struct conn_ctx *ctx)
 	wm = num_of(ctx->state, "watermark", 0);
 	since = wm > 0 ? wm - num_of(ctx->config, "lookback_days",
 	                             FB_LOOKBACK_DEF) *
-	                              86400
+	                          86400
 	               : 0;
 	snprintf(path, sizeof(path), "%s/feed", page);
 	for (;;) {
@@ -557,7 +564,7 @@ fb_sync(struct conn_ctx *ctx)
 	free(next);
 	if (rc == CONN_OK && complete &&
 	    conn_emit_listing(ctx, NULL, (const char *const *)seen.v, seen.n) !=
-	            0)
+	        0)
 		rc = stopped(ctx);
 
 	/* comments of the posts active within the window */
@@ -577,7 +584,8 @@ fb_sync(struct conn_ctx *ctx)
 	if (rc == CONN_OK) {
 		const char *d = conn_cfg(ctx, "dms");
 		const char *s = conn_state(ctx, "dms");
-		if (!(d && strcmp(d, "0") == 0) && !(s && strcmp(s, "off") == 0))
+		if (!(d && strcmp(d, "0") == 0) &&
+		    !(s && strcmp(s, "off") == 0))
 			rc = sync_dms(ctx, page, since);
 	}
 	if (rc == CONN_OK && newest > wm) {
@@ -617,9 +625,8 @@ static enum conn_rc
 fb_reply(struct conn_ctx *ctx, const char *parent_id, const char *text,
          struct conn_result *out)
 {
-	struct graph_param pr[] = {{"message", text},
-	                           {"fields", "id,permalink_url"},
-	                           {NULL, NULL}};
+	struct graph_param pr[] = {
+	    {"message", text}, {"fields", "id,permalink_url"}, {NULL, NULL}};
 	char path[512];
 	json_t *j;
 	enum conn_rc rc;
@@ -640,8 +647,7 @@ static enum conn_rc
 fb_moderate(struct conn_ctx *ctx, const char *item_id, enum conn_mod what)
 {
 	struct graph_param pr[] = {
-		{"is_hidden", what == MOD_HIDE ? "true" : "false"},
-		{NULL, NULL}};
+	    {"is_hidden", what == MOD_HIDE ? "true" : "false"}, {NULL, NULL}};
 	json_t *j;
 	enum conn_rc rc;
 
@@ -694,18 +700,17 @@ read_file(struct conn_ctx *ctx, const char *path, size_t max, char **data,
 /* Uploads one photo to /{page}/photos (by URL or as multipart "source");
  * published=0 only stores it for a multi-photo post.  Sets *j. */
 static enum conn_rc
-upload_photo(struct conn_ctx *ctx, const char *page,
-             const struct item_media *m, const char *caption, int published,
-             json_t **j)
+upload_photo(struct conn_ctx *ctx, const char *page, const struct item_media *m,
+             const char *caption, int published, json_t **j)
 {
 	char path[512];
 	snprintf(path, sizeof(path), "%s/photos", page);
 	if (m->url) {
 		struct graph_param pr[] = {
-			{"url", m->url},
-			{"caption", caption},
-			{"published", published ? NULL : "false"},
-			{NULL, NULL}};
+		    {"url", m->url},
+		    {"caption", caption},
+		    {"published", published ? NULL : "false"},
+		    {NULL, NULL}};
 		return graph_call(ctx, "POST", path, pr, j, NULL);
 	} else {
 		struct buf b;
@@ -772,10 +777,11 @@ fb_publish(struct conn_ctx *ctx, const struct conn_post *p,
 	for (int i = 0; i < p->nmedia; i++) {
 		const struct item_media *m = &p->media[i];
 		if (m->mime && strncmp(m->mime, "image/", 6) != 0)
-			return conn_fail(ctx, CONN_E_UNSUPPORTED, "media_type",
-			                 "this connector publishes photos only; "
-			                 "%s is not an image",
-			                 m->mime);
+			return conn_fail(
+			    ctx, CONN_E_UNSUPPORTED, "media_type",
+			    "this connector publishes photos only; "
+			    "%s is not an image",
+			    m->mime);
 		if (m->url == NULL && m->path == NULL)
 			return conn_fail(ctx, CONN_E_CONFIG, "media",
 			                 "a photo needs a URL or a file");
@@ -791,9 +797,8 @@ fb_publish(struct conn_ctx *ctx, const struct conn_post *p,
 		caption = buf_detach(&c, NULL);
 	}
 	if (p->nmedia == 0) {
-		struct graph_param pr[] = {{"message", p->text},
-		                           {"link", p->link},
-		                           {NULL, NULL}};
+		struct graph_param pr[] = {
+		    {"message", p->text}, {"link", p->link}, {NULL, NULL}};
 		snprintf(path, sizeof(path), "%s/feed", page);
 		rc = graph_call(ctx, "POST", path, pr, &j, NULL);
 		if (rc == CONN_OK)
@@ -847,25 +852,28 @@ fb_publish(struct conn_ctx *ctx, const struct conn_post *p,
 static enum conn_rc
 fb_metrics(struct conn_ctx *ctx)
 {
-	static const char *const page_map[] = {
-		"page_follows", METRIC_FOLLOWERS, "page_media_view", METRIC_VIEWS,
-		"page_total_media_view_unique", METRIC_REACH, NULL};
-	static const char *const post_map[] = {
-		"post_media_view", METRIC_VIEWS, "post_total_media_view_unique",
-		METRIC_REACH, NULL};
-	struct graph_param pi[] = {
-		{"metric", "page_follows,page_media_view,"
-		           "page_total_media_view_unique"},
-		{"period", "day"},
-		{NULL, NULL}};
+	static const char *const page_map[] = {"page_follows",
+	                                       METRIC_FOLLOWERS,
+	                                       "page_media_view",
+	                                       METRIC_VIEWS,
+	                                       "page_total_media_view_unique",
+	                                       METRIC_REACH,
+	                                       NULL};
+	static const char *const post_map[] = {"post_media_view", METRIC_VIEWS,
+	                                       "post_total_media_view_unique",
+	                                       METRIC_REACH, NULL};
+	struct graph_param pi[] = {{"metric", "page_follows,page_media_view,"
+	                                      "page_total_media_view_unique"},
+	                           {"period", "day"},
+	                           {NULL, NULL}};
 	struct graph_param pp[] = {
-		{"fields", "id,shares,reactions.summary(total_count).limit(0),"
-		           "comments.summary(true).limit(0)"},
-		{"limit", NULL},
-		{NULL, NULL}};
+	    {"fields", "id,shares,reactions.summary(total_count).limit(0),"
+	               "comments.summary(true).limit(0)"},
+	    {"limit", NULL},
+	    {NULL, NULL}};
 	struct graph_param pm[] = {
-		{"metric", "post_media_view,post_total_media_view_unique"},
-		{NULL, NULL}};
+	    {"metric", "post_media_view,post_total_media_view_unique"},
+	    {NULL, NULL}};
 	const char *page = page_of(ctx);
 	char path[512], lim[16], *body;
 	json_t *j, *p;
@@ -893,12 +901,12 @@ fb_metrics(struct conn_ctx *ctx)
 	json_array_foreach(json_object_get(j, "data"), i, p)
 	{
 		const char *id = jstr(p, "id");
-		int64_t r = jint(json_object_get(json_object_get(p, "reactions"),
-		                                 "summary"),
-		                 "total_count");
-		int64_t c = jint(json_object_get(json_object_get(p, "comments"),
-		                                 "summary"),
-		                 "total_count");
+		int64_t r = jint(
+		    json_object_get(json_object_get(p, "reactions"), "summary"),
+		    "total_count");
+		int64_t c = jint(
+		    json_object_get(json_object_get(p, "comments"), "summary"),
+		    "total_count");
 		int64_t s = jint(json_object_get(p, "shares"), "count");
 		if (id == NULL || strlen(id) > 256)
 			continue;
@@ -921,8 +929,8 @@ fb_metrics(struct conn_ctx *ctx)
 		}
 		if (rc != CONN_OK)
 			break;
-		rc = graph_parse_insights(ctx, body, strlen(body), id,
-		                          post_map);
+		rc =
+		    graph_parse_insights(ctx, body, strlen(body), id, post_map);
 		free(body);
 		if (rc != CONN_OK)
 			break;
@@ -932,25 +940,25 @@ fb_metrics(struct conn_ctx *ctx)
 }
 
 const struct connector conn_facebook_page = {
-	.platform = "facebook_page",
-	.label = "Facebook Page",
-	.default_base = "https://graph.facebook.com/v23.0",
-	.poll_interval = 300,
-	.caps = CAP_OWN_POSTS | CAP_COMMENTS | CAP_MENTIONS | CAP_DMS |
-	        CAP_REPLY | CAP_HIDE | CAP_DELETE_OTHERS | CAP_PUBLISH |
-	        CAP_PUBLISH_MEDIA | CAP_METRICS | CAP_WEBHOOK,
-	.note = "Mentions of the page arrive only through the webhook "
-	        "(field \"mention\"). Photos are published without alt text: "
-	        "the Graph API has no alt-text field for page photos. Only "
-	        "photos are published (no video); a link given with photos "
-	        "is added to the text. Messenger conversations are read only "
-	        "when the token has the pages_messaging permission. Graph has "
-	        "no idempotency key; kanalvakt remembers what it published.",
-	.check_auth = fb_check_auth,
-	.sync = fb_sync,
-	.reply = fb_reply,
-	.moderate = fb_moderate,
-	.publish = fb_publish,
-	.metrics = fb_metrics,
-	.classify = graph_classify,
+    .platform = "facebook_page",
+    .label = "Facebook Page",
+    .default_base = "https://graph.facebook.com/v23.0",
+    .poll_interval = 300,
+    .caps = CAP_OWN_POSTS | CAP_COMMENTS | CAP_MENTIONS | CAP_DMS | CAP_REPLY |
+            CAP_HIDE | CAP_DELETE_OTHERS | CAP_PUBLISH | CAP_PUBLISH_MEDIA |
+            CAP_METRICS | CAP_WEBHOOK,
+    .note = "Mentions of the page arrive only through the webhook "
+            "(field \"mention\"). Photos are published without alt text: "
+            "the Graph API has no alt-text field for page photos. Only "
+            "photos are published (no video); a link given with photos "
+            "is added to the text. Messenger conversations are read only "
+            "when the token has the pages_messaging permission. Graph has "
+            "no idempotency key; kanalvakt remembers what it published.",
+    .check_auth = fb_check_auth,
+    .sync = fb_sync,
+    .reply = fb_reply,
+    .moderate = fb_moderate,
+    .publish = fb_publish,
+    .metrics = fb_metrics,
+    .classify = graph_classify,
 };

@@ -61,8 +61,7 @@ graph_token(const struct conn_ctx *ctx)
 }
 
 void
-graph_appsecret_proof(const char *app_secret, const char *token,
-                      char out[65])
+graph_appsecret_proof(const char *app_secret, const char *token, char out[65])
 {
 	crypto_auth_hmacsha256_state st;
 	unsigned char mac[crypto_auth_hmacsha256_BYTES];
@@ -101,7 +100,7 @@ const char *
 graph_next(json_t *j)
 {
 	const char *n = json_string_value(
-		json_object_get(json_object_get(j, "paging"), "next"));
+	    json_object_get(json_object_get(j, "paging"), "next"));
 	return n && *n ? n : NULL;
 }
 
@@ -145,7 +144,8 @@ build_url(struct conn_ctx *ctx, const char *path, struct buf *u)
 	if (strncmp(path, "http://", 7) == 0 ||
 	    strncmp(path, "https://", 8) == 0) {
 		size_t ob = origin_len(ctx->base_url), ol = origin_len(path);
-		if (ob == 0 || ob != ol || strncmp(ctx->base_url, path, ob) != 0)
+		if (ob == 0 || ob != ol ||
+		    strncmp(ctx->base_url, path, ob) != 0)
 			return -1;
 		buf_adds(u, path);
 		return 0;
@@ -227,7 +227,8 @@ graph_call(struct conn_ctx *ctx, const char *method, const char *path,
 	struct fetch_req rq;
 	struct buf u, f;
 	char proof[65];
-	const char *tok = graph_token(ctx), *secret = conn_cred(ctx, "app_secret");
+	const char *tok = graph_token(ctx),
+	           *secret = conn_cred(ctx, "app_secret");
 	const char *p = NULL;
 	int post = method && strcmp(method, "POST") == 0;
 	enum conn_rc rc;
@@ -273,7 +274,7 @@ graph_call(struct conn_ctx *ctx, const char *method, const char *path,
 	rq.url = buf_str(&u);
 	if (post) {
 		rq.headers[0] =
-			"Content-Type: application/x-www-form-urlencoded";
+		    "Content-Type: application/x-www-form-urlencoded";
 		rq.body = buf_str(&f);
 		rq.body_len = f.len;
 	}
@@ -291,7 +292,8 @@ graph_send(struct conn_ctx *ctx, const char *method, const char *path,
 	struct fetch_req rq;
 	struct buf u;
 	char proof[65], ct[256];
-	const char *tok = graph_token(ctx), *secret = conn_cred(ctx, "app_secret");
+	const char *tok = graph_token(ctx),
+	           *secret = conn_cred(ctx, "app_secret");
 	enum conn_rc rc;
 
 	*out = NULL;
@@ -338,15 +340,22 @@ static const char *
 subcode_text(long long sub)
 {
 	switch (sub) {
-	case 458: return "the app is no longer installed for this user";
-	case 459: return "the user must log in at facebook.com to unlock "
-		         "the account";
-	case 460: return "the password was changed, so the token was "
-		         "revoked";
-	case 463: return "the token has expired";
-	case 464: return "the user is not confirmed";
-	case 467: return "the token is invalid (logged out or revoked)";
-	case 492: return "the user is no longer an admin of the page";
+	case 458:
+		return "the app is no longer installed for this user";
+	case 459:
+		return "the user must log in at facebook.com to unlock "
+		       "the account";
+	case 460:
+		return "the password was changed, so the token was "
+		       "revoked";
+	case 463:
+		return "the token has expired";
+	case 464:
+		return "the user is not confirmed";
+	case 467:
+		return "the token is invalid (logged out or revoked)";
+	case 492:
+		return "the user is no longer an admin of the page";
 	}
 	return NULL;
 }
@@ -392,8 +401,7 @@ graph_classify(struct conn_ctx *ctx, const struct fetch_resp *rs)
 		rc = CONN_E_RATELIMIT;
 	else if (code == 1 || code == 2)
 		rc = CONN_E_NETWORK;
-	else if (code == 803 || (code == 100 && sub == 33) ||
-	         rs->status == 404)
+	else if (code == 803 || (code == 100 && sub == 33) || rs->status == 404)
 		rc = CONN_E_NOTFOUND;
 	else if (rs->status == 401)
 		rc = CONN_E_AUTH;
@@ -409,8 +417,8 @@ graph_classify(struct conn_ctx *ctx, const struct fetch_resp *rs)
 	snprintf(ctx->err.message, sizeof(ctx->err.message),
 	         "%s%s%s%s%s (%s, fbtrace_id %s)",
 	         msg ? msg : "Graph API error", st ? ": " : "", st ? st : "",
-	         umsg ? " - " : "", umsg ? umsg : "",
-	         type ? type : "no type", trace ? trace : "none");
+	         umsg ? " - " : "", umsg ? umsg : "", type ? type : "no type",
+	         trace ? trace : "none");
 	json_decref(j);
 	return 1;
 }
@@ -465,7 +473,8 @@ graph_parse_insights(struct conn_ctx *ctx, const char *body, size_t len,
 	}
 	json_array_foreach(data, i, m)
 	{
-		const char *name = json_string_value(json_object_get(m, "name"));
+		const char *name =
+		    json_string_value(json_object_get(m, "name"));
 		json_t *vals = json_object_get(m, "values"), *v;
 		json_t *tv = json_object_get(m, "total_value");
 		size_t k;
@@ -484,8 +493,9 @@ graph_parse_insights(struct conn_ctx *ctx, const char *body, size_t len,
 				continue;
 			if (conn_emit_metric(ctx, item_id, name, x,
 			                     at ? at : ctx->now) != 0) {
-				rc = conn_fail(ctx, CONN_E_PLATFORM, "stopped",
-				               "the caller stopped the metrics");
+				rc =
+				    conn_fail(ctx, CONN_E_PLATFORM, "stopped",
+				              "the caller stopped the metrics");
 				goto out;
 			}
 		}

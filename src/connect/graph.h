@@ -125,16 +125,14 @@ enum conn_rc facebook_parse_comments(struct conn_ctx *ctx, const char *body,
 enum conn_rc facebook_parse_conversations(struct conn_ctx *ctx,
                                           const char *body, size_t len,
                                           const char *page_id,
-                                          struct graph_ids *seen,
-                                          char **next);
+                                          struct graph_ids *seen, char **next);
 
 /* A page of /{ig-user-id}/media (or /tags when type is ITEM_MENTION):
  * emits media not in seen; appends "id\tcomments_count\ttimestamp" to
  * media when not NULL. */
 enum conn_rc instagram_parse_media(struct conn_ctx *ctx, const char *body,
                                    size_t len, const char *username,
-                                   enum item_type type,
-                                   struct graph_ids *seen,
+                                   enum item_type type, struct graph_ids *seen,
                                    struct graph_ids *media, char **next);
 /* A page of /{media-id}/comments with nested replies{…}. */
 enum conn_rc instagram_parse_comments(struct conn_ctx *ctx, const char *body,

@@ -33,11 +33,11 @@
 #define IG_POLL_MAX     10 /* container status checks before giving up */
 #define IG_MAX_CAROUSEL 10 /* Instagram's limit of items in a carousel */
 
-#define IG_MEDIA_FIELDS                                                       \
-	"id,caption,media_type,media_url,permalink,timestamp,like_count,"     \
+#define IG_MEDIA_FIELDS                                                        \
+	"id,caption,media_type,media_url,permalink,timestamp,like_count,"      \
 	"comments_count,username"
-#define IG_COMMENT_FIELDS                                                     \
-	"id,text,timestamp,username,like_count,hidden,from,"                  \
+#define IG_COMMENT_FIELDS                                                      \
+	"id,text,timestamp,username,like_count,hidden,from,"                   \
 	"replies{id,text,timestamp,username,like_count,hidden,from}"
 
 static enum conn_rc
@@ -163,8 +163,8 @@ emit_comment(struct conn_ctx *ctx, json_t *c, const char *username,
 	it.text = jstr(c, "text");
 	it.created_at = graph_time(json_object_get(c, "timestamp"));
 	it.author_handle = u;
-	it.author_id = graph_idstr(json_object_get(from, "id"), fbuf,
-	                           sizeof(fbuf));
+	it.author_id =
+	    graph_idstr(json_object_get(from, "id"), fbuf, sizeof(fbuf));
 	it.inbound = !(u && username && strcmp(u, username) == 0);
 	it.likes = jint(c, "like_count");
 	if (json_is_boolean(json_object_get(c, "hidden")))
@@ -199,9 +199,9 @@ instagram_parse_comments(struct conn_ctx *ctx, const char *body, size_t len,
 		}
 		if (cid == NULL || strlen(cid) > 256)
 			continue;
-		json_array_foreach(json_object_get(json_object_get(c, "replies"),
-		                                   "data"),
-		                   k, r)
+		json_array_foreach(
+		    json_object_get(json_object_get(c, "replies"), "data"), k,
+		    r)
 		{
 			if (emit_comment(ctx, r, username, media_id, cid,
 			                 seen) != 0) {
@@ -323,9 +323,8 @@ ig_check_auth(struct conn_ctx *ctx)
 static enum conn_rc
 sync_comments(struct conn_ctx *ctx, const char *media_id, int64_t count)
 {
-	struct graph_param pr[] = {{"fields", IG_COMMENT_FIELDS},
-	                           {"limit", "50"},
-	                           {NULL, NULL}};
+	struct graph_param pr[] = {
+	    {"fields", IG_COMMENT_FIELDS}, {"limit", "50"}, {NULL, NULL}};
 	struct graph_ids ids = {0};
 	char path[512], key[320], *next = NULL, *body;
 	const char *user = conn_state(ctx, "username");
@@ -443,7 +442,7 @@ ig_sync(struct conn_ctx *ctx)
 	wm = num_of(ctx->state, "watermark", 0);
 	since = wm > 0 ? wm - num_of(ctx->config, "lookback_days",
 	                             IG_LOOKBACK_DEF) *
-	                              86400
+	                          86400
 	               : 0;
 	snprintf(path, sizeof(path), "%s/media", acc);
 	for (;;) {
@@ -456,10 +455,9 @@ ig_sync(struct conn_ctx *ctx)
 		if (conn_state(ctx, "username") == NULL) {
 			/* the account's own media carry its username */
 			json_t *j = json_loads(body, 0, NULL);
-			const char *u = jstr(json_array_get(json_object_get(j,
-			                                                    "data"),
-			                                    0),
-			                     "username");
+			const char *u =
+			    jstr(json_array_get(json_object_get(j, "data"), 0),
+			         "username");
 			if (u)
 				conn_state_set(ctx, "username", u);
 			json_decref(j);
@@ -488,7 +486,7 @@ ig_sync(struct conn_ctx *ctx)
 	free(next);
 	if (rc == CONN_OK && complete &&
 	    conn_emit_listing(ctx, NULL, (const char *const *)seen.v, seen.n) !=
-	            0)
+	        0)
 		rc = stopped(ctx);
 
 	for (int i = 0; rc == CONN_OK && i < media.n; i++) {
@@ -596,8 +594,8 @@ ig_reply(struct conn_ctx *ctx, const char *parent_id, const char *text,
 static enum conn_rc
 ig_moderate(struct conn_ctx *ctx, const char *item_id, enum conn_mod what)
 {
-	struct graph_param pr[] = {{"hide", what == MOD_HIDE ? "true" : "false"},
-	                           {NULL, NULL}};
+	struct graph_param pr[] = {
+	    {"hide", what == MOD_HIDE ? "true" : "false"}, {NULL, NULL}};
 	json_t *j;
 	enum conn_rc rc;
 
@@ -676,12 +674,13 @@ wait_ready(struct conn_ctx *ctx, const char *cid)
 			json_decref(j);
 			return CONN_OK;
 		}
-		if (st && (strcmp(st, "ERROR") == 0 ||
-		           strcmp(st, "EXPIRED") == 0)) {
+		if (st &&
+		    (strcmp(st, "ERROR") == 0 || strcmp(st, "EXPIRED") == 0)) {
 			rc = conn_fail(ctx, CONN_E_PLATFORM, st,
 			               "Instagram could not prepare the media: "
 			               "%s",
-			               jstr(j, "status") ? jstr(j, "status") : st);
+			               jstr(j, "status") ? jstr(j, "status")
+			                                 : st);
 			json_decref(j);
 			return rc;
 		}
@@ -717,11 +716,11 @@ ig_publish(struct conn_ctx *ctx, const struct conn_post *p,
 	for (int i = 0; i < p->nmedia; i++)
 		if (p->media[i].url == NULL)
 			return conn_fail(
-				ctx, CONN_E_UNSUPPORTED, "needs_url",
-				"Instagram fetches media itself from a public "
-				"URL (image_url); %s is only a local file. "
-				"Publish it at a public URL first",
-				p->media[i].path ? p->media[i].path : "the media");
+			    ctx, CONN_E_UNSUPPORTED, "needs_url",
+			    "Instagram fetches media itself from a public "
+			    "URL (image_url); %s is only a local file. "
+			    "Publish it at a public URL first",
+			    p->media[i].path ? p->media[i].path : "the media");
 	if (p->idempotency_key) {
 		snprintf(key, sizeof(key), "pub:%s", p->idempotency_key);
 		if (conn_state(ctx, key)) {
@@ -746,7 +745,8 @@ ig_publish(struct conn_ctx *ctx, const struct conn_post *p,
 		struct buf ch;
 		buf_init(&ch, 4096);
 		for (int i = 0; i < p->nmedia && rc == CONN_OK; i++) {
-			rc = container(ctx, acc, &p->media[i], NULL, 1, kids[i]);
+			rc =
+			    container(ctx, acc, &p->media[i], NULL, 1, kids[i]);
 			if (rc == CONN_OK && is_video(&p->media[i]))
 				rc = wait_ready(ctx, kids[i]);
 			if (rc == CONN_OK)
@@ -759,9 +759,10 @@ ig_publish(struct conn_ctx *ctx, const struct conn_post *p,
 			                           {NULL, NULL}};
 			snprintf(path, sizeof(path), "%s/media", acc);
 			rc = graph_call(ctx, "POST", path, pr, &j, NULL);
-			if (rc == CONN_OK &&
-			    (jstr(j, "id") == NULL || strlen(jstr(j, "id")) >= 64))
-				rc = conn_fail(ctx, CONN_E_MALFORMED, "container",
+			if (rc == CONN_OK && (jstr(j, "id") == NULL ||
+			                      strlen(jstr(j, "id")) >= 64))
+				rc = conn_fail(ctx, CONN_E_MALFORMED,
+				               "container",
 				               "the carousel answer has no id");
 			if (rc == CONN_OK)
 				snprintf(cid, sizeof(cid), "%s", jstr(j, "id"));
@@ -802,12 +803,12 @@ static enum conn_rc
 ig_metrics(struct conn_ctx *ctx)
 {
 	static const char *const user_map[] = {
-		"reach", METRIC_REACH, "views", METRIC_VIEWS, "follower_count",
-		"new_followers", NULL};
+	    "reach",          METRIC_REACH,    "views", METRIC_VIEWS,
+	    "follower_count", "new_followers", NULL};
 	static const char *const media_map[] = {
-		"reach",  METRIC_REACH,    "likes",  METRIC_REACTIONS,
-		"comments", METRIC_COMMENTS, "shares", METRIC_SHARES,
-		"views",  METRIC_VIEWS,    NULL};
+	    "reach",    METRIC_REACH,    "likes",  METRIC_REACTIONS,
+	    "comments", METRIC_COMMENTS, "shares", METRIC_SHARES,
+	    "views",    METRIC_VIEWS,    NULL};
 	struct graph_param pa[] = {{"fields", "followers_count,media_count"},
 	                           {NULL, NULL}};
 	struct graph_param pu[] = {{"metric", "reach,follower_count"},
@@ -820,10 +821,10 @@ ig_metrics(struct conn_ctx *ctx)
 	struct graph_param pm[] = {{"fields", "id,like_count,comments_count"},
 	                           {"limit", NULL},
 	                           {NULL, NULL}};
-	struct graph_param pi[] = {
-		{"metric", "reach,saved,likes,comments,shares,"
-		           "total_interactions,views"},
-		{NULL, NULL}};
+	struct graph_param pi[] = {{"metric",
+	                            "reach,saved,likes,comments,shares,"
+	                            "total_interactions,views"},
+	                           {NULL, NULL}};
 	const char *acc = account_of(ctx);
 	char path[512], lim[16], *body;
 	json_t *j, *m;
@@ -890,24 +891,24 @@ ig_metrics(struct conn_ctx *ctx)
 }
 
 const struct connector conn_instagram = {
-	.platform = "instagram",
-	.label = "Instagram",
-	.default_base = "https://graph.facebook.com/v23.0",
-	.poll_interval = 300,
-	.caps = CAP_OWN_POSTS | CAP_COMMENTS | CAP_MENTIONS | CAP_REPLY |
-	        CAP_HIDE | CAP_DELETE_OTHERS | CAP_PUBLISH | CAP_PUBLISH_MEDIA |
-	        CAP_METRICS | CAP_WEBHOOK,
-	.note = "Instagram cannot publish text alone, and fetches media itself "
-	        "from a public URL: files that exist only locally cannot be "
-	        "published. Links in captions are not clickable. Direct "
-	        "messages are not read. Caption mentions arrive only through "
-	        "the webhook (field \"mentions\"); photo tags are polled. "
-	        "Only the first page of replies under each comment is read.",
-	.check_auth = ig_check_auth,
-	.sync = ig_sync,
-	.reply = ig_reply,
-	.moderate = ig_moderate,
-	.publish = ig_publish,
-	.metrics = ig_metrics,
-	.classify = graph_classify,
+    .platform = "instagram",
+    .label = "Instagram",
+    .default_base = "https://graph.facebook.com/v23.0",
+    .poll_interval = 300,
+    .caps = CAP_OWN_POSTS | CAP_COMMENTS | CAP_MENTIONS | CAP_REPLY | CAP_HIDE |
+            CAP_DELETE_OTHERS | CAP_PUBLISH | CAP_PUBLISH_MEDIA | CAP_METRICS |
+            CAP_WEBHOOK,
+    .note = "Instagram cannot publish text alone, and fetches media itself "
+            "from a public URL: files that exist only locally cannot be "
+            "published. Links in captions are not clickable. Direct "
+            "messages are not read. Caption mentions arrive only through "
+            "the webhook (field \"mentions\"); photo tags are polled. "
+            "Only the first page of replies under each comment is read.",
+    .check_auth = ig_check_auth,
+    .sync = ig_sync,
+    .reply = ig_reply,
+    .moderate = ig_moderate,
+    .publish = ig_publish,
+    .metrics = ig_metrics,
+    .classify = graph_classify,
 };

@@ -132,8 +132,8 @@ page_change(struct conn_ctx *ctx, const char *page, const char *field,
 		return 0;
 	item_init(&it);
 	it.text = jstr(v, "message");
-	it.author_id = graph_idstr(json_object_get(from, "id"), abuf,
-	                           sizeof(abuf));
+	it.author_id =
+	    graph_idstr(json_object_get(from, "id"), abuf, sizeof(abuf));
 	it.author_name = jstr(from, "name");
 	if (it.author_id == NULL) /* hide/unhide payloads */
 		it.author_id = graph_idstr(json_object_get(v, "sender_id"),
@@ -206,31 +206,30 @@ queue_mention(struct conn_ctx *ctx, char kind, const char *id)
 
 /* An Instagram change; 0 skipped, 1 emitted, -1 stopped. */
 static int
-ig_change(struct conn_ctx *ctx, const char *acct, const char *field,
-          json_t *v)
+ig_change(struct conn_ctx *ctx, const char *acct, const char *field, json_t *v)
 {
 	struct item it;
 	json_t *from = json_object_get(v, "from");
 	char abuf[32], ibuf[32], mbuf[32], pbuf[32];
-	const char *media = graph_idstr(
-		json_object_get(json_object_get(v, "media"), "id"), mbuf,
-		sizeof(mbuf));
+	const char *media =
+	    graph_idstr(json_object_get(json_object_get(v, "media"), "id"),
+	                mbuf, sizeof(mbuf));
 
 	item_init(&it);
 	if (strcmp(field, "comments") == 0 ||
 	    strcmp(field, "live_comments") == 0) {
-		const char *parent = graph_idstr(json_object_get(v, "parent_id"),
-		                                 pbuf, sizeof(pbuf));
-		it.id = graph_idstr(json_object_get(v, "id"), ibuf,
-		                    sizeof(ibuf));
+		const char *parent = graph_idstr(
+		    json_object_get(v, "parent_id"), pbuf, sizeof(pbuf));
+		it.id =
+		    graph_idstr(json_object_get(v, "id"), ibuf, sizeof(ibuf));
 		if (it.id == NULL)
 			return 0;
 		it.text = jstr(v, "text");
 		it.author_id = graph_idstr(json_object_get(from, "id"), abuf,
 		                           sizeof(abuf));
 		it.author_handle = jstr(from, "username");
-		it.inbound = !(it.author_id && acct &&
-		               strcmp(it.author_id, acct) == 0);
+		it.inbound =
+		    !(it.author_id && acct && strcmp(it.author_id, acct) == 0);
 		it.thread_id = media;
 		if (parent) {
 			it.type = ITEM_REPLY;
@@ -290,8 +289,8 @@ meta_webhook_parse(struct conn_ctx *ctx, const char *body, size_t len)
 	json_array_foreach(entries, i, e)
 	{
 		char idbuf[32];
-		const char *acct = graph_idstr(json_object_get(e, "id"), idbuf,
-		                               sizeof(idbuf));
+		const char *acct =
+		    graph_idstr(json_object_get(e, "id"), idbuf, sizeof(idbuf));
 		json_t *c;
 		size_t k;
 		json_array_foreach(json_object_get(e, "changes"), k, c)
