@@ -19,9 +19,13 @@
 /* Connectors of every platform; each lives in src/connect/<platform>.c. */
 extern const struct connector conn_mastodon;
 extern const struct connector conn_bluesky;
+extern const struct connector conn_facebook_page;
+extern const struct connector conn_instagram;
 const struct connector *const connectors[] = {
     &conn_mastodon,
     &conn_bluesky,
+    &conn_facebook_page,
+    &conn_instagram,
     NULL,
 };
 
