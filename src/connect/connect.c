@@ -16,7 +16,11 @@
 #include <time.h>
 
 /* Connectors of every platform; each lives in src/connect/<platform>.c. */
+extern const struct connector conn_linkedin;
+extern const struct connector conn_vimeo;
 const struct connector *const connectors[] = {
+	&conn_linkedin,
+	&conn_vimeo,
 	NULL};
 
 const struct connector *
