@@ -45,12 +45,12 @@
 
 #define LI_VERSION   "202601"
 #define LI_TOKEN_URL "https://www.linkedin.com/oauth/v2/accessToken"
-#define LI_PAGE      50  /* posts/comments per page (LinkedIn max 100) */
-#define LI_THREADS   50  /* posts whose comments one cycle reads */
+#define LI_PAGE      50 /* posts/comments per page (LinkedIn max 100) */
+#define LI_THREADS   50 /* posts whose comments one cycle reads */
 #define LI_URL       4096
 #define LI_TOK       4096
 #define LI_IMG_MAX   (36u << 20) /* bytes of one image we upload */
-#define LI_BACKOFF   3600 /* seconds after a 429 (headers say nothing) */
+#define LI_BACKOFF   3600        /* seconds after a 429 (headers say nothing) */
 
 /* One operation's view of the channel: headers and the org, built once. */
 struct li {
@@ -117,8 +117,8 @@ li_classify(struct conn_ctx *ctx, const struct fetch_resp *rs)
 			code = js(j, "error");
 			msg = js(j, "error_description");
 		}
-		if (code == NULL && json_is_integer(json_object_get(
-		                        j, "serviceErrorCode"))) {
+		if (code == NULL &&
+		    json_is_integer(json_object_get(j, "serviceErrorCode"))) {
 			snprintf(cbuf, sizeof(cbuf), "%lld",
 			         (long long)ji(j, "serviceErrorCode", 0));
 			code = cbuf;
@@ -181,7 +181,8 @@ li_refresh(struct li *L)
 		return conn_fail(ctx, CONN_E_AUTH, "no_client",
 		                 "cannot refresh the LinkedIn token: client_id "
 		                 "or client_secret is missing");
-	if (!url_escape(rt, e1, sizeof(e1)) || !url_escape(cid, e2, sizeof(e2)) ||
+	if (!url_escape(rt, e1, sizeof(e1)) ||
+	    !url_escape(cid, e2, sizeof(e2)) ||
 	    !url_escape(sec, e3, sizeof(e3)))
 		return conn_fail(ctx, CONN_E_CONFIG, "cred",
 		                 "LinkedIn credentials are too long");
@@ -223,7 +224,8 @@ li_refresh(struct li *L)
 	json_object_set_new(ctx->cred, "access_token", json_string(at));
 	nrt = js(j, "refresh_token");
 	if (nrt && *nrt)
-		json_object_set_new(ctx->cred, "refresh_token", json_string(nrt));
+		json_object_set_new(ctx->cred, "refresh_token",
+		                    json_string(nrt));
 	exp = ji(j, "expires_in", 0);
 	if (exp > 0) {
 		ctx->token_expires_at = ctx->now + exp;
@@ -248,9 +250,10 @@ li_open(struct conn_ctx *ctx, struct li *L)
 	L->ctx = ctx;
 	L->org = conn_cfg(ctx, "account");
 	if (L->org == NULL || !str_starts(L->org, "urn:li:organization:"))
-		return conn_fail(ctx, CONN_E_CONFIG, "account",
-		                 "config \"account\" must be the organisation's "
-		                 "URN, e.g. urn:li:organization:123");
+		return conn_fail(
+		    ctx, CONN_E_CONFIG, "account",
+		    "config \"account\" must be the organisation's "
+		    "URN, e.g. urn:li:organization:123");
 	if (!url_escape(L->org, L->org_enc, sizeof(L->org_enc)))
 		return conn_fail(ctx, CONN_E_CONFIG, "account",
 		                 "the organisation URN is too long");
@@ -258,8 +261,9 @@ li_open(struct conn_ctx *ctx, struct li *L)
 	         ver ? ver : LI_VERSION);
 	ctx->token_expires_at = exp > 0 ? exp : 0;
 	if (tok == NULL && conn_cred(ctx, "refresh_token") == NULL)
-		return conn_fail(ctx, CONN_E_AUTH, "no_token",
-		                 "no LinkedIn access token: connect the channel");
+		return conn_fail(
+		    ctx, CONN_E_AUTH, "no_token",
+		    "no LinkedIn access token: connect the channel");
 	snprintf(L->tok, sizeof(L->tok), "%s", tok ? tok : "");
 	li_headers(L);
 	if (tok == NULL || (exp > 0 && exp <= ctx->now + 60))
@@ -368,9 +372,8 @@ li_post(struct conn_ctx *ctx, const json_t *e, const char *org,
 	const char *id = js(e, "id");
 	const json_t *content = json_object_get(e, "content");
 	const json_t *media = json_object_get(content, "media");
-	const json_t *multi = json_object_get(json_object_get(content,
-	                                                      "multiImage"),
-	                                      "images");
+	const json_t *multi =
+	    json_object_get(json_object_get(content, "multiImage"), "images");
 	const char *state = js(e, "lifecycleState");
 	const char *author = js(e, "author");
 	int64_t created, modified;
@@ -518,8 +521,8 @@ linkedin_parse_page(struct conn_ctx *ctx, const char *body, size_t len,
  * to the end.  The listing's ids are appended to collect when not NULL. */
 static enum conn_rc
 li_list(struct li *L, const char *base_url, enum li_kind kind,
-        const char *parent, const char *thread, json_t *seen,
-        json_t *threads, json_t *collect)
+        const char *parent, const char *thread, json_t *seen, json_t *threads,
+        json_t *collect)
 {
 	struct conn_ctx *ctx = L->ctx;
 	struct li_page pg = {0};
@@ -583,8 +586,8 @@ li_split_comment(const char *s, char *out, size_t outlen, char *cid,
 	while (comma && comma > p && *comma != ',')
 		comma--;
 	if (end == NULL || end[1] != 0 || comma == NULL || comma <= p ||
-	    (size_t)(comma - p) >= outlen || (size_t)(end - comma - 1) >= cidlen ||
-	    end - comma - 1 == 0)
+	    (size_t)(comma - p) >= outlen ||
+	    (size_t)(end - comma - 1) >= cidlen || end - comma - 1 == 0)
 		return -1;
 	memcpy(out, p, (size_t)(comma - p));
 	out[comma - p] = 0;
@@ -711,14 +714,16 @@ li_reply(struct conn_ctx *ctx, const char *parent_id, const char *text,
 		snprintf(post, sizeof(post), "%s", parent_id);
 	}
 	if (!url_escape(parent_id, enc, sizeof(enc)))
-		return conn_fail(ctx, CONN_E_CONFIG, "id", "the id is too long");
+		return conn_fail(ctx, CONN_E_CONFIG, "id",
+		                 "the id is too long");
 	body = json_pack("{s:s, s:s, s:{s:s}}", "actor", L.org, "object", post,
 	                 "message", "text", text);
 	if (body == NULL)
 		return conn_fail(ctx, CONN_E_CONFIG, "text",
 		                 "the reply text is not valid UTF-8");
 	if (is_comment)
-		json_object_set_new(body, "parentComment", json_string(parent_id));
+		json_object_set_new(body, "parentComment",
+		                    json_string(parent_id));
 	s = json_dumps(body, JSON_COMPACT);
 	json_decref(body);
 	snprintf(url, sizeof(url), "%s/socialActions/%s/comments",
@@ -727,7 +732,8 @@ li_reply(struct conn_ctx *ctx, const char *parent_id, const char *text,
 	free(s);
 	if (rc == CONN_OK) {
 		const char *rid = fetch_header(&rs, "x-restli-id");
-		json_t *j = rs.len ? json_loadb(rs.body, rs.len, 0, NULL) : NULL;
+		json_t *j =
+		    rs.len ? json_loadb(rs.body, rs.len, 0, NULL) : NULL;
 		const char *jid = j ? js(j, "id") : NULL;
 		if (jid && *jid)
 			snprintf(out->id, sizeof(out->id),
@@ -758,9 +764,10 @@ li_moderate(struct conn_ctx *ctx, const char *item_id, enum conn_mod what)
 	struct fetch_resp rs;
 
 	if (what != MOD_DELETE)
-		return conn_fail(ctx, CONN_E_UNSUPPORTED, "no_hide",
-		                 "LinkedIn has no hide; organisations can delete "
-		                 "comments on their own posts");
+		return conn_fail(
+		    ctx, CONN_E_UNSUPPORTED, "no_hide",
+		    "LinkedIn has no hide; organisations can delete "
+		    "comments on their own posts");
 	if ((rc = li_open(ctx, &L)) != CONN_OK)
 		return rc;
 	if (li_split_comment(item_id, post, sizeof(post), cid, sizeof(cid)) ==
@@ -857,9 +864,10 @@ li_upload_image(struct li *L, const struct item_media *m, char *urn,
 	if (up == NULL || img == NULL || strlen(img) >= urnlen) {
 		json_decref(j);
 		free(bytes);
-		return j ? conn_fail(ctx, CONN_E_MALFORMED, "shape",
-		                     "LinkedIn's initializeUpload answer has no "
-		                     "uploadUrl/image")
+		return j ? conn_fail(
+		               ctx, CONN_E_MALFORMED, "shape",
+		               "LinkedIn's initializeUpload answer has no "
+		               "uploadUrl/image")
 		         : ctx->err.rc;
 	}
 	snprintf(urn, urnlen, "%s", img);
@@ -935,15 +943,16 @@ li_publish(struct conn_ctx *ctx, const struct conn_post *p,
 		for (int i = 0; i < p->nmedia && i < ITEM_MAX_MEDIA; i++) {
 			char urn[256];
 			json_t *m;
-			rc = li_upload_image(&L, &p->media[i], urn, sizeof(urn));
+			rc =
+			    li_upload_image(&L, &p->media[i], urn, sizeof(urn));
 			if (rc != CONN_OK) {
 				json_decref(imgs);
 				return rc;
 			}
 			m = json_pack("{s:s}", "id", urn);
 			if (p->media[i].alt)
-				json_object_set_new(m, "altText",
-				                    json_string(p->media[i].alt));
+				json_object_set_new(
+				    m, "altText", json_string(p->media[i].alt));
 			json_array_append_new(imgs, m);
 		}
 		if (json_array_size(imgs) == 1)
@@ -1000,7 +1009,8 @@ li_publish(struct conn_ctx *ctx, const struct conn_post *p,
 		} else {
 			snprintf(out->id, sizeof(out->id), "%s", rid);
 			snprintf(out->url, sizeof(out->url),
-			         "https://www.linkedin.com/feed/update/%s/", rid);
+			         "https://www.linkedin.com/feed/update/%s/",
+			         rid);
 			if (p->idempotency_key) {
 				if (!json_is_object(done)) {
 					done = json_object();
@@ -1094,24 +1104,24 @@ li_metrics(struct conn_ctx *ctx)
 }
 
 const struct connector conn_linkedin = {
-	.platform = "linkedin",
-	.label = "LinkedIn",
-	.default_base = "https://api.linkedin.com/rest",
-	.poll_interval = 900,
-	.caps = CAP_OWN_POSTS | CAP_COMMENTS | CAP_REPLY | CAP_DELETE_OTHERS |
-	        CAP_PUBLISH | CAP_PUBLISH_MEDIA | CAP_METRICS | CAP_REFRESH,
-	.note = "LinkedIn organisation pages: own posts, their comments and "
-	        "replies.  No direct messages and no mentions are read (the "
-	        "Community Management API offers neither to this connector). "
-	        "Comments cannot be hidden, only deleted by the organisation "
-	        "on its own posts.  Images only (no video or documents).  "
-	        "Daily quotas are not published; a 429 pauses the channel for "
-	        "an hour or until midnight UTC.",
-	.check_auth = li_check_auth,
-	.sync = li_sync,
-	.reply = li_reply,
-	.moderate = li_moderate,
-	.publish = li_publish,
-	.metrics = li_metrics,
-	.classify = li_classify,
+    .platform = "linkedin",
+    .label = "LinkedIn",
+    .default_base = "https://api.linkedin.com/rest",
+    .poll_interval = 900,
+    .caps = CAP_OWN_POSTS | CAP_COMMENTS | CAP_REPLY | CAP_DELETE_OTHERS |
+            CAP_PUBLISH | CAP_PUBLISH_MEDIA | CAP_METRICS | CAP_REFRESH,
+    .note = "LinkedIn organisation pages: own posts, their comments and "
+            "replies.  No direct messages and no mentions are read (the "
+            "Community Management API offers neither to this connector). "
+            "Comments cannot be hidden, only deleted by the organisation "
+            "on its own posts.  Images only (no video or documents).  "
+            "Daily quotas are not published; a 429 pauses the channel for "
+            "an hour or until midnight UTC.",
+    .check_auth = li_check_auth,
+    .sync = li_sync,
+    .reply = li_reply,
+    .moderate = li_moderate,
+    .publish = li_publish,
+    .metrics = li_metrics,
+    .classify = li_classify,
 };

@@ -36,10 +36,9 @@ struct li_page {
  * none) when on_item asked to stop.
  */
 enum conn_rc linkedin_parse_page(struct conn_ctx *ctx, const char *body,
-                                 size_t len, enum li_kind kind,
-                                 const char *org, const char *parent,
-                                 const char *thread, int start, int count,
-                                 struct li_page *pg);
+                                 size_t len, enum li_kind kind, const char *org,
+                                 const char *parent, const char *thread,
+                                 int start, int count, struct li_page *pg);
 
 /* The connector (platform "linkedin"). */
 extern const struct connector conn_linkedin;

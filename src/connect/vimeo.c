@@ -38,12 +38,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define VM_ACCEPT "Accept: application/vnd.vimeo.*+json;version=3.4"
-#define VM_PAGE   50 /* per_page (Vimeo max 100) */
+#define VM_ACCEPT  "Accept: application/vnd.vimeo.*+json;version=3.4"
+#define VM_PAGE    50 /* per_page (Vimeo max 100) */
 #define VM_THREADS 50 /* videos whose comments one cycle reads */
-#define VM_URL    4096
-#define VM_TOK    1024
-#define VM_CHUNK  (16 << 20) /* bytes per tus PATCH */
+#define VM_URL     4096
+#define VM_TOK     1024
+#define VM_CHUNK   (16 << 20) /* bytes per tus PATCH */
 #define VM_VIDEO_FIELDS                                                        \
 	"uri,name,description,link,created_time,modified_time,"                \
 	"release_time,status,user.uri,user.name,user.link,stats.plays,"        \
@@ -82,8 +82,8 @@ ji(const json_t *o, const char *k, int64_t dflt)
 static int64_t
 vm_conn_total(const json_t *e, const char *name)
 {
-	const json_t *c = json_object_get(json_object_get(e, "metadata"),
-	                                  "connections");
+	const json_t *c =
+	    json_object_get(json_object_get(e, "metadata"), "connections");
 	return ji(json_object_get(c, name), "total", -1);
 }
 
@@ -149,11 +149,13 @@ vm_open(struct conn_ctx *ctx, struct vm *V)
 	if (acct == NULL || strcmp(acct, "me") == 0)
 		snprintf(V->user, sizeof(V->user), "/me");
 	else if (parse_i64(acct, &id) == 0 && id > 0)
-		snprintf(V->user, sizeof(V->user), "/users/%lld", (long long)id);
+		snprintf(V->user, sizeof(V->user), "/users/%lld",
+		         (long long)id);
 	else
-		return conn_fail(ctx, CONN_E_CONFIG, "account",
-		                 "config \"account\" must be \"me\" or a numeric "
-		                 "Vimeo user id");
+		return conn_fail(
+		    ctx, CONN_E_CONFIG, "account",
+		    "config \"account\" must be \"me\" or a numeric "
+		    "Vimeo user id");
 	snprintf(V->tok, sizeof(V->tok), "%s", tok);
 	snprintf(V->auth, sizeof(V->auth), "Authorization: bearer %s", tok);
 	return CONN_OK;
@@ -167,8 +169,8 @@ vm_call(struct vm *V, const char *method, const char *path, const char *json,
 {
 	struct fetch_req rq = {0};
 	char url[VM_URL];
-	if ((size_t)snprintf(url, sizeof(url), "%s%s", V->ctx->base_url, path) >=
-	    sizeof(url)) {
+	if ((size_t)snprintf(url, sizeof(url), "%s%s", V->ctx->base_url,
+	                     path) >= sizeof(url)) {
 		memset(rs, 0, sizeof(*rs));
 		return conn_fail(V->ctx, CONN_E_MALFORMED, "url",
 		                 "a Vimeo path is too long");
@@ -359,8 +361,8 @@ vimeo_parse_page(struct conn_ctx *ctx, const char *body, size_t len,
  * ids are appended to collect when not NULL. */
 static enum conn_rc
 vm_list(struct vm *V, const char *path, enum vm_kind kind, const char *me,
-        const char *parent, const char *thread, json_t *seen,
-        json_t *threads, json_t *collect)
+        const char *parent, const char *thread, json_t *seen, json_t *threads,
+        json_t *collect)
 {
 	struct conn_ctx *ctx = V->ctx;
 	struct vm_page pg;
@@ -430,8 +432,8 @@ vm_sync(struct conn_ctx *ctx)
 		conn_state_set(ctx, "videos_synced_at",
 		               time_fmt_iso(ctx->now, at));
 	me = conn_state(ctx, "user_uri");
-	for (i = 0; rc == CONN_OK && i < json_array_size(videos) &&
-	            i < VM_THREADS;
+	for (i = 0;
+	     rc == CONN_OK && i < json_array_size(videos) && i < VM_THREADS;
 	     i++) {
 		const char *v = json_string_value(json_array_get(videos, i));
 		snprintf(path, sizeof(path), "%s/comments?per_page=%d", v,
@@ -843,7 +845,8 @@ vm_metrics(struct conn_ctx *ctx)
 		json_array_foreach(data, i, e)
 		{
 			const char *uri = js(e, "uri");
-			int64_t v = ji(json_object_get(e, "stats"), "plays", -1);
+			int64_t v =
+			    ji(json_object_get(e, "stats"), "plays", -1);
 			int64_t c = vm_conn_total(e, "comments");
 			int64_t l = vm_conn_total(e, "likes");
 			if (uri == NULL)
@@ -863,7 +866,8 @@ vm_metrics(struct conn_ctx *ctx)
 		pages++;
 		next = js(json_object_get(j, "paging"), "next");
 		if (next == NULL || next[0] != '/' || next[1] == '/' ||
-		    strlen(next) >= sizeof(path) || json_array_size(data) == 0) {
+		    strlen(next) >= sizeof(path) ||
+		    json_array_size(data) == 0) {
 			complete = 1;
 			json_decref(j);
 			break;
@@ -879,22 +883,22 @@ vm_metrics(struct conn_ctx *ctx)
 }
 
 const struct connector conn_vimeo = {
-	.platform = "vimeo",
-	.label = "Vimeo",
-	.default_base = "https://api.vimeo.com",
-	.poll_interval = 900,
-	.caps = CAP_OWN_POSTS | CAP_COMMENTS | CAP_REPLY | CAP_DELETE_OTHERS |
-	        CAP_PUBLISH | CAP_PUBLISH_MEDIA | CAP_METRICS,
-	.note = "Vimeo: own videos, their comments and replies.  No direct "
-	        "messages and no mentions.  Comments cannot be hidden, only "
-	        "deleted by the video's owner.  Publishing uploads one video "
-	        "(no text-only posts, no images); Vimeo has no alt text for "
-	        "videos.  Tokens do not expire and cannot be refreshed.",
-	.check_auth = vm_check_auth,
-	.sync = vm_sync,
-	.reply = vm_reply,
-	.moderate = vm_moderate,
-	.publish = vm_publish,
-	.metrics = vm_metrics,
-	.classify = vm_classify,
+    .platform = "vimeo",
+    .label = "Vimeo",
+    .default_base = "https://api.vimeo.com",
+    .poll_interval = 900,
+    .caps = CAP_OWN_POSTS | CAP_COMMENTS | CAP_REPLY | CAP_DELETE_OTHERS |
+            CAP_PUBLISH | CAP_PUBLISH_MEDIA | CAP_METRICS,
+    .note = "Vimeo: own videos, their comments and replies.  No direct "
+            "messages and no mentions.  Comments cannot be hidden, only "
+            "deleted by the video's owner.  Publishing uploads one video "
+            "(no text-only posts, no images); Vimeo has no alt text for "
+            "videos.  Tokens do not expire and cannot be refreshed.",
+    .check_auth = vm_check_auth,
+    .sync = vm_sync,
+    .reply = vm_reply,
+    .moderate = vm_moderate,
+    .publish = vm_publish,
+    .metrics = vm_metrics,
+    .classify = vm_classify,
 };

@@ -17,8 +17,8 @@
 
 #include <sodium.h>
 
-#define FX "tests/fixtures/linkedin/"
-#define ORG "urn:li:organization:123"
+#define FX      "tests/fixtures/linkedin/"
+#define ORG     "urn:li:organization:123"
 #define P_POSTS "/rest/posts"
 #define P_C7001 "/rest/socialActions/urn%3Ali%3Ashare%3A7001/comments"
 #define P_C7002 "/rest/socialActions/urn%3Ali%3AugcPost%3A7002/comments"
@@ -30,9 +30,9 @@
 
 /* What the callbacks saw in one run. */
 struct col {
-	json_t *items;    /* array of {id,type,parent,thread,inbound,text,…} */
-	json_t *seen;     /* ids emitted in this run */
-	int dups;         /* ids emitted twice in this run */
+	json_t *items; /* array of {id,type,parent,thread,inbound,text,…} */
+	json_t *seen;  /* ids emitted in this run */
+	int dups;      /* ids emitted twice in this run */
 	json_t *listings; /* parent ("" = own posts) -> array of ids */
 	json_t *metrics;  /* "item|name" -> value */
 };
@@ -117,7 +117,8 @@ find(const struct col *c, const char *id)
 	json_t *o;
 	json_array_foreach(c->items, i, o)
 	{
-		if (strcmp(json_string_value(json_object_get(o, "id")), id) == 0)
+		if (strcmp(json_string_value(json_object_get(o, "id")), id) ==
+		    0)
 			return o;
 	}
 	return NULL;
@@ -157,17 +158,17 @@ full_sync_routes(json_t *routes)
 	                              "*"));
 	json_array_append_new(routes, r);
 	r = rt("GET", P_POSTS, 200, FX "posts_p2.json");
-	json_object_set_new(r, "query",
-	                    json_pack("{s:s, s:s}", "author", ORG, "start", "2"));
+	json_object_set_new(
+	    r, "query", json_pack("{s:s, s:s}", "author", ORG, "start", "2"));
 	json_array_append_new(routes, r);
-	json_array_append_new(routes, rt("GET", P_C7001, 200,
-	                                 FX "comments_7001.json"));
-	json_array_append_new(routes, rt("GET", P_C7002, 200,
-	                                 FX "comments_empty.json"));
-	json_array_append_new(routes, rt("GET", P_C7003, 200,
-	                                 FX "comments_7003.json"));
-	json_array_append_new(routes, rt("GET", P_R9001, 200,
-	                                 FX "replies_9001.json"));
+	json_array_append_new(routes,
+	                      rt("GET", P_C7001, 200, FX "comments_7001.json"));
+	json_array_append_new(
+	    routes, rt("GET", P_C7002, 200, FX "comments_empty.json"));
+	json_array_append_new(routes,
+	                      rt("GET", P_C7003, 200, FX "comments_7003.json"));
+	json_array_append_new(routes,
+	                      rt("GET", P_R9001, 200, FX "replies_9001.json"));
 }
 
 /* Starts the replay server on routes (consumed). */
@@ -299,12 +300,12 @@ T_TEST(sync_all)
 	/* complete listings: own posts, comments per post, replies */
 	l = json_object_get(c.listings, "");
 	T_EQ_INT(json_array_size(l), 3);
-	T_EQ_INT(json_array_size(json_object_get(c.listings,
-	                                         "urn:li:share:7001")),
-	         2);
-	T_EQ_INT(json_array_size(json_object_get(c.listings,
-	                                         "urn:li:ugcPost:7002")),
-	         0);
+	T_EQ_INT(
+	    json_array_size(json_object_get(c.listings, "urn:li:share:7001")),
+	    2);
+	T_EQ_INT(
+	    json_array_size(json_object_get(c.listings, "urn:li:ugcPost:7002")),
+	    0);
 	T_ASSERT(json_object_get(c.listings, "urn:li:ugcPost:7002") != NULL);
 	T_EQ_INT(json_array_size(json_object_get(c.listings, C9001)), 1);
 	T_ASSERT(conn_state(&ctx, "posts_synced_at") != NULL);
@@ -380,7 +381,8 @@ T_TEST(expired_token_refreshed)
 	T_EQ_INT(conn_linkedin.sync(&ctx), CONN_OK);
 	T_EQ_INT(json_array_size(c.items), 7);
 	T_EQ_INT(ctx.cred_changed, 1);
-	T_EQ_STR(conn_cred(&ctx, "access_token"), "AQVsynthNEWaccess0000000000");
+	T_EQ_STR(conn_cred(&ctx, "access_token"),
+	         "AQVsynthNEWaccess0000000000");
 	T_EQ_STR(conn_cred(&ctx, "refresh_token"),
 	         "AQTsynthNEWrefresh000000000");
 	T_EQ_INT(json_integer_value(json_object_get(ch.cred, "expires_at")),
@@ -400,7 +402,8 @@ T_TEST(expired_token_refreshed)
 		T_ASSERT(strstr(b, "client_secret=synthsecret") != NULL);
 	}
 	/* the first call had the old token, the retry the new one */
-	T_EQ_STR(hdr(nth(reqs, 0), "Authorization"), "Bearer AQVsynthOLDaccess");
+	T_EQ_STR(hdr(nth(reqs, 0), "Authorization"),
+	         "Bearer AQVsynthOLDaccess");
 	T_EQ_STR(hdr(nth(reqs, 2), "Authorization"),
 	         "Bearer AQVsynthNEWaccess0000000000");
 	T_EQ_STR(fs(nth(reqs, 2), "path"), P_POSTS);
@@ -419,12 +422,12 @@ T_TEST(expired_token_refused)
 	struct conn_ctx ctx;
 	struct col c;
 	json_t *routes = json_array();
-	json_array_append_new(routes, rt("GET", P_POSTS, 401,
-	                                 FX "error_401.json"));
+	json_array_append_new(routes,
+	                      rt("GET", P_POSTS, 401, FX "error_401.json"));
 	json_array_append_new(routes, rt("POST", "/oauth/v2/accessToken", 400,
 	                                 FX "token_invalid_grant.json"));
-	json_array_append_new(routes, rt("GET", P_POSTS, 401,
-	                                 FX "error_401.json"));
+	json_array_append_new(routes,
+	                      rt("GET", P_POSTS, 401, FX "error_401.json"));
 	if (!start(&rp, routes, NULL))
 		return;
 
@@ -584,7 +587,8 @@ T_TEST(failure_mid_listing_recovered)
 		T_ASSERT(find(&c2, fs(o, "id")) != NULL);
 	}
 	all = json_object_get(c2.listings, "");
-	T_EQ_STR(json_string_value(json_array_get(all, 2)), "urn:li:share:7003");
+	T_EQ_STR(json_string_value(json_array_get(all, 2)),
+	         "urn:li:share:7003");
 	conn_ctx_cleanup(&ctx);
 	col_free(&c1);
 	col_free(&c2);
@@ -601,8 +605,8 @@ T_TEST(reply_and_moderate)
 	struct col c;
 	struct conn_result res;
 	json_t *routes = json_array(), *r, *reqs, *b;
-	json_array_append_new(routes,
-	                      rt("POST", P_R9001, 201, FX "comment_created.json"));
+	json_array_append_new(
+	    routes, rt("POST", P_R9001, 201, FX "comment_created.json"));
 	r = rt("POST", P_C7001, 201, NULL);
 	json_object_set_new(r, "headers",
 	                    json_pack("{s:s}", "x-restli-id", "9102"));
@@ -682,12 +686,11 @@ T_TEST(publish_image_with_alt)
 	json_array_append_new(routes, r);
 	json_array_append_new(routes, rt("PUT", up, 201, NULL));
 	r = rt("POST", P_POSTS, 201, NULL);
-	json_object_set_new(r, "headers",
-	                    json_pack("{s:s}", "x-restli-id",
-	                              "urn:li:share:7100"));
+	json_object_set_new(
+	    r, "headers",
+	    json_pack("{s:s}", "x-restli-id", "urn:li:share:7100"));
 	json_array_append_new(routes, r);
-	if (!start(&rp, routes,
-	           json_pack("[s]", "https://www.linkedin.com")))
+	if (!start(&rp, routes, json_pack("[s]", "https://www.linkedin.com")))
 		return;
 	chan_init(&ch, &rp, CRED);
 	col_init(&c);
@@ -760,9 +763,9 @@ T_TEST(metrics)
 	json_array_append_new(routes, r);
 	r = rt("GET", "/rest/networkSizes/urn%3Ali%3Aorganization%3A123", 200,
 	       FX "network_size.json");
-	json_object_set_new(r, "query",
-	                    json_pack("{s:s}", "edgeType",
-	                              "COMPANY_FOLLOWED_BY_MEMBER"));
+	json_object_set_new(
+	    r, "query",
+	    json_pack("{s:s}", "edgeType", "COMPANY_FOLLOWED_BY_MEMBER"));
 	json_array_append_new(routes, r);
 	if (!start(&rp, routes, NULL))
 		return;
@@ -792,27 +795,28 @@ T_TEST(parse_page_direct)
 {
 	struct conn_ctx ctx;
 	struct li_page pg = {0};
-	const char *two = "{\"paging\":{\"start\":0,\"count\":2},\"elements\":["
-	                  "{\"id\":\"urn:li:share:1\"},{\"id\":\"urn:li:share:2\"},"
-	                  "{\"noid\":true},7]}";
+	const char *two =
+	    "{\"paging\":{\"start\":0,\"count\":2},\"elements\":["
+	    "{\"id\":\"urn:li:share:1\"},{\"id\":\"urn:li:share:2\"},"
+	    "{\"noid\":true},7]}";
 	conn_ctx_init(&ctx, &conn_linkedin, NULL, NULL, NULL);
 	pg.ids = json_array();
 	pg.seen = json_object();
 	/* no total, no links: a full page means there may be more */
-	T_EQ_INT(linkedin_parse_page(&ctx, two, strlen(two), LI_POSTS, ORG, NULL,
-	                             NULL, 0, 2, &pg),
+	T_EQ_INT(linkedin_parse_page(&ctx, two, strlen(two), LI_POSTS, ORG,
+	                             NULL, NULL, 0, 2, &pg),
 	         CONN_OK);
 	T_EQ_INT(json_array_size(pg.ids), 2);
 	T_EQ_INT(pg.n, 4);
 	T_EQ_INT(pg.more, 1); /* 4 elements for count 2: maybe more */
 	/* the same page again in the same run: nothing new */
-	T_EQ_INT(linkedin_parse_page(&ctx, two, strlen(two), LI_POSTS, ORG, NULL,
-	                             NULL, 0, 10, &pg),
+	T_EQ_INT(linkedin_parse_page(&ctx, two, strlen(two), LI_POSTS, ORG,
+	                             NULL, NULL, 0, 10, &pg),
 	         CONN_OK);
 	T_EQ_INT(json_array_size(pg.ids), 2);
 	T_EQ_INT(pg.more, 0); /* fewer than asked for: the end */
-	T_EQ_INT(linkedin_parse_page(&ctx, "[]", 2, LI_POSTS, ORG, NULL, NULL, 0,
-	                             2, &pg),
+	T_EQ_INT(linkedin_parse_page(&ctx, "[]", 2, LI_POSTS, ORG, NULL, NULL,
+	                             0, 2, &pg),
 	         CONN_E_MALFORMED);
 	json_decref(pg.ids);
 	json_decref(pg.seen);
@@ -823,17 +827,17 @@ int
 main(int argc, char **argv)
 {
 	static const struct t_entry tests[] = {
-		T_ENTRY(sync_all),
-		T_ENTRY(rate_limited),
-		T_ENTRY(expired_token_refreshed),
-		T_ENTRY(expired_token_refused),
-		T_ENTRY(expired_ahead_of_time),
-		T_ENTRY(malformed_and_refused),
-		T_ENTRY(failure_mid_listing_recovered),
-		T_ENTRY(reply_and_moderate),
-		T_ENTRY(publish_image_with_alt),
-		T_ENTRY(metrics),
-		T_ENTRY(parse_page_direct)};
+	    T_ENTRY(sync_all),
+	    T_ENTRY(rate_limited),
+	    T_ENTRY(expired_token_refreshed),
+	    T_ENTRY(expired_token_refused),
+	    T_ENTRY(expired_ahead_of_time),
+	    T_ENTRY(malformed_and_refused),
+	    T_ENTRY(failure_mid_listing_recovered),
+	    T_ENTRY(reply_and_moderate),
+	    T_ENTRY(publish_image_with_alt),
+	    T_ENTRY(metrics),
+	    T_ENTRY(parse_page_direct)};
 	if (sodium_init() < 0)
 		return 1;
 	fetch_global_init();

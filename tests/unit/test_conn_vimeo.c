@@ -18,14 +18,14 @@
 
 #include <sodium.h>
 
-#define FX "tests/fixtures/vimeo/"
+#define FX  "tests/fixtures/vimeo/"
 #define TUS "/files/vimeo-prod-src-tus-eu/synth1100"
 
 /* What the callbacks saw in one run. */
 struct col {
-	json_t *items;    /* array of {id,type,parent,thread,inbound,text,…} */
-	json_t *seen;     /* ids emitted in this run */
-	int dups;         /* ids emitted twice in this run */
+	json_t *items; /* array of {id,type,parent,thread,inbound,text,…} */
+	json_t *seen;  /* ids emitted in this run */
+	int dups;      /* ids emitted twice in this run */
 	json_t *listings; /* parent ("" = own posts) -> array of ids */
 	json_t *metrics;  /* "item|name" -> value */
 };
@@ -110,7 +110,8 @@ find(const struct col *c, const char *id)
 	json_t *o;
 	json_array_foreach(c->items, i, o)
 	{
-		if (strcmp(json_string_value(json_object_get(o, "id")), id) == 0)
+		if (strcmp(json_string_value(json_object_get(o, "id")), id) ==
+		    0)
 			return o;
 	}
 	return NULL;
@@ -180,9 +181,9 @@ static void
 full_sync_routes(json_t *routes)
 {
 	json_t *r = rt("GET", "/me/videos", 200, FX "videos_p1.json");
-	json_object_set_new(r, "query",
-	                    json_pack("{s:s, s:s}", "per_page", "*", "fields",
-	                              "*"));
+	json_object_set_new(
+	    r, "query",
+	    json_pack("{s:s, s:s}", "per_page", "*", "fields", "*"));
 	json_object_set_new(r, "query_absent", json_pack("[s]", "page"));
 	json_array_append_new(routes, r);
 	r = rt("GET", "/me/videos", 200, FX "videos_p2.json");
@@ -193,8 +194,8 @@ full_sync_routes(json_t *routes)
 	json_array_append_new(routes, rt("GET", "/videos/1003/comments", 200,
 	                                 FX "comments_1003.json"));
 	json_array_append_new(routes,
-	                      rt("GET", "/videos/1001/comments/501/replies", 200,
-	                         FX "replies_501.json"));
+	                      rt("GET", "/videos/1001/comments/501/replies",
+	                         200, FX "replies_501.json"));
 }
 
 /* The channel: config, cred and state owned by the test. */
@@ -205,8 +206,8 @@ struct chan {
 static void
 chan_init(struct chan *ch, const struct replay *rp, const char *token)
 {
-	ch->config = json_pack("{s:s, s:s}", "account", "me", "base_url",
-	                       rp->base);
+	ch->config =
+	    json_pack("{s:s, s:s}", "account", "me", "base_url", rp->base);
 	ch->cred = json_pack("{s:s}", "access_token", token);
 	ch->state = json_object();
 }
@@ -286,8 +287,8 @@ T_TEST(sync_all)
 	T_EQ_INT(json_array_size(json_object_get(c.listings, "")), 3);
 	T_EQ_INT(json_array_size(json_object_get(c.listings, "/videos/1001")),
 	         2);
-	T_EQ_INT(json_array_size(json_object_get(
-	                 c.listings, "/videos/1001/comments/501")),
+	T_EQ_INT(json_array_size(
+	             json_object_get(c.listings, "/videos/1001/comments/501")),
 	         1);
 	T_ASSERT(conn_state(&ctx, "synced_at") != NULL);
 
@@ -348,10 +349,10 @@ T_TEST(invalid_token)
 	struct conn_ctx ctx;
 	struct col c;
 	json_t *routes = json_array();
-	json_array_append_new(routes, rt("GET", "/me/videos", 401,
-	                                 FX "error_401.json"));
-	json_array_append_new(routes, rt("GET", "/me", 401,
-	                                 FX "error_401.json"));
+	json_array_append_new(
+	    routes, rt("GET", "/me/videos", 401, FX "error_401.json"));
+	json_array_append_new(routes,
+	                      rt("GET", "/me", 401, FX "error_401.json"));
 	if (!start(&rp, routes, NULL))
 		return;
 	chan_init(&ch, &rp, TOKEN);
@@ -387,7 +388,8 @@ T_TEST(malformed)
 	struct col c;
 	json_t *routes = json_array(), *r;
 	r = rt("GET", "/me/videos", 200, NULL);
-	json_object_set_new(r, "body_text", json_string("{\"data\": [{\"uri\""));
+	json_object_set_new(r, "body_text",
+	                    json_string("{\"data\": [{\"uri\""));
 	json_array_append_new(routes, r);
 	r = rt("GET", "/me/videos", 200, NULL);
 	json_object_set_new(r, "body_text", json_string("{\"data\": {}}"));
@@ -481,8 +483,8 @@ T_TEST(reply_and_moderate)
 	                         201, FX "comment_created.json"));
 	json_array_append_new(routes, rt("POST", "/videos/1001/comments", 201,
 	                                 FX "comment_created.json"));
-	json_array_append_new(routes, rt("DELETE", "/videos/1001/comments/501",
-	                                 204, NULL));
+	json_array_append_new(
+	    routes, rt("DELETE", "/videos/1001/comments/501", 204, NULL));
 	json_array_append_new(routes, rt("DELETE", "/videos/1001/comments/999",
 	                                 404, FX "error_404.json"));
 	if (!start(&rp, routes, NULL))
@@ -504,16 +506,16 @@ T_TEST(reply_and_moderate)
 	T_EQ_INT(conn_vimeo.reply(&ctx, "/videos/../me", "x", &res),
 	         CONN_E_NOTFOUND);
 
-	T_EQ_INT(conn_vimeo.moderate(&ctx, "/videos/1001/comments/501",
-	                             MOD_DELETE),
-	         CONN_OK);
-	T_EQ_INT(conn_vimeo.moderate(&ctx, "/videos/1001/comments/999",
-	                             MOD_DELETE),
-	         CONN_E_NOTFOUND);
+	T_EQ_INT(
+	    conn_vimeo.moderate(&ctx, "/videos/1001/comments/501", MOD_DELETE),
+	    CONN_OK);
+	T_EQ_INT(
+	    conn_vimeo.moderate(&ctx, "/videos/1001/comments/999", MOD_DELETE),
+	    CONN_E_NOTFOUND);
 	T_EQ_STR(ctx.err.code, "5000");
-	T_EQ_INT(conn_vimeo.moderate(&ctx, "/videos/1001/comments/501",
-	                             MOD_HIDE),
-	         CONN_E_UNSUPPORTED);
+	T_EQ_INT(
+	    conn_vimeo.moderate(&ctx, "/videos/1001/comments/501", MOD_HIDE),
+	    CONN_E_UNSUPPORTED);
 	T_ASSERT(strstr(ctx.err.message, "no hide") != NULL);
 	T_EQ_INT(replay_count(&rp, NULL, NULL), 4);
 	T_EQ_INT(replay_unmatched(&rp), 0);
@@ -542,8 +544,8 @@ T_TEST(publish_video_tus)
 		return;
 	T_ASSERT(write(fd, bytes, 25) == 25);
 	close(fd);
-	json_array_append_new(routes, rt("POST", "/me/videos", 200,
-	                                 FX "video_created.json"));
+	json_array_append_new(
+	    routes, rt("POST", "/me/videos", 200, FX "video_created.json"));
 	r = rt("PATCH", TUS, 204, NULL);
 	json_object_set_new(r, "headers",
 	                    json_pack("{s:s, s:s}", "Tus-Resumable", "1.0.0",
@@ -566,7 +568,8 @@ T_TEST(publish_video_tus)
 	json_object_set_new(r, "headers",
 	                    json_pack("{s:s}", "Upload-Offset", "25"));
 	json_array_append_new(routes, r);
-	if (!start(&rp, routes, json_pack("[s]", "https://files.tus.vimeo.com")))
+	if (!start(&rp, routes,
+	           json_pack("[s]", "https://files.tus.vimeo.com")))
 		return;
 	chan_init(&ch, &rp, TOKEN);
 	json_object_set_new(ch.config, "upload_chunk", json_string("10"));
@@ -606,7 +609,8 @@ T_TEST(publish_video_tus)
 		T_EQ_STR(hdr(q, "Tus-Resumable"), "1.0.0");
 		T_EQ_STR(hdr(q, "Content-Type"),
 		         "application/offset+octet-stream");
-		T_EQ_STR(hdr(q, "Authorization"), NULL); /* not to the tus host */
+		T_EQ_STR(hdr(q, "Authorization"),
+		         NULL); /* not to the tus host */
 		if (k < 4)
 			T_EQ_STR(hdr(q, "Upload-Offset"), offs[k]);
 		k++;
@@ -656,24 +660,25 @@ T_TEST(metrics)
 	col_init(&c);
 	ctx_init(&ctx, &ch, &c);
 	T_EQ_INT(conn_vimeo.metrics(&ctx), CONN_OK);
-	T_EQ_INT(json_real_value(json_object_get(c.metrics, "|followers")), 321);
+	T_EQ_INT(json_real_value(json_object_get(c.metrics, "|followers")),
+	         321);
 	T_EQ_INT(json_real_value(json_object_get(c.metrics, "|posts")), 3);
 	T_EQ_INT(json_real_value(json_object_get(c.metrics, "|video_views")),
 	         1321);
-	T_EQ_INT(json_real_value(json_object_get(c.metrics,
-	                                         "/videos/1001|video_views")),
+	T_EQ_INT(json_real_value(
+	             json_object_get(c.metrics, "/videos/1001|video_views")),
 	         1234);
-	T_EQ_INT(json_real_value(json_object_get(c.metrics,
-	                                         "/videos/1001|comments")),
+	T_EQ_INT(json_real_value(
+	             json_object_get(c.metrics, "/videos/1001|comments")),
 	         2);
-	T_EQ_INT(json_real_value(json_object_get(c.metrics,
-	                                         "/videos/1001|reactions")),
+	T_EQ_INT(json_real_value(
+	             json_object_get(c.metrics, "/videos/1001|reactions")),
 	         17);
 	/* 1003 has no plays figure: not invented */
 	T_ASSERT(json_object_get(c.metrics, "/videos/1003|video_views") ==
 	         NULL);
-	T_EQ_INT(json_real_value(json_object_get(c.metrics,
-	                                         "/videos/1003|comments")),
+	T_EQ_INT(json_real_value(
+	             json_object_get(c.metrics, "/videos/1003|comments")),
 	         1);
 	T_EQ_INT(conn_vimeo.check_auth(&ctx), CONN_OK);
 	T_EQ_STR(conn_state(&ctx, "user_uri"), "/users/42");
@@ -701,9 +706,9 @@ T_TEST(parse_page_direct)
 	         CONN_OK);
 	T_EQ_INT(json_array_size(pg.ids), 1);
 	T_EQ_STR(pg.next, ""); /* a next link off the API host is ignored */
-	T_EQ_INT(vimeo_parse_page(&ctx, "null", 4, VM_VIDEOS, NULL, NULL, NULL,
-	                          &pg),
-	         CONN_E_MALFORMED);
+	T_EQ_INT(
+	    vimeo_parse_page(&ctx, "null", 4, VM_VIDEOS, NULL, NULL, NULL, &pg),
+	    CONN_E_MALFORMED);
 	json_decref(pg.ids);
 	json_decref(pg.seen);
 	conn_ctx_cleanup(&ctx);
@@ -713,15 +718,15 @@ int
 main(int argc, char **argv)
 {
 	static const struct t_entry tests[] = {
-		T_ENTRY(sync_all),
-		T_ENTRY(rate_limited),
-		T_ENTRY(invalid_token),
-		T_ENTRY(malformed),
-		T_ENTRY(failure_mid_listing_recovered),
-		T_ENTRY(reply_and_moderate),
-		T_ENTRY(publish_video_tus),
-		T_ENTRY(metrics),
-		T_ENTRY(parse_page_direct)};
+	    T_ENTRY(sync_all),
+	    T_ENTRY(rate_limited),
+	    T_ENTRY(invalid_token),
+	    T_ENTRY(malformed),
+	    T_ENTRY(failure_mid_listing_recovered),
+	    T_ENTRY(reply_and_moderate),
+	    T_ENTRY(publish_video_tus),
+	    T_ENTRY(metrics),
+	    T_ENTRY(parse_page_direct)};
 	if (sodium_init() < 0)
 		return 1;
 	fetch_global_init();
