@@ -8,7 +8,7 @@
  *
  *   sync     GET /posts?author={org}&q=author&count&start  (all pages, then)
  *            GET /socialActions/{post}/comments            (each post)
- *            GET /socialActions/{comment}/comments         (replies)
+ *            GET /socialActions/{comment $URN}/comments    (replies)
  *   reply    POST /socialActions/{post|comment}/comments
  *   moderate DELETE /socialActions/{target}/comments/{id}?actor={org}
  *            (LinkedIn has no hide); DELETE /posts/{urn} for own posts
@@ -459,8 +459,15 @@ li_comment(struct conn_ctx *ctx, const json_t *e, enum li_kind kind,
 	          ji(sum, "totalFirstLevelComments", -1));
 	it.replies = nrep;
 	it.likes = ji(likes, "totalLikes", -1);
-	if (kind == LI_COMMENTS && nrep > 0 && pg->threads)
-		json_array_append_new(pg->threads, json_string(id));
+	if (kind == LI_COMMENTS && nrep > 0 && pg->threads) {
+		/* replies are read from LinkedIn's own URN of the comment
+		 * ("$URN", which may name the activity), our id otherwise */
+		const char *urn = js(e, "$URN");
+		if (urn == NULL || !str_starts(urn, "urn:li:comment:("))
+			urn = id;
+		json_array_append_new(
+		    pg->threads, json_pack("{s:s, s:s}", "id", id, "urn", urn));
+	}
 	return li_emit(ctx, &it, e);
 }
 
@@ -633,10 +640,11 @@ li_sync(struct conn_ctx *ctx)
 	}
 	nthreads = json_array_size(threads);
 	for (i = 0; rc == CONN_OK && i < nthreads; i++) {
-		const char *c = json_string_value(json_array_get(threads, i));
+		const json_t *t = json_array_get(threads, i);
+		const char *c = js(t, "id");
 		char post[512], cid[128], enc[1024];
 		if (li_split_comment(c, post, sizeof(post), cid, sizeof(cid)) ||
-		    !url_escape(c, enc, sizeof(enc)))
+		    !url_escape(js(t, "urn"), enc, sizeof(enc)))
 			continue;
 		snprintf(url, sizeof(url), "%s/socialActions/%s/comments",
 		         ctx->base_url, enc);

@@ -20,7 +20,8 @@ enum li_kind {
 struct li_page {
 	json_t *ids;     /* array: ids of this listing so far (appended) */
 	json_t *seen;    /* object used as a set: ids emitted in this run */
-	json_t *threads; /* array: comment URNs that have replies to fetch */
+	json_t *threads; /* array of {"id": our comment id, "urn": LinkedIn's
+	                    comment URN}: comments with replies to fetch */
 	int n;           /* elements on the page just read */
 	int more;        /* 1: the collection says another page follows */
 };

@@ -25,6 +25,11 @@
 #define P_C7003 "/rest/socialActions/urn%3Ali%3Ashare%3A7003/comments"
 #define P_R9001                                                                \
 	"/rest/socialActions/"                                                 \
+	"urn%3Ali%3Acomment%3A%28urn%3Ali%3Aactivity%3A7001700%2C9001%29/"     \
+	"comments"
+/* a reply goes to our id of that comment (built from object and id) */
+#define P_X9001                                                                \
+	"/rest/socialActions/"                                                 \
 	"urn%3Ali%3Acomment%3A%28urn%3Ali%3Ashare%3A7001%2C9001%29/comments"
 #define C9001 "urn:li:comment:(urn:li:share:7001,9001)"
 
@@ -606,7 +611,7 @@ T_TEST(reply_and_moderate)
 	struct conn_result res;
 	json_t *routes = json_array(), *r, *reqs, *b;
 	json_array_append_new(
-	    routes, rt("POST", P_R9001, 201, FX "comment_created.json"));
+	    routes, rt("POST", P_X9001, 201, FX "comment_created.json"));
 	r = rt("POST", P_C7001, 201, NULL);
 	json_object_set_new(r, "headers",
 	                    json_pack("{s:s}", "x-restli-id", "9102"));
