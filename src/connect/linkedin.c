@@ -61,6 +61,7 @@ struct li {
 	char auth[LI_TOK + 32];
 	char ver[64];
 	int refreshed; /* the token was refreshed in this operation */
+	int complete;  /* the last li_list read its collection to the end */
 };
 
 /* --- small JSON helpers ------------------------------------------------ */
@@ -561,6 +562,7 @@ li_list(struct li *L, const char *base_url, enum li_kind kind,
 	}
 	if (collect)
 		json_array_extend(collect, pg.ids);
+	L->complete = rc == CONN_OK && complete;
 	if (rc == CONN_OK && complete) {
 		size_t n = json_array_size(pg.ids);
 		const char **ids = calloc(n + 1, sizeof(*ids));
@@ -621,7 +623,7 @@ li_sync(struct conn_ctx *ctx)
 	snprintf(url, sizeof(url), "%s/posts?author=%s&q=author", ctx->base_url,
 	         L.org_enc);
 	rc = li_list(&L, url, LI_POSTS, NULL, NULL, seen, NULL, posts);
-	if (rc == CONN_OK)
+	if (rc == CONN_OK && L.complete)
 		conn_state_set(ctx, "posts_synced_at",
 		               time_fmt_iso(ctx->now, at));
 	while (json_array_size(posts) > LI_THREADS)

@@ -56,6 +56,7 @@ struct vm {
 	char user[128]; /* "/me" or "/users/123" */
 	char tok[VM_TOK];
 	char auth[VM_TOK + 32];
+	int complete; /* the last vm_list read its collection to the end */
 };
 
 /* --- JSON helpers ------------------------------------------------------ */
@@ -393,6 +394,7 @@ vm_list(struct vm *V, const char *path, enum vm_kind kind, const char *me,
 	}
 	if (collect)
 		json_array_extend(collect, pg.ids);
+	V->complete = rc == CONN_OK && complete;
 	if (rc == CONN_OK && complete) {
 		size_t n = json_array_size(pg.ids);
 		const char **ids = calloc(n + 1, sizeof(*ids));
@@ -428,7 +430,7 @@ vm_sync(struct conn_ctx *ctx)
 	snprintf(path, sizeof(path), "%s/videos?per_page=%d&fields=%s", V.user,
 	         VM_PAGE, VM_VIDEO_FIELDS);
 	rc = vm_list(&V, path, VM_VIDEOS, NULL, NULL, NULL, seen, videos, NULL);
-	if (rc == CONN_OK)
+	if (rc == CONN_OK && V.complete)
 		conn_state_set(ctx, "videos_synced_at",
 		               time_fmt_iso(ctx->now, at));
 	me = conn_state(ctx, "user_uri");

@@ -513,6 +513,14 @@ T_TEST(malformed_and_refused)
 	json_array_append_new(routes, r);
 	json_array_append_new(routes,
 	                      rt("GET", P_POSTS, 403, FX "error_403.json"));
+	json_array_append_new(routes,
+	                      rt("GET", P_POSTS, 200, FX "posts_p1.json"));
+	json_array_append_new(routes,
+	                      rt("GET", P_C7001, 200, FX "comments_7001.json"));
+	json_array_append_new(
+	    routes, rt("GET", P_C7002, 200, FX "comments_empty.json"));
+	json_array_append_new(routes,
+	                      rt("GET", P_R9001, 200, FX "replies_9001.json"));
 	if (!start(&rp, routes, NULL))
 		return;
 	chan_init(&ch, &rp, CRED);
@@ -528,6 +536,21 @@ T_TEST(malformed_and_refused)
 	T_EQ_INT(json_array_size(c.items), 0);
 	T_EQ_INT(json_object_size(c.listings), 0);
 	T_ASSERT(conn_state(&ctx, "synced_at") == NULL);
+	conn_ctx_cleanup(&ctx);
+	col_free(&c);
+
+	/* capped at one page of posts: their comments are read, but the
+	 * posts listing is not complete, so neither reported nor marked */
+	col_init(&c);
+	ctx_init(&ctx, &ch, &c);
+	ctx.max_pages = 1;
+	T_EQ_INT(conn_linkedin.sync(&ctx), CONN_OK);
+	T_EQ_INT(json_array_size(c.items), 5);
+	T_ASSERT(json_object_get(c.listings, "") == NULL);
+	T_EQ_INT(
+	    json_array_size(json_object_get(c.listings, "urn:li:share:7001")),
+	    2);
+	T_ASSERT(conn_state(&ctx, "posts_synced_at") == NULL);
 	conn_ctx_cleanup(&ctx);
 	col_free(&c);
 

@@ -394,6 +394,18 @@ T_TEST(malformed)
 	r = rt("GET", "/me/videos", 200, NULL);
 	json_object_set_new(r, "body_text", json_string("{\"data\": {}}"));
 	json_array_append_new(routes, r);
+	r = rt("GET", "/users/42/videos", 200, NULL);
+	json_object_set_new(r, "body_text",
+	                    json_string("{\"total\":0,\"paging\":{\"next\":"
+	                                "null},\"data\":[]}"));
+	json_array_append_new(routes, r);
+	r = rt("GET", "/me/videos", 200, FX "videos_p1.json");
+	json_array_append_new(routes, r);
+	json_array_append_new(routes, rt("GET", "/videos/1001/comments", 200,
+	                                 FX "comments_1001.json"));
+	json_array_append_new(routes,
+	                      rt("GET", "/videos/1001/comments/501/replies",
+	                         200, FX "replies_501.json"));
 	if (!start(&rp, routes, NULL))
 		return;
 	chan_init(&ch, &rp, TOKEN);
@@ -405,6 +417,30 @@ T_TEST(malformed)
 	T_EQ_STR(ctx.err.code, "shape");
 	T_EQ_INT(json_array_size(c.items), 0);
 	T_EQ_INT(json_object_size(c.listings), 0);
+	conn_ctx_cleanup(&ctx);
+	col_free(&c);
+
+	/* a numeric account: /users/{id}; an empty listing is complete */
+	json_object_set_new(ch.config, "account", json_string("42"));
+	col_init(&c);
+	ctx_init(&ctx, &ch, &c);
+	T_EQ_INT(conn_vimeo.sync(&ctx), CONN_OK);
+	T_EQ_INT(replay_count(&rp, "GET", "/users/42/videos"), 1);
+	T_ASSERT(json_object_get(c.listings, "") != NULL);
+	T_EQ_INT(json_array_size(json_object_get(c.listings, "")), 0);
+	conn_ctx_cleanup(&ctx);
+	col_free(&c);
+
+	/* capped at one page: the videos seen, but no listing and no mark */
+	json_object_set_new(ch.config, "account", json_string("me"));
+	col_init(&c);
+	ctx_init(&ctx, &ch, &c);
+	ctx.max_pages = 1;
+	json_object_clear(ch.state);
+	T_EQ_INT(conn_vimeo.sync(&ctx), CONN_OK);
+	T_EQ_INT(json_array_size(c.items), 2 + 3); /* 2 videos, 3 comments */
+	T_ASSERT(json_object_get(c.listings, "") == NULL);
+	T_ASSERT(conn_state(&ctx, "videos_synced_at") == NULL);
 	conn_ctx_cleanup(&ctx);
 	col_free(&c);
 
