@@ -21,11 +21,15 @@ extern const struct connector conn_mastodon;
 extern const struct connector conn_bluesky;
 extern const struct connector conn_facebook_page;
 extern const struct connector conn_instagram;
+extern const struct connector conn_linkedin;
+extern const struct connector conn_vimeo;
 const struct connector *const connectors[] = {
     &conn_mastodon,
     &conn_bluesky,
     &conn_facebook_page,
     &conn_instagram,
+    &conn_linkedin,
+    &conn_vimeo,
     NULL,
 };
 

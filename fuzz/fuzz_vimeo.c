@@ -1,0 +1,94 @@
+/*
+ * fuzz_vimeo.c - libFuzzer target for what src/connect/vimeo.c reads from
+ * Vimeo: a page of a collection (videos, comments, replies) through
+ * vimeo_parse_page(), and an error body through the connector's
+ * classify().
+ *
+ * The first byte picks the kind of page and the HTTP status given to
+ * classify; the rest is the body.  Checked: the parser answers CONN_OK or
+ * CONN_E_MALFORMED, every item it emits has a Vimeo video URI as its id
+ * and the right type, ids are never emitted twice in one run, the listing
+ * holds exactly the emitted ids, a "next" page is only ever a path on the
+ * API host; classify reads any status >= 400 as an error with a non-OK rc
+ * and nothing below; nothing leaks (LeakSanitizer).
+ */
+#include "fuzz.h"
+
+#include "../src/connect/vimeo.h"
+
+struct seen {
+	enum vm_kind kind;
+	int n;
+};
+
+static int
+on_item(void *ud, const struct item *it)
+{
+	struct seen *s = ud;
+	FUZZ_CHECK(it->id != NULL && strncmp(it->id, "/videos/", 8) == 0);
+	FUZZ_CHECK(it->raw != NULL);
+	if (s->kind == VM_VIDEOS)
+		FUZZ_CHECK(it->type == ITEM_POST);
+	else if (s->kind == VM_COMMENTS)
+		FUZZ_CHECK(it->type == ITEM_COMMENT);
+	else
+		FUZZ_CHECK(it->type == ITEM_REPLY);
+	s->n++;
+	return 0;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const long statuses[] = {200, 400, 401, 403, 404, 429, 500};
+	struct conn_ctx ctx;
+	struct vm_page pg;
+	struct seen s;
+	struct fetch_resp rs;
+	enum conn_rc rc;
+	const char *body;
+	size_t len;
+
+	if (size < 1)
+		return 0;
+	body = (const char *)data + 1;
+	len = size - 1;
+	memset(&pg, 0, sizeof(pg));
+	s.kind = (enum vm_kind)(data[0] % 3);
+	s.n = 0;
+	conn_ctx_init(&ctx, &conn_vimeo, NULL, NULL, NULL);
+	ctx.ud = &s;
+	ctx.on_item = on_item;
+	pg.ids = json_array();
+	pg.seen = json_object();
+	pg.threads = json_array();
+	rc = vimeo_parse_page(&ctx, body, len, s.kind, "/users/1", "/videos/1",
+	                      "/videos/1", &pg);
+	FUZZ_CHECK(rc == CONN_OK || rc == CONN_E_MALFORMED);
+	FUZZ_CHECK((size_t)s.n == json_array_size(pg.ids));
+	FUZZ_CHECK((size_t)s.n == json_object_size(pg.seen));
+	FUZZ_CHECK(pg.next[0] == 0 || (pg.next[0] == '/' && pg.next[1] != '/'));
+	if (rc == CONN_OK) {
+		int before = s.n;
+		rc = vimeo_parse_page(&ctx, body, len, s.kind, "/users/1",
+		                      "/videos/1", "/videos/1", &pg);
+		FUZZ_CHECK(rc == CONN_OK && s.n == before);
+	}
+	json_decref(pg.ids);
+	json_decref(pg.seen);
+	json_decref(pg.threads);
+
+	memset(&rs, 0, sizeof(rs));
+	rs.status = statuses[(data[0] >> 2) % 7];
+	rs.body = (char *)(uintptr_t)body;
+	rs.len = len;
+	memset(&ctx.err, 0, sizeof(ctx.err));
+	if (conn_vimeo.classify(&ctx, &rs)) {
+		FUZZ_CHECK(rs.status >= 400);
+		FUZZ_CHECK(ctx.err.rc != CONN_OK);
+	} else {
+		FUZZ_CHECK(rs.status < 400);
+	}
+	conn_ctx_cleanup(&ctx);
+	return 0;
+}
