@@ -16,7 +16,9 @@
 #include <time.h>
 
 /* Connectors of every platform; each lives in src/connect/<platform>.c. */
+extern const struct connector conn_blog;
 const struct connector *const connectors[] = {
+	&conn_blog,
 	NULL};
 
 const struct connector *

@@ -108,9 +108,8 @@ set_once(char **dst, char *src)
 		free(src);
 }
 
-/* Resolves href against base (either may be relative); malloc'd. */
-static char *
-resolve_with(const char *href, const char *base)
+char *
+feed_resolve(const char *href, const char *base)
 {
 	xmlChar *r;
 	char *out;
@@ -247,12 +246,12 @@ resolve_at(xmlNode *n, char *href, const char *fallback)
 	if (href == NULL)
 		return NULL;
 	base = xmlNodeGetBase(n->doc, n);
-	r = resolve_with(href, (const char *)base);
+	r = feed_resolve(href, (const char *)base);
 	if (base)
 		xmlFree(base);
 	free(href);
 	if (!is_absolute(r) && is_absolute(fallback)) {
-		char *r2 = resolve_with(r, fallback);
+		char *r2 = feed_resolve(r, fallback);
 		free(r);
 		r = r2;
 	}
@@ -1093,7 +1092,7 @@ jurl(json_t *o, const char *k, const char *base)
 	char *u = jstr(o, k), *r;
 	if (u == NULL)
 		return NULL;
-	r = resolve_with(u, base);
+	r = feed_resolve(u, base);
 	free(u);
 	return r;
 }

@@ -104,6 +104,10 @@ int feed_parse(const char *body, size_t len, const char *content_type,
                const char *base_url, struct feed *out, char *err,
                size_t errlen);
 
+/* href resolved against base (RFC 3986; either may be NULL or relative):
+ * malloc'd, caller frees; NULL when href is NULL. */
+char *feed_resolve(const char *href, const char *base);
+
 /* Releases what feed_parse put in f and zeroes it; NULL or zeroed is ok. */
 void feed_free(struct feed *f);
 
