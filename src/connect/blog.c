@@ -62,7 +62,8 @@ blog_emit_feed(struct conn_ctx *ctx, const struct feed *f, int comments,
 		const struct feed_entry *e = &f->entries[i];
 		struct item it;
 		struct buf text;
-		const char *body = e->content_text ? e->content_text : e->summary;
+		const char *body =
+		    e->content_text ? e->content_text : e->summary;
 		int rc;
 		if (seen_before(seen, e->id))
 			continue;
@@ -87,9 +88,8 @@ blog_emit_feed(struct conn_ctx *ctx, const struct feed *f, int comments,
 		it.text = buf_str(&text);
 		it.html = e->content_html;
 		it.created_at = e->published ? e->published : e->updated;
-		it.edited_at = e->updated && e->updated != it.created_at
-		                   ? e->updated
-		                   : 0;
+		it.edited_at =
+		    e->updated && e->updated != it.created_at ? e->updated : 0;
 		it.url = e->link;
 		it.replies = e->comment_count;
 		it.raw = NULL;
@@ -114,8 +114,7 @@ blog_emit_feed(struct conn_ctx *ctx, const struct feed *f, int comments,
 /* Prepares rq with the WordPress credentials (userpwd is the caller's
  * buffer, kept alive for the request). */
 static void
-wp_auth(struct conn_ctx *ctx, struct fetch_req *rq, char *userpwd,
-        size_t len)
+wp_auth(struct conn_ctx *ctx, struct fetch_req *rq, char *userpwd, size_t len)
 {
 	const char *u = conn_cred(ctx, "username");
 	const char *p = conn_cred(ctx, "app_password");
@@ -163,8 +162,8 @@ wp_call(struct conn_ctx *ctx, const char *method, const char *path,
 static const char *
 rendered(json_t *o, const char *k)
 {
-	return json_string_value(json_object_get(json_object_get(o, k),
-	                                         "rendered"));
+	return json_string_value(
+	    json_object_get(json_object_get(o, k), "rendered"));
 }
 
 static int64_t
@@ -238,11 +237,11 @@ wp_parse_posts(struct conn_ctx *ctx, const char *body, size_t len,
 		it.id = id;
 		buf_init(&t, 4u * FEED_MAX_FIELD);
 		if (title) {
-			char *tt = html_to_text(title);
+			char *tt = feed_html_text(title);
 			buf_adds(&t, tt);
 			free(tt);
 		}
-		text = html_to_text(html ? html : rendered(p, "excerpt"));
+		text = feed_html_text(html ? html : rendered(p, "excerpt"));
 		if (*text) {
 			if (t.len)
 				buf_adds(&t, "\n\n");
@@ -288,10 +287,14 @@ wp_parse_comments(struct conn_ctx *ctx, const char *body, size_t len,
 		struct item it;
 		char id[48], parent[48], thread[48], author[32], *text, *raw;
 		json_int_t cid = json_integer_value(json_object_get(c, "id"));
-		json_int_t post = json_integer_value(json_object_get(c, "post"));
-		json_int_t par = json_integer_value(json_object_get(c, "parent"));
-		json_int_t au = json_integer_value(json_object_get(c, "author"));
-		const char *st = json_string_value(json_object_get(c, "status"));
+		json_int_t post =
+		    json_integer_value(json_object_get(c, "post"));
+		json_int_t par =
+		    json_integer_value(json_object_get(c, "parent"));
+		json_int_t au =
+		    json_integer_value(json_object_get(c, "author"));
+		const char *st =
+		    json_string_value(json_object_get(c, "status"));
 		int rc;
 		if (!json_is_object(c) || cid <= 0)
 			continue;
@@ -303,7 +306,8 @@ wp_parse_comments(struct conn_ctx *ctx, const char *body, size_t len,
 		else
 			snprintf(parent, sizeof(parent), "%s", thread);
 		snprintf(author, sizeof(author), "%lld", (long long)au);
-		later(max_date, json_string_value(json_object_get(c, "date_gmt")));
+		later(max_date,
+		      json_string_value(json_object_get(c, "date_gmt")));
 		n++;
 		if (ids)
 			json_array_append_new(ids, json_string(id));
@@ -319,7 +323,7 @@ wp_parse_comments(struct conn_ctx *ctx, const char *body, size_t len,
 		    json_string_value(json_object_get(c, "author_name"));
 		it.inbound = !(au > 0 && me && strcmp(me, author) == 0);
 		it.html = rendered(c, "content");
-		text = html_to_text(it.html);
+		text = feed_html_text(it.html);
 		it.text = text;
 		it.created_at = wp_time(c, "date_gmt");
 		it.url = json_string_value(json_object_get(c, "link"));
@@ -343,9 +347,8 @@ wp_parse_comments(struct conn_ctx *ctx, const char *body, size_t len,
 
 /* --- WordPress sync ----------------------------------------------------- */
 
-typedef int (*wp_page_fn)(struct conn_ctx *ctx, const char *body,
-                          size_t len, char max[32], json_t *seen,
-                          json_t *ids);
+typedef int (*wp_page_fn)(struct conn_ctx *ctx, const char *body, size_t len,
+                          char max[32], json_t *seen, json_t *ids);
 
 /* Reads every page of a wp/v2 list (query without page/per_page) through
  * fn.  CONN_OK only when the listing is complete. */
@@ -366,10 +369,11 @@ wp_list(struct conn_ctx *ctx, const char *path, const char *query,
 		rc = wp_call(ctx, "GET", p, NULL, &rs);
 		if (rc != CONN_OK) {
 			/* asking past the last page is how some lists end */
-			int end = strcmp(ctx->err.code,
-			                 "rest_post_invalid_page_number") == 0 ||
-			          strcmp(ctx->err.code,
-			                 "rest_comment_invalid_page_number") == 0;
+			int end =
+			    strcmp(ctx->err.code,
+			           "rest_post_invalid_page_number") == 0 ||
+			    strcmp(ctx->err.code,
+			           "rest_comment_invalid_page_number") == 0;
 			fetch_resp_free(&rs);
 			if (end && page > 1) {
 				memset(&ctx->err, 0, sizeof(ctx->err));
@@ -428,11 +432,12 @@ wp_sync(struct conn_ctx *ctx)
 		rc = wp_list(ctx, "/wp/v2/comments", cq, wp_parse_comments,
 		             maxc, seen, ids);
 		if (rc == CONN_OK) {
-			const char **arr = xcalloc(json_array_size(ids) + 1,
-			                           sizeof(*arr));
+			const char **arr =
+			    xcalloc(json_array_size(ids) + 1, sizeof(*arr));
 			size_t k;
 			json_t *x;
-			json_array_foreach(ids, k, x) arr[k] = json_string_value(x);
+			json_array_foreach(ids, k, x) arr[k] =
+			    json_string_value(x);
 			conn_emit_listing(ctx, json_string_value(v),
 			                  (const char *const *)arr,
 			                  (int)json_array_size(ids));
@@ -513,17 +518,20 @@ feed_get(struct conn_ctx *ctx, const char *url0, const char *etag_key,
 			char *to;
 			if (loc == NULL || hop >= BLOG_REDIRECTS) {
 				fetch_resp_free(&rs);
-				return conn_fail(ctx, CONN_E_PLATFORM, "redirect",
-				                 "HTTP %ld without a usable Location "
-				                 "(or too many redirects)",
-				                 ctx->err.http_status);
+				return conn_fail(
+				    ctx, CONN_E_PLATFORM, "redirect",
+				    "HTTP %ld without a usable Location "
+				    "(or too many redirects)",
+				    ctx->err.http_status);
 			}
 			to = feed_resolve(loc, url);
-			if (!str_starts(to, "http://") && !str_starts(to, "https://")) {
+			if (!str_starts(to, "http://") &&
+			    !str_starts(to, "https://")) {
 				free(to);
 				fetch_resp_free(&rs);
-				return conn_fail(ctx, CONN_E_PLATFORM, "redirect",
-				                 "a redirect to a non-HTTP URL");
+				return conn_fail(
+				    ctx, CONN_E_PLATFORM, "redirect",
+				    "a redirect to a non-HTTP URL");
 			}
 			snprintf(url, sizeof(url), "%s", to);
 			free(to);
@@ -540,13 +548,14 @@ feed_get(struct conn_ctx *ctx, const char *url0, const char *etag_key,
 		if (fetch_header(&rs, "ETag"))
 			snprintf(etag, vlen, "%s", fetch_header(&rs, "ETag"));
 		if (fetch_header(&rs, "Last-Modified"))
-			snprintf(lm, vlen, "%s", fetch_header(&rs, "Last-Modified"));
+			snprintf(lm, vlen, "%s",
+			         fetch_header(&rs, "Last-Modified"));
 		ct = fetch_header(&rs, "Content-Type");
 		if (feed_parse(rs.body, rs.len, ct, url, f, err, sizeof(err)) !=
 		    0)
 			rc = conn_fail(ctx, CONN_E_MALFORMED, "feed",
-			               "the feed at %s could not be read: %s", url,
-			               err);
+			               "the feed at %s could not be read: %s",
+			               url, err);
 		fetch_resp_free(&rs);
 		return rc;
 	}
@@ -555,12 +564,12 @@ feed_get(struct conn_ctx *ctx, const char *url0, const char *etag_key,
 /* The whole feed (first page conditional, then rel="next" pages);
  * validators saved in state only when every page came. */
 static enum conn_rc
-feed_sync_one(struct conn_ctx *ctx, const char *url, int comments,
-              json_t *seen)
+feed_sync_one(struct conn_ctx *ctx, const char *url, int comments, json_t *seen)
 {
 	const char *ek = comments ? "comments_etag" : "etag";
 	const char *lk = comments ? "comments_last_modified" : "last_modified";
-	const char *mk = comments ? "comments_feed_url_moved" : "feed_url_moved";
+	const char *mk =
+	    comments ? "comments_feed_url_moved" : "feed_url_moved";
 	char etag[512], lm[128], e2[512], l2[128];
 	struct feed f;
 	int nm;
@@ -582,10 +591,11 @@ feed_sync_one(struct conn_ctx *ctx, const char *url, int comments,
 		if (!next[0])
 			break;
 		if (page >= ctx->max_pages) {
-			rc = conn_fail(ctx, CONN_E_PLATFORM, "max_pages",
-			               "more than %d feed pages; the rest comes "
-			               "next cycle",
-			               ctx->max_pages);
+			rc =
+			    conn_fail(ctx, CONN_E_PLATFORM, "max_pages",
+			              "more than %d feed pages; the rest comes "
+			              "next cycle",
+			              ctx->max_pages);
 			break;
 		}
 		json_object_set_new(visited, next, json_true());
@@ -656,17 +666,19 @@ blog_check_auth(struct conn_ctx *ctx)
 		if (url == NULL)
 			url = conn_cfg(ctx, "feed_url");
 		if (url == NULL)
-			return conn_fail(ctx, CONN_E_CONFIG, "feed_url",
-			                 "a feed channel needs config feed_url");
-		rc = feed_get(ctx, url, NULL, NULL, "feed_url_moved", &f, &nm, e,
-		              l, sizeof(e));
+			return conn_fail(
+			    ctx, CONN_E_CONFIG, "feed_url",
+			    "a feed channel needs config feed_url");
+		rc = feed_get(ctx, url, NULL, NULL, "feed_url_moved", &f, &nm,
+		              e, l, sizeof(e));
 		feed_free(&f);
 		return rc;
 	}
 	if (!conn_cred(ctx, "username") || !conn_cred(ctx, "app_password"))
-		return conn_fail(ctx, CONN_E_AUTH, "no_credentials",
-		                 "WordPress needs cred username and app_password "
-		                 "(an application password)");
+		return conn_fail(
+		    ctx, CONN_E_AUTH, "no_credentials",
+		    "WordPress needs cred username and app_password "
+		    "(an application password)");
 	rc = wp_call(ctx, "GET", "/wp/v2/users/me?context=edit", NULL, &rs);
 	if (rc == CONN_OK) {
 		j = conn_json(ctx, &rs);
@@ -720,7 +732,8 @@ wp_result(struct conn_ctx *ctx, struct fetch_resp *rs, const char *kind,
 	}
 	if (out) {
 		const char *l = json_string_value(json_object_get(j, "link"));
-		snprintf(out->id, sizeof(out->id), "%s/%lld", kind, (long long)id);
+		snprintf(out->id, sizeof(out->id), "%s/%lld", kind,
+		         (long long)id);
 		snprintf(out->url, sizeof(out->url), "%s", l ? l : "");
 	}
 	if (keep)
@@ -837,8 +850,7 @@ wp_media(struct conn_ctx *ctx, const struct item_media *m, long long *id,
 	json_t *j = NULL;
 	enum conn_rc rc;
 
-	if (m->path == NULL ||
-	    (data = slurp_file(m->path, &len)) == NULL)
+	if (m->path == NULL || (data = slurp_file(m->path, &len)) == NULL)
 		return conn_fail(ctx, CONN_E_CONFIG, "media",
 		                 "cannot read the media file %s",
 		                 m->path ? m->path : "(none)");
@@ -899,11 +911,20 @@ html_esc(struct buf *b, const char *s)
 {
 	for (; s && *s; s++) {
 		switch (*s) {
-		case '&': buf_adds(b, "&amp;"); break;
-		case '<': buf_adds(b, "&lt;"); break;
-		case '>': buf_adds(b, "&gt;"); break;
-		case '"': buf_adds(b, "&quot;"); break;
-		default: buf_addc(b, *s);
+		case '&':
+			buf_adds(b, "&amp;");
+			break;
+		case '<':
+			buf_adds(b, "&lt;");
+			break;
+		case '>':
+			buf_adds(b, "&gt;");
+			break;
+		case '"':
+			buf_adds(b, "&quot;");
+			break;
+		default:
+			buf_addc(b, *s);
 		}
 	}
 }
@@ -962,7 +983,7 @@ blog_publish(struct conn_ctx *ctx, const struct conn_post *p,
 		buf_cleanup(&html);
 		return rc;
 	}
-	body = json_pack("{sssssss}", "title", p->title ? p->title : "",
+	body = json_pack("{ssssss}", "title", p->title ? p->title : "",
 	                 "content", buf_str(&html), "status", "publish");
 	if (featured)
 		json_object_set_new(body, "featured_media",
@@ -1055,24 +1076,23 @@ blog_classify(struct conn_ctx *ctx, const struct fetch_resp *rs)
 }
 
 const struct connector conn_blog = {
-	.platform = "blog",
-	.label = "Blog (feed or WordPress)",
-	.default_base = "",
-	.poll_interval = 900,
-	.caps = CAP_OWN_POSTS | CAP_COMMENTS | CAP_REPLY | CAP_HIDE |
-	        CAP_DELETE_OTHERS | CAP_PUBLISH | CAP_PUBLISH_MEDIA |
-	        CAP_METRICS,
-	.note = "A blog read through its feed (RSS, Atom, JSON Feed) is "
-	        "read-only: no replies, moderation, publishing or metrics. "
-	        "WordPress (REST API with an application password) adds "
-	        "replies, holding/approving/trashing comments and publishing "
-	        "with a featured image; WordPress core keeps no views or "
-	        "reach, so its only metrics are the post and comment counts.",
-	.check_auth = blog_check_auth,
-	.sync = blog_sync,
-	.reply = blog_reply,
-	.moderate = blog_moderate,
-	.publish = blog_publish,
-	.metrics = blog_metrics,
-	.classify = blog_classify,
+    .platform = "blog",
+    .label = "Blog (feed or WordPress)",
+    .default_base = "",
+    .poll_interval = 900,
+    .caps = CAP_OWN_POSTS | CAP_COMMENTS | CAP_REPLY | CAP_HIDE |
+            CAP_DELETE_OTHERS | CAP_PUBLISH | CAP_PUBLISH_MEDIA | CAP_METRICS,
+    .note = "A blog read through its feed (RSS, Atom, JSON Feed) is "
+            "read-only: no replies, moderation, publishing or metrics. "
+            "WordPress (REST API with an application password) adds "
+            "replies, holding/approving/trashing comments and publishing "
+            "with a featured image; WordPress core keeps no views or "
+            "reach, so its only metrics are the post and comment counts.",
+    .check_auth = blog_check_auth,
+    .sync = blog_sync,
+    .reply = blog_reply,
+    .moderate = blog_moderate,
+    .publish = blog_publish,
+    .metrics = blog_metrics,
+    .classify = blog_classify,
 };

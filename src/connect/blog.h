@@ -14,6 +14,9 @@
 #include "connect.h"
 #include "feed.h"
 
+/* The connector (platform "blog"); registered in connect.c. */
+extern const struct connector conn_blog;
+
 /* Emits the entries of a parsed feed: ITEM_POST (ours, inbound 0), or
  * ITEM_COMMENT (inbound 1, parent from thr:in-reply-to) when comments is
  * set.  Entries whose id is in seen (a JSON object used as a set; may be

@@ -65,6 +65,8 @@ feed_type_name(enum feed_type t)
 	return "unknown";
 }
 
+static unsigned html_entity(const char *name, size_t n);
+
 /* --- small helpers ------------------------------------------------------ */
 
 /* Adds s (taken) to a capped list; frees s when the list is full. */
@@ -277,13 +279,45 @@ atom_text(xmlNode *n)
 	char *s = text_of(n), *r;
 	if (s && type &&
 	    (strcmp(type, "html") == 0 || strcmp(type, "text/html") == 0)) {
-		r = html_to_text(s);
+		r = feed_html_text(s);
 		free(s);
 		s = trim_dup(r);
 		free(r);
 	}
 	free(type);
 	return s;
+}
+
+char *
+feed_html_text(const char *html)
+{
+	struct buf b;
+	char *r;
+	if (html == NULL)
+		return xstrdup("");
+	buf_init(&b, 2 * strlen(html) + 16);
+	for (const char *p = html; *p; p++) {
+		size_t k = 0;
+		if (*p == '&') {
+			while (k < 12 &&
+			       ((p[1 + k] >= 'a' && p[1 + k] <= 'z') ||
+			        (p[1 + k] >= 'A' && p[1 + k] <= 'Z') ||
+			        (p[1 + k] >= '0' && p[1 + k] <= '9')))
+				k++;
+			if (k > 0 && p[1 + k] == ';') {
+				unsigned cp = html_entity(p + 1, k);
+				if (cp) {
+					buf_printf(&b, "&#%u;", cp);
+					p += k + 1;
+					continue;
+				}
+			}
+		}
+		buf_addc(&b, *p);
+	}
+	r = html_to_text(buf_str(&b));
+	buf_cleanup(&b);
+	return r;
 }
 
 /* --- entries ------------------------------------------------------------ */
@@ -398,7 +432,7 @@ common_child(const struct pctx *pc, struct feed_entry *e, xmlNode *c)
 			free(e->content_html);
 			free(e->content_text);
 			e->content_html = s;
-			e->content_text = html_to_text(s);
+			e->content_text = feed_html_text(s);
 		}
 	} else if (is_el(c, NS_WFW, "commentRss") ||
 	           is_el(c, NS_WFW, "commentRSS")) {
@@ -483,7 +517,7 @@ atom_content(struct feed_entry *e, xmlNode *c)
 	    (strcmp(type, "html") == 0 || strcmp(type, "text/html") == 0)) {
 		e->content_html = text_of(c);
 		e->content_text =
-		    e->content_html ? html_to_text(e->content_html) : NULL;
+		    e->content_html ? feed_html_text(e->content_html) : NULL;
 	} else if (type && (strcmp(type, "xhtml") == 0 ||
 	                    strstr(type, "xml") != NULL)) {
 		xmlNode *div = c->children;
@@ -596,7 +630,7 @@ rss_item(const struct pctx *pc, xmlNode *n, const char *ns)
 		} else if (is_el(c, ns, "description")) {
 			char *s = text_of(c);
 			if (s && e->summary == NULL) {
-				char *t = html_to_text(s);
+				char *t = feed_html_text(s);
 				e->summary = trim_dup(t);
 				free(t);
 			}
@@ -800,6 +834,18 @@ static const struct {
     {"trade", 8482}, {"larr", 8592},   {"rarr", 8594},   {"thinsp", 8201},
     {"ensp", 8194},  {"emsp", 8195},   {"zwnj", 8204},   {"zwj", 8205},
 };
+
+/* The code point of HTML entity name[0..n), or 0 when we do not know it
+ * (the five XML ones are left to the XML and HTML readers). */
+static unsigned
+html_entity(const char *name, size_t n)
+{
+	for (size_t k = 0; k < sizeof(html_ent) / sizeof(html_ent[0]); k++)
+		if (strlen(html_ent[k].name) == n &&
+		    memcmp(name, html_ent[k].name, n) == 0)
+			return html_ent[k].cp;
+	return 0;
+}
 
 /* Copies s[0..n) into b with HTML entity names turned into character
  * references and stray '&' escaped, outside CDATA, comments and PIs. */
@@ -1132,7 +1178,7 @@ json_item(struct feed *f, json_t *it, const char *base)
 	e->content_html = jstr(it, "content_html");
 	e->content_text = jstr(it, "content_text");
 	if (e->content_text == NULL && e->content_html)
-		e->content_text = html_to_text(e->content_html);
+		e->content_text = feed_html_text(e->content_html);
 	e->summary = jstr(it, "summary");
 	json_array_foreach(json_object_get(it, "tags"), i, v)
 	{
@@ -1223,8 +1269,10 @@ feed_parse(const char *body, size_t len, const char *content_type,
 	while (k < len && (body[k] == ' ' || body[k] == '\n' ||
 	                   body[k] == '\r' || body[k] == '\t'))
 		k++;
+	/* the body decides; the Content-Type only when the body does not */
 	if ((k < len && (body[k] == '{' || body[k] == '[')) ||
-	    (content_type && strstr(content_type, "json")))
+	    (k < len && body[k] != '<' && content_type &&
+	     strstr(content_type, "json")))
 		rc = parse_json(body + k, len - k, base_url, out, err, errlen);
 	else
 		rc = parse_xml(body, len, content_type, base_url, out, err,

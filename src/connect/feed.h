@@ -108,6 +108,10 @@ int feed_parse(const char *body, size_t len, const char *content_type,
  * malloc'd, caller frees; NULL when href is NULL. */
 char *feed_resolve(const char *href, const char *base);
 
+/* html_to_text (connect.h) that also knows the HTML entity names feeds
+ * and WordPress use (&aring; &oslash; &hellip; …).  Malloc'd. */
+char *feed_html_text(const char *html);
+
 /* Releases what feed_parse put in f and zeroes it; NULL or zeroed is ok. */
 void feed_free(struct feed *f);
 
