@@ -212,8 +212,9 @@ wp_parse_posts(struct conn_ctx *ctx, const char *body, size_t len,
 	int n = 0;
 	if (a == NULL)
 		return -1;
-	json_array_foreach(a, i, p)
-	{
+	for (i = 0;
+	     i < json_array_size(a) && (p = json_array_get(a, i)) != NULL;
+	     i++) {
 		struct item it;
 		char id[48], *text, *raw;
 		json_int_t pid = json_integer_value(json_object_get(p, "id"));
@@ -282,8 +283,9 @@ wp_parse_comments(struct conn_ctx *ctx, const char *body, size_t len,
 	int n = 0;
 	if (a == NULL)
 		return -1;
-	json_array_foreach(a, i, c)
-	{
+	for (i = 0;
+	     i < json_array_size(a) && (c = json_array_get(a, i)) != NULL;
+	     i++) {
 		struct item it;
 		char id[48], parent[48], thread[48], author[32], *text, *raw;
 		json_int_t cid = json_integer_value(json_object_get(c, "id"));
@@ -422,8 +424,9 @@ wp_sync(struct conn_ctx *ctx)
 		goto out;
 
 	/* the comments of every new or changed post: complete listings */
-	json_array_foreach(posts, i, v)
-	{
+	for (i = 0; i < json_array_size(posts) &&
+	            (v = json_array_get(posts, i)) != NULL;
+	     i++) {
 		const char *pid = json_string_value(v) + 5; /* "post/" */
 		json_t *ids = json_array();
 		char cq[64];
@@ -436,8 +439,10 @@ wp_sync(struct conn_ctx *ctx)
 			    xcalloc(json_array_size(ids) + 1, sizeof(*arr));
 			size_t k;
 			json_t *x;
-			json_array_foreach(ids, k, x) arr[k] =
-			    json_string_value(x);
+			for (k = 0; k < json_array_size(ids) &&
+			            (x = json_array_get(ids, k)) != NULL;
+			     k++)
+				arr[k] = json_string_value(x);
 			conn_emit_listing(ctx, json_string_value(v),
 			                  (const char *const *)arr,
 			                  (int)json_array_size(ids));

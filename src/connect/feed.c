@@ -1023,8 +1023,10 @@ parse_xml(const char *body, size_t len, const char *content_type,
 		fix_amps(body, len, &fixed);
 	else
 		buf_add(&fixed, body, len);
-	if (fixed.overflow) {
-		snprintf(err, errlen, "the feed is too large");
+	if (fixed.overflow || fixed.len == 0) {
+		snprintf(err, errlen, "%s",
+		         fixed.len ? "the feed is too large"
+		                   : "the feed is empty");
 		buf_cleanup(&fixed);
 		return -1;
 	}
@@ -1148,8 +1150,9 @@ json_authors(json_t *it, struct feed_entry *e)
 {
 	json_t *a = json_object_get(it, "authors"), *v;
 	size_t i;
-	json_array_foreach(a, i, v)
-	    list_push(&e->authors, &e->nauthors, jstr(v, "name"));
+	for (i = 0;
+	     i < json_array_size(a) && (v = json_array_get(a, i)) != NULL; i++)
+		list_push(&e->authors, &e->nauthors, jstr(v, "name"));
 	if (e->nauthors == 0) /* JSON Feed 1.0 */
 		list_push(&e->authors, &e->nauthors,
 		          jstr(json_object_get(it, "author"), "name"));
@@ -1180,14 +1183,18 @@ json_item(struct feed *f, json_t *it, const char *base)
 	if (e->content_text == NULL && e->content_html)
 		e->content_text = feed_html_text(e->content_html);
 	e->summary = jstr(it, "summary");
-	json_array_foreach(json_object_get(it, "tags"), i, v)
-	{
+	for (i = 0;
+	     i < json_array_size(json_object_get(it, "tags")) &&
+	     (v = json_array_get(json_object_get(it, "tags"), i)) != NULL;
+	     i++) {
 		if (json_is_string(v))
 			list_push(&e->categories, &e->ncategories,
 			          trim_dup(json_string_value(v)));
 	}
-	json_array_foreach(json_object_get(it, "attachments"), i, v)
-	{
+	for (i = 0; i < json_array_size(json_object_get(it, "attachments")) &&
+	            (v = json_array_get(json_object_get(it, "attachments"),
+	                                i)) != NULL;
+	     i++) {
 		json_t *sz = json_object_get(v, "size_in_bytes");
 		char n[32];
 		snprintf(n, sizeof(n), "%lld",
@@ -1233,12 +1240,16 @@ parse_json(const char *body, size_t len, const char *base_url, struct feed *f,
 	f->link = jurl(j, "home_page_url", base);
 	f->id = f->self_url ? xstrdup(f->self_url) : NULL;
 	f->next_url = jurl(j, "next_url", base);
-	json_array_foreach(json_object_get(j, "hubs"), i, v)
-	{
+	for (i = 0; i < json_array_size(json_object_get(j, "hubs")) &&
+	            (v = json_array_get(json_object_get(j, "hubs"), i)) != NULL;
+	     i++) {
 		if (f->hub_url == NULL)
 			f->hub_url = jurl(v, "url", base);
 	}
-	json_array_foreach(items, i, v) json_item(f, v, base);
+	for (i = 0; i < json_array_size(items) &&
+	            (v = json_array_get(items, i)) != NULL;
+	     i++)
+		json_item(f, v, base);
 	free(base);
 	json_decref(j);
 	return 0;

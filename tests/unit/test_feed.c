@@ -292,6 +292,9 @@ T_TEST(invalid)
 	free(src);
 
 	T_EQ_INT(feed_parse("", 0, NULL, NULL, &f, err, sizeof(err)), -1);
+	T_EQ_INT(feed_parse(" \n", 2, "text/xml; charset=utf-8", NULL, &f, err,
+	                    sizeof(err)),
+	         -1);
 	T_EQ_INT(feed_parse("<html><body>hi</body></html>", 28, NULL, NULL, &f,
 	                    err, sizeof(err)),
 	         -1);
