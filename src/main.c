@@ -12,6 +12,7 @@
  *   kanalvakt [--db URL] notify run [--smtp URL --mail-from ADDR] [--now T]
  *   kanalvakt [--db URL] mail list [--state S] | mail retry [--failed]
  *   kanalvakt mail test ADDRESS --smtp URL --mail-from ADDR
+ *   kanalvakt feed check URL|FILE
  *   kanalvakt routes | version
  *
  * The CLI calls the same domain functions as the web UI and API, as the
@@ -20,6 +21,9 @@
  */
 #include "base/log.h"
 #include "base/util.h"
+#include "base/buf.h"
+#include "connect/connect.h"
+#include "connect/feed.h"
 #include "domain/domain.h"
 #include "domain/notify.h"
 #include "jobs/mailer.h"
@@ -72,6 +76,9 @@ usage(FILE *f)
 	    "                          print the mail outbox\n"
 	    "  mail retry [--failed]   send queued (and failed) mail at the "
 	    "next pass\n"
+	    "  feed check URL|FILE     read a feed (RSS, Atom, JSON Feed) and "
+	    "print\n"
+	    "                          each entry as a JSON line\n"
 	    "  routes                  print the HTTP route table\n"
 	    "  version                 print the version\n"
 	    "\n"
@@ -646,6 +653,127 @@ cmd_serve(int argc, char **argv)
 	return 0;
 }
 
+/* A time as ISO 8601 UTC, or JSON null when unknown; new reference. */
+static json_t *
+json_time(int64_t t)
+{
+	char iso[32];
+	return t ? json_string(time_fmt_iso(t, iso)) : json_null();
+}
+
+/* kanalvakt feed check URL|FILE: fetch (http/https) or read the file,
+ * parse, print every entry as one JSON line, a summary on stderr. */
+static int
+cmd_feed(int argc, char **argv)
+{
+	struct feed f;
+	struct fetch_resp rs;
+	char err[512];
+	const char *src, *ct = NULL, *base = NULL;
+	char *data = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (argc != 3 || strcmp(argv[1], "check") != 0) {
+		usage(stderr);
+		return 2;
+	}
+	src = argv[2];
+	memset(&rs, 0, sizeof(rs));
+	if (str_starts(src, "http://") || str_starts(src, "https://")) {
+		struct fetch_req rq;
+		memset(&rq, 0, sizeof(rq));
+		rq.url = src;
+		rq.follow = 1;
+		rq.max_body = FEED_MAX_BODY;
+		rq.headers[0] = "Accept: application/atom+xml, "
+		                "application/rss+xml, application/feed+json, "
+		                "application/xml;q=0.9, */*;q=0.8";
+		fetch_global_init();
+		if (fetch_do(&rq, &rs) != 0) {
+			fprintf(stderr, "feed check: %s: %s\n", src, rs.errmsg);
+			fetch_resp_free(&rs);
+			return 1;
+		}
+		if (rs.status != 200) {
+			fprintf(stderr, "feed check: %s: HTTP %ld\n", src,
+			        rs.status);
+			fetch_resp_free(&rs);
+			return 1;
+		}
+		ct = fetch_header(&rs, "Content-Type");
+		base = rs.effective_url ? rs.effective_url : src;
+		data = rs.body;
+		len = rs.len;
+	} else {
+		FILE *fp = fopen(src, "rb");
+		struct buf b;
+		char tmp[65536];
+		size_t n;
+		if (fp == NULL) {
+			fprintf(stderr, "feed check: %s: %s\n", src,
+			        strerror(errno));
+			return 1;
+		}
+		buf_init(&b, FEED_MAX_BODY);
+		while ((n = fread(tmp, 1, sizeof(tmp), fp)) > 0)
+			if (buf_add(&b, tmp, n) != 0)
+				break;
+		fclose(fp);
+		if (b.overflow) {
+			fprintf(stderr,
+			        "feed check: %s: larger than %u bytes\n", src,
+			        FEED_MAX_BODY);
+			buf_cleanup(&b);
+			return 1;
+		}
+		data = buf_detach(&b, &len);
+	}
+	rc = feed_parse(data ? data : "", len, ct, base, &f, err, sizeof(err));
+	if (rc != 0) {
+		fprintf(stderr, "feed check: %s: %s\n", src, err);
+	} else {
+		for (int i = 0; i < f.nentries; i++) {
+			const struct feed_entry *e = &f.entries[i];
+			json_t *o = json_object();
+			char *line;
+			const char *sum =
+			    e->summary ? e->summary : e->content_text;
+			json_object_set_new(o, "id", json_string(e->id));
+			json_object_set_new(o, "title",
+			                    e->title ? json_string(e->title)
+			                             : json_null());
+			json_object_set_new(o, "link",
+			                    e->link ? json_string(e->link)
+			                            : json_null());
+			json_object_set_new(o, "published",
+			                    json_time(e->published));
+			json_object_set_new(o, "updated",
+			                    json_time(e->updated));
+			json_object_set_new(o, "author",
+			                    e->nauthors
+			                        ? json_string(e->authors[0])
+			                        : json_null());
+			json_object_set_new(
+			    o, "summary", sum ? json_string(sum) : json_null());
+			line =
+			    json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			if (line)
+				puts(line);
+			free(line);
+			json_decref(o);
+		}
+		fprintf(stderr, "feed check: %d entries, type %s\n", f.nentries,
+		        feed_type_name(f.type));
+		feed_free(&f);
+	}
+	if (data == rs.body)
+		fetch_resp_free(&rs);
+	else
+		free(data);
+	return rc == 0 ? 0 : 1;
+}
+
 static int
 cmd_routes(void)
 {
@@ -701,6 +829,9 @@ main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "routes") == 0)
 		return cmd_routes();
+	/* needs neither a database nor a server */
+	if (strcmp(cmd, "feed") == 0)
+		return cmd_feed(argc, argv);
 	/* needs an SMTP server, not the database */
 	if (strcmp(cmd, "mail") == 0 && argc > 1 &&
 	    strcmp(argv[1], "test") == 0)

@@ -23,6 +23,7 @@ extern const struct connector conn_facebook_page;
 extern const struct connector conn_instagram;
 extern const struct connector conn_linkedin;
 extern const struct connector conn_vimeo;
+extern const struct connector conn_blog;
 const struct connector *const connectors[] = {
     &conn_mastodon,
     &conn_bluesky,
@@ -30,6 +31,7 @@ const struct connector *const connectors[] = {
     &conn_instagram,
     &conn_linkedin,
     &conn_vimeo,
+    &conn_blog,
     NULL,
 };
 
