@@ -35,7 +35,15 @@ void
 imp_progress(struct imp *im, const char *phase, int64_t done, int64_t total)
 {
 	struct import_progress p;
-	int64_t step = total / 100;
+	int64_t step;
+	if (im->span_total > 0 && strcmp(phase, "items") == 0) {
+		done = im->span_base +
+		       (total > 0 ? (int64_t)((double)done / (double)total *
+		                              (double)im->span_len)
+		                  : 0);
+		total = im->span_total;
+	}
+	step = total / 100;
 	if (step > 1000)
 		step = 1000;
 	if (step < 1)
@@ -642,6 +650,27 @@ want_facebook(const char *name)
 		           ? IMP_LOAD
 		           : IMP_SKIP;
 	return want_meta(name);
+}
+
+/* Runs one reader's body parser over every loaded member, the "items"
+ * progress spread over the members by their size. */
+enum conn_rc
+imp_each_member(struct imp *im,
+                enum conn_rc (*fn)(struct imp *, const char *, size_t))
+{
+	enum conn_rc rc = CONN_OK;
+	int64_t all = 0;
+	for (int i = 0; i < im->src->n; i++)
+		all += (int64_t)im->src->m[i].len;
+	im->span_total = all > 0 ? all : 1;
+	im->span_base = 0;
+	for (int i = 0; i < im->src->n && rc == CONN_OK; i++) {
+		im->span_len = (int64_t)im->src->m[i].len;
+		rc = fn(im, im->src->m[i].data, im->src->m[i].len);
+		im->span_base += im->span_len;
+	}
+	im->span_total = 0;
+	return rc;
 }
 
 /* --- dispatch ---------------------------------------------------------- */

@@ -102,6 +102,10 @@ struct imp {
 	const char *phase; /* last phase reported */
 	int64_t last;      /* last done reported in that phase */
 	struct imp_src *src; /* NULL when parsing a body alone (fuzz) */
+	/* several members in one "items" phase: member k of a reader
+	 * reports within [span_base, span_base + span_len) of span_total
+	 * (0: one member, reported as is) */
+	int64_t span_base, span_len, span_total;
 	int64_t skipped;   /* elements not imported (boosts, unknown) */
 };
 
@@ -130,6 +134,12 @@ json_t *imp_json(struct imp *im, const char *text, size_t len,
 const char *imp_str(const json_t *o, const char *key);
 /* Integer at key, also from a decimal string ("123"); def when neither. */
 int64_t imp_int(const json_t *o, const char *key, int64_t def);
+
+/* Runs fn over every loaded member in turn (Instagram, Facebook), with
+ * one monotone "items" progress over all of them; stops at an error. */
+enum conn_rc imp_each_member(struct imp *im,
+                             enum conn_rc (*fn)(struct imp *, const char *,
+                                                size_t));
 
 /* The readers: each takes the export read into im->src. */
 enum conn_rc import_mastodon(struct imp *im);

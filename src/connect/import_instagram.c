@@ -163,13 +163,9 @@ import_instagram_json(struct imp *im, const char *text, size_t len)
 enum conn_rc
 import_instagram(struct imp *im)
 {
-	enum conn_rc rc = CONN_OK;
 	if (im->src->n == 0)
 		return conn_fail(im->ctx, CONN_E_MALFORMED, "no_posts",
 		                 "no posts_1.json or post_comments_1.json in "
 		                 "the export");
-	for (int i = 0; i < im->src->n && rc == CONN_OK; i++)
-		rc = import_instagram_json(im, im->src->m[i].data,
-		                           im->src->m[i].len);
-	return rc;
+	return imp_each_member(im, import_instagram_json);
 }
