@@ -26,7 +26,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-const char *const import_formats[] = {"mastodon", "x",        "instagram",
+const char *const import_formats[] = {"mastodon", "x",       "instagram",
                                       "facebook", "bluesky", NULL};
 
 /* --- progress and emit ------------------------------------------------- */
@@ -89,12 +89,12 @@ imp_mime(const char *name)
 	static const struct {
 		const char *ext;
 		const char *mime;
-	} tab[] = {{"jpg", "image/jpeg"}, {"jpeg", "image/jpeg"},
-	           {"png", "image/png"},  {"gif", "image/gif"},
+	} tab[] = {{"jpg", "image/jpeg"},  {"jpeg", "image/jpeg"},
+	           {"png", "image/png"},   {"gif", "image/gif"},
 	           {"webp", "image/webp"}, {"heic", "image/heic"},
-	           {"mp4", "video/mp4"},  {"mov", "video/quicktime"},
+	           {"mp4", "video/mp4"},   {"mov", "video/quicktime"},
 	           {"webm", "video/webm"}, {"m4a", "audio/mp4"},
-	           {"mp3", "audio/mpeg"}, {"ogg", "audio/ogg"}};
+	           {"mp3", "audio/mpeg"},  {"ogg", "audio/ogg"}};
 	const char *dot = strrchr(imp_base(name), '.');
 	if (dot == NULL)
 		return NULL;
@@ -199,8 +199,8 @@ utf8_one(const unsigned char *s, size_t n, unsigned long *cp)
 			return 0;
 		c = (c << 6) | (s[i] & 0x3F);
 	}
-	if ((k == 3 && c < 0x800) || (k == 4 && c < 0x10000) ||
-	    c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+	if ((k == 3 && c < 0x800) || (k == 4 && c < 0x10000) || c > 0x10FFFF ||
+	    (c >= 0xD800 && c <= 0xDFFF))
 		return 0;
 	*cp = c;
 	return k;
@@ -259,9 +259,15 @@ imp_unmojibake_tree(json_t *v)
 			json_string_set(v, f);
 		free(f);
 	} else if (json_is_array(v)) {
-		json_array_foreach(v, i, x) imp_unmojibake_tree(x);
+		json_array_foreach(v, i, x)
+		{
+			imp_unmojibake_tree(x);
+		}
 	} else if (json_is_object(v)) {
-		json_object_foreach(v, k, x) imp_unmojibake_tree(x);
+		json_object_foreach(v, k, x)
+		{
+			imp_unmojibake_tree(x);
+		}
 	}
 }
 
@@ -339,9 +345,8 @@ imp_find(const struct imp *im, const char *name)
 	for (int i = 0; i < im->src->n; i++) {
 		const char *m = im->src->m[i].name;
 		size_t ml = strlen(m);
-		if (strcmp(m, name) == 0 ||
-		    (ml > nl && m[ml - nl - 1] == '/' &&
-		     strcmp(m + ml - nl, name) == 0))
+		if (strcmp(m, name) == 0 || (ml > nl && m[ml - nl - 1] == '/' &&
+		                             strcmp(m + ml - nl, name) == 0))
 			return &im->src->m[i];
 	}
 	return NULL;
@@ -405,7 +410,8 @@ imp_media_sha(struct imp *im, const char *rel)
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", im->src->dir,
 		                     rel) < sizeof(path) &&
 		    hash_file(path, h) == 0) {
-			json_object_set_new(im->src->hashes, rel, json_string(h));
+			json_object_set_new(im->src->hashes, rel,
+			                    json_string(h));
 			return imp_str(im->src->hashes, rel);
 		}
 	}
@@ -434,11 +440,10 @@ read_bare(struct imp *im, const char *path, int64_t size)
 		int big = b.overflow;
 		fclose(f);
 		buf_cleanup(&b);
-		return conn_fail(im->ctx, CONN_E_MALFORMED,
-		                 big ? "too_large" : "read",
-		                 big ? "%s: larger than %u MiB"
-		                     : "%s: read error",
-		                 path, IMPORT_MAX_MEMBER >> 20);
+		return conn_fail(
+		    im->ctx, CONN_E_MALFORMED, big ? "too_large" : "read",
+		    big ? "%s: larger than %u MiB" : "%s: read error", path,
+		    IMPORT_MAX_MEMBER >> 20);
 	}
 	fclose(f);
 	imp_progress(im, "read", (int64_t)b.len, (int64_t)b.len);
@@ -508,8 +513,8 @@ read_archive(struct imp *im, const char *path, int64_t size,
 			char chunk[65536];
 			la_ssize_t n;
 			buf_init(&b, IMPORT_MAX_MEMBER);
-			while ((n = archive_read_data(a, chunk, sizeof(chunk))) >
-			       0)
+			while ((n = archive_read_data(a, chunk,
+			                              sizeof(chunk))) > 0)
 				if (buf_add(&b, chunk, (size_t)n) != 0)
 					break;
 			if (n < 0 || b.overflow) {
@@ -525,7 +530,8 @@ read_archive(struct imp *im, const char *path, int64_t size,
 			{
 				size_t len = b.len;
 				char *d = buf_detach(&b, NULL);
-				src_add(im->src, name, d ? d : xstrdup(""), len);
+				src_add(im->src, name, d ? d : xstrdup(""),
+				        len);
 			}
 		} else if (w == IMP_HASH) {
 			crypto_hash_sha256_state st;
@@ -533,8 +539,8 @@ read_archive(struct imp *im, const char *path, int64_t size,
 			char chunk[65536], h[65];
 			la_ssize_t n;
 			crypto_hash_sha256_init(&st);
-			while ((n = archive_read_data(a, chunk, sizeof(chunk))) >
-			       0)
+			while ((n = archive_read_data(a, chunk,
+			                              sizeof(chunk))) > 0)
 				crypto_hash_sha256_update(
 				    &st, (const unsigned char *)chunk,
 				    (unsigned long long)n);

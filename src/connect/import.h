@@ -99,14 +99,14 @@ struct imp {
 	struct conn_ctx *ctx;
 	import_progress_fn progress;
 	void *pud;
-	const char *phase; /* last phase reported */
-	int64_t last;      /* last done reported in that phase */
+	const char *phase;   /* last phase reported */
+	int64_t last;        /* last done reported in that phase */
 	struct imp_src *src; /* NULL when parsing a body alone (fuzz) */
 	/* several members in one "items" phase: member k of a reader
 	 * reports within [span_base, span_base + span_len) of span_total
 	 * (0: one member, reported as is) */
 	int64_t span_base, span_len, span_total;
-	int64_t skipped;   /* elements not imported (boosts, unknown) */
+	int64_t skipped; /* elements not imported (boosts, unknown) */
 };
 
 /* Reports progress when the phase changed, done reached total, or done
@@ -156,17 +156,14 @@ enum conn_rc import_x_js(struct imp *im, const char *text, size_t len,
                          int deleted);
 enum conn_rc import_instagram_json(struct imp *im, const char *text,
                                    size_t len);
-enum conn_rc import_facebook_json(struct imp *im, const char *text,
-                                  size_t len);
+enum conn_rc import_facebook_json(struct imp *im, const char *text, size_t len);
 /* A whole CAR in memory. */
-enum conn_rc import_bluesky_car(struct imp *im, const void *data,
-                                size_t len);
+enum conn_rc import_bluesky_car(struct imp *im, const void *data, size_t len);
 
 /* Decodes one DAG-CBOR value (the whole of data) into JSON: bytes as
  * {"$bytes": base64 without padding}, tag-42 CIDs as {"$link": "b…"}.
  * NULL on anything malformed, with a reason in err (at least 128 bytes).
  * Caller json_decref()s. */
-json_t *dagcbor_decode(const void *data, size_t len, char *err,
-                       size_t errlen);
+json_t *dagcbor_decode(const void *data, size_t len, char *err, size_t errlen);
 
 #endif

@@ -125,7 +125,8 @@ cid_str(const struct cid *c, char *out)
 	if (c->version == 0) {
 		static const char a[] = "123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 		                        "abcdefghijkmnopqrstuvwxyz";
-		uint8_t d[64] = {0}; /* base-58 digits, least significant first */
+		uint8_t d[64] = {
+		    0}; /* base-58 digits, least significant first */
 		size_t nd = 0, zeros = 0, o = 0;
 		while (zeros < c->len && c->b[zeros] == 0)
 			zeros++;
@@ -482,9 +483,9 @@ in_bytes(struct carin *in, size_t n, const uint8_t **out, uint8_t **own)
 struct car {
 	struct imp *im;
 	char root[2 + 8 * CID_MAX / 5 + 2]; /* the commit's CID */
-	json_t *commit; /* the root block, decoded */
-	json_t *paths;  /* record CID -> "collection/rkey" */
-	json_t *posts;  /* record CID -> app.bsky.feed.post value */
+	json_t *commit;                     /* the root block, decoded */
+	json_t *paths; /* record CID -> "collection/rkey" */
+	json_t *posts; /* record CID -> app.bsky.feed.post value */
 	int64_t blocks;
 };
 
@@ -504,10 +505,9 @@ mst_node(struct car *car, const json_t *node)
 		size_t sl;
 		if (p < 0 || (size_t)p > klen || kb == NULL || v == NULL)
 			return -1;
-		if (sodium_base642bin(suf, sizeof(suf), kb, strlen(kb), NULL,
-		                      &sl, NULL,
-		                      sodium_base64_VARIANT_ORIGINAL_NO_PADDING) !=
-		        0 ||
+		if (sodium_base642bin(
+		        suf, sizeof(suf), kb, strlen(kb), NULL, &sl, NULL,
+		        sodium_base64_VARIANT_ORIGINAL_NO_PADDING) != 0 ||
 		    (size_t)p + sl > MST_KEY_MAX)
 			return -1;
 		memcpy(key + p, suf, sl);
@@ -575,7 +575,8 @@ car_block(struct car *car, const uint8_t *b, size_t n)
 		if (mst_node(car, v) != 0) {
 			json_decref(v);
 			return conn_fail(ctx, CONN_E_MALFORMED, "mst",
-			                 "CAR block %s: malformed MST node", cs);
+			                 "CAR block %s: malformed MST node",
+			                 cs);
 		}
 	} else {
 		const char *t = imp_str(v, "$type");
@@ -619,9 +620,9 @@ embed_media(const json_t *embed, struct item *it, char sha[][65])
 			return;
 		it->media[it->nmedia].alt = imp_str(embed, "alt");
 		it->media[it->nmedia].mime = imp_str(b, "mimeType");
-		it->media[it->nmedia].sha256 = blob_sha(
-		    imp_str(json_object_get(b, "ref"), "$link"),
-		    sha[it->nmedia]);
+		it->media[it->nmedia].sha256 =
+		    blob_sha(imp_str(json_object_get(b, "ref"), "$link"),
+		             sha[it->nmedia]);
 		it->nmedia++;
 		return;
 	}
@@ -642,8 +643,8 @@ embed_media(const json_t *embed, struct item *it, char sha[][65])
 }
 
 static enum conn_rc
-emit_post(struct car *car, const char *did, const char *cs,
-          json_t *value, const char *path)
+emit_post(struct car *car, const char *did, const char *cs, json_t *value,
+          const char *path)
 {
 	struct item it;
 	char uri[2048], url[2048], sha[ITEM_MAX_MEDIA][65], *raw;
@@ -654,8 +655,8 @@ emit_post(struct car *car, const char *did, const char *cs,
 
 	item_init(&it);
 	snprintf(uri, sizeof(uri), "at://%.200s/%.1500s", did, path);
-	snprintf(url, sizeof(url), "https://bsky.app/profile/%.200s/post/%.1500s",
-	         did, rkey);
+	snprintf(url, sizeof(url),
+	         "https://bsky.app/profile/%.200s/post/%.1500s", did, rkey);
 	it.id = uri;
 	it.url = url;
 	it.inbound = 0;
@@ -672,8 +673,7 @@ emit_post(struct car *car, const char *did, const char *cs,
 	it.type = it.parent_id ? ITEM_REPLY : ITEM_POST;
 	it.hidden = 0;
 	embed_media(json_object_get(value, "embed"), &it, sha);
-	rec = json_pack("{s:s,s:s,s:O}", "uri", uri, "cid", cs, "value",
-	                value);
+	rec = json_pack("{s:s,s:s,s:O}", "uri", uri, "cid", cs, "value", value);
 	raw = json_dumps(rec, JSON_COMPACT);
 	json_decref(rec);
 	it.raw = raw;
@@ -733,7 +733,8 @@ car_read(struct imp *im, struct carin *in)
 			rc = conn_fail(ctx, CONN_E_MALFORMED, "truncated",
 			               "CAR block %lld: truncated or too large "
 			               "(at byte %lld)",
-			               (long long)car.blocks, (long long)in->off);
+			               (long long)car.blocks,
+			               (long long)in->off);
 			goto out;
 		}
 		rc = car_block(&car, b, (size_t)bl);

@@ -93,7 +93,9 @@ emit_post(struct imp *im, json_t *p, const char *raw)
 	if (it.edited_at == it.created_at)
 		it.edited_at = 0;
 	imp_synth_id(id, sizeof(id), FB ":post", it.created_at,
-	             post ? post : link ? link : it.media[0].path);
+	             post   ? post
+	             : link ? link
+	                    : it.media[0].path);
 	it.id = id;
 	it.type = ITEM_POST;
 	it.inbound = 0;
@@ -154,10 +156,12 @@ the_list(json_t *root, int *comments)
 		*comments = 1;
 		return v;
 	}
-	json_object_foreach(root, k, v) if (json_is_array(v))
+	json_object_foreach(root, k, v)
 	{
-		*comments = strstr(k, "comment") != NULL;
-		return v;
+		if (json_is_array(v)) {
+			*comments = strstr(k, "comment") != NULL;
+			return v;
+		}
 	}
 	return NULL;
 }

@@ -38,7 +38,11 @@ the_list(json_t *root)
 	json_t *v;
 	if (json_is_array(root))
 		return root;
-	json_object_foreach(root, k, v) if (json_is_array(v)) return v;
+	json_object_foreach(root, k, v)
+	{
+		if (json_is_array(v))
+			return v;
+	}
 	return NULL;
 }
 

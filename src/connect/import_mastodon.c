@@ -35,10 +35,14 @@ names_public(const json_t *v)
 	const json_t *x;
 	if (json_is_string(v)) {
 		const char *s = json_string_value(v);
-		return strcmp(s, AS_PUBLIC) == 0 || strcmp(s, "as:Public") == 0 ||
-		       strcmp(s, "Public") == 0;
+		return strcmp(s, AS_PUBLIC) == 0 ||
+		       strcmp(s, "as:Public") == 0 || strcmp(s, "Public") == 0;
 	}
-	json_array_foreach(v, i, x) if (names_public(x)) return 1;
+	json_array_foreach(v, i, x)
+	{
+		if (names_public(x))
+			return 1;
+	}
 	return 0;
 }
 
@@ -53,7 +57,11 @@ names_followers(const json_t *v)
 		size_t n = strlen(s);
 		return n >= 10 && strcmp(s + n - 10, "/followers") == 0;
 	}
-	json_array_foreach(v, i, x) if (names_followers(x)) return 1;
+	json_array_foreach(v, i, x)
+	{
+		if (names_followers(x))
+			return 1;
+	}
 	return 0;
 }
 
@@ -66,7 +74,8 @@ note_lang(const json_t *note)
 }
 
 /* Walks inReplyTo within the archive to our own top-level post; its id or
- * NULL (owned by the archive's JSON, like parent).  Bounded by the number of notes. */
+ * NULL (owned by the archive's JSON, like parent).  Bounded by the number of
+ * notes. */
 static const char *
 thread_root(const json_t *notes, const char *parent)
 {
@@ -225,7 +234,8 @@ import_mastodon_outbox(struct imp *im, const char *text, size_t len)
 		const char *ot = imp_str(o, "type");
 		imp_progress(im, "items", (int64_t)i, (int64_t)n);
 		if (type && strcmp(type, "Create") == 0 && json_is_object(o) &&
-		    ot && (strcmp(ot, "Note") == 0 || strcmp(ot, "Question") == 0)) {
+		    ot &&
+		    (strcmp(ot, "Note") == 0 || strcmp(ot, "Question") == 0)) {
 			rc = emit_note(im, act, o, notes, handle, name);
 			if (rc != CONN_OK)
 				goto out;

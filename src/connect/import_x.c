@@ -95,13 +95,13 @@ static json_t *
 edit_ids(const json_t *t)
 {
 	json_t *ei = json_object_get(t, "edit_info");
-	json_t *ids = json_object_get(json_object_get(ei, "initial"),
-	                              "editTweetIds");
+	json_t *ids =
+	    json_object_get(json_object_get(ei, "initial"), "editTweetIds");
 	if (ids == NULL)
-		ids = json_object_get(
-		    json_object_get(json_object_get(ei, "edit"),
-		                    "editControlInitial"),
-		    "editTweetIds");
+		ids =
+		    json_object_get(json_object_get(json_object_get(ei, "edit"),
+		                                    "editControlInitial"),
+		                    "editTweetIds");
 	return json_is_array(ids) && json_array_size(ids) > 1 ? ids : NULL;
 }
 
@@ -170,8 +170,8 @@ emit_tweet(struct imp *im, json_t *first, json_t *last, json_t *byid,
 	media = json_object_get(json_object_get(last, "extended_entities"),
 	                        "media");
 	if (!json_is_array(media))
-		media = json_object_get(json_object_get(last, "entities"),
-		                        "media");
+		media =
+		    json_object_get(json_object_get(last, "entities"), "media");
 	json_array_foreach(media, i, m)
 	{
 		struct item_media *im_;
