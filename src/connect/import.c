@@ -498,6 +498,8 @@ read_archive(struct imp *im, const char *path, int64_t size,
 			continue;
 		while (name[0] == '.' && name[1] == '/')
 			name += 2;
+		if (*name == '\0' || strcmp(name, ".") == 0)
+			continue; /* "./", the archive's own top folder */
 		if (!name_safe(name)) {
 			rc = conn_fail(im->ctx, CONN_E_MALFORMED, "unsafe_name",
 			               "%s: member name climbs out of the "
