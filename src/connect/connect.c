@@ -25,14 +25,8 @@ extern const struct connector conn_linkedin;
 extern const struct connector conn_vimeo;
 extern const struct connector conn_blog;
 const struct connector *const connectors[] = {
-    &conn_mastodon,
-    &conn_bluesky,
-    &conn_facebook_page,
-    &conn_instagram,
-    &conn_linkedin,
-    &conn_vimeo,
-    &conn_blog,
-    NULL,
+    &conn_mastodon, &conn_bluesky, &conn_facebook_page, &conn_instagram,
+    &conn_linkedin, &conn_vimeo,   &conn_blog,          NULL,
 };
 
 const struct connector *
@@ -218,13 +212,13 @@ conn_request(struct conn_ctx *ctx, const struct fetch_req *rq,
              struct fetch_resp *rs)
 {
 	int attempt = 0;
+	memset(rs, 0, sizeof(*rs));
 	for (;;) {
 		int64_t wait_ms = -1;
 		int trc;
 		struct ratelimit rl;
 
-		if (attempt > 0)
-			fetch_resp_free(rs);
+		fetch_resp_free(rs); /* the last attempt's, or the zeroed */
 		memset(&ctx->err, 0, sizeof(ctx->err));
 		trc = fetch_do(rq, rs);
 		ctx->requests++;
@@ -267,6 +261,9 @@ conn_request(struct conn_ctx *ctx, const struct fetch_req *rq,
 
 		if (ctx->err.rc == CONN_E_RATELIMIT) {
 			int64_t w = ratelimit_wait(&rl, time_now(), 60);
+			/* classify may know better (a quota's reset) */
+			if (ctx->err.retry_at > time_now() + w)
+				w = ctx->err.retry_at - time_now();
 			ctx->err.retry_at = time_now() + w;
 			if (w > ctx->max_inline_wait_s)
 				return ctx->err.rc;
@@ -277,14 +274,16 @@ conn_request(struct conn_ctx *ctx, const struct fetch_req *rq,
 			/* a 429 was refused before any work; a network error or
 			 * 5xx on a POST may have published: never twice */
 			if (!retry_safe(rq)) {
-				ctx->err.retry_at = time_now() + 60;
+				if (ctx->err.retry_at < time_now() + 60)
+					ctx->err.retry_at = time_now() + 60;
 				return ctx->err.rc;
 			}
 			if (wait_ms < 0)
 				wait_ms =
 				    backoff_ms(attempt, ctx->backoff_base_ms,
 				               ctx->backoff_base_ms * 30);
-			ctx->err.retry_at = time_now() + 60;
+			if (ctx->err.retry_at < time_now() + 60)
+				ctx->err.retry_at = time_now() + 60;
 		} else {
 			return ctx->err.rc;
 		}
