@@ -16,7 +16,11 @@
 #include <time.h>
 
 /* Connectors of every platform; each lives in src/connect/<platform>.c. */
+extern const struct connector conn_x;
+extern const struct connector conn_youtube;
 const struct connector *const connectors[] = {
+	&conn_x,
+	&conn_youtube,
 	NULL};
 
 const struct connector *
