@@ -126,10 +126,11 @@ bearer_refresh(struct conn_ctx *ctx, const struct bearer_opts *o)
 	} else if (rc != CONN_E_NETWORK && rc != CONN_E_RATELIMIT &&
 	           rc != CONN_E_MALFORMED) {
 		/* invalid_grant and friends: the grant is gone */
-		char msg[sizeof(ctx->err.message)];
+		char msg[sizeof(ctx->err.message)], code[sizeof(ctx->err.code)];
 		snprintf(msg, sizeof(msg), "%s", ctx->err.message);
-		rc = conn_fail(ctx, CONN_E_AUTH,
-		               ctx->err.code[0] ? ctx->err.code : "refresh",
+		snprintf(code, sizeof(code), "%s",
+		         ctx->err.code[0] ? ctx->err.code : "refresh");
+		rc = conn_fail(ctx, CONN_E_AUTH, code,
 		               "the platform refused to refresh the token: %s",
 		               msg);
 	}

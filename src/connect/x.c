@@ -145,8 +145,10 @@ x_classify(struct conn_ctx *ctx, const struct fetch_resp *rs)
 		rc = CONN_E_AUTH;
 	else
 		rc = CONN_E_PLATFORM;
-	if (rc == CONN_E_RATELIMIT && code[0] == 0)
-		snprintf(code, sizeof(code), "rate-limit-exceeded");
+	if (rc == CONN_E_RATELIMIT)
+		snprintf(code, sizeof(code), "%s",
+		         strstr(code, "usage-capped") ? "usage-capped"
+		                                      : "rate-limit-exceeded");
 	conn_fail(ctx, rc, code, "%s",
 	          msg[0] ? msg : "the platform answered with an error");
 	return 1;
@@ -168,6 +170,18 @@ x_opts(const struct conn_ctx *ctx, struct bearer_opts *o, char *buf,
 	return o;
 }
 
+/* A usage cap (monthly or daily) without a reset header is not worth
+ * trying again within the hour. */
+static enum conn_rc
+x_after(struct conn_ctx *ctx, enum conn_rc rc)
+{
+	if (rc == CONN_E_RATELIMIT &&
+	    strcmp(ctx->err.code, "usage-capped") == 0 &&
+	    ctx->err.retry_at < time_now() + 3600)
+		ctx->err.retry_at = time_now() + 3600;
+	return rc;
+}
+
 /* One call to X: method, url, JSON body or NULL.  rs as conn_request. */
 static enum conn_rc
 x_call(struct conn_ctx *ctx, const char *method, const char *url,
@@ -184,7 +198,8 @@ x_call(struct conn_ctx *ctx, const char *method, const char *url,
 		rq.body = json;
 		rq.body_len = strlen(json);
 	}
-	return bearer_call(ctx, x_opts(ctx, &o, tok, sizeof(tok)), &rq, rs);
+	return x_after(ctx, bearer_call(ctx, x_opts(ctx, &o, tok, sizeof(tok)),
+	                                &rq, rs));
 }
 
 /* GET url and parse: the JSON (caller decrefs), or NULL with err set. */
@@ -358,6 +373,8 @@ x_emit_tweet(struct conn_ctx *ctx, const json_t *t, const json_t *inc,
 		if (ty && strcmp(ty, "replied_to") == 0)
 			parent = json_string_value(json_object_get(pm, "id"));
 	}
+	if (author == NULL && kind == X_OWN)
+		author = me; /* our timeline without the author_id field */
 	it.author_id = author;
 	it.inbound = !(author && me && strcmp(author, me) == 0);
 	if (!it.inbound)
@@ -875,7 +892,8 @@ x_append(struct conn_ctx *ctx, const char *media_id, int segment,
 	rq.headers[1] = "Accept: application/json";
 	rq.body = b.p;
 	rq.body_len = b.len;
-	rc = bearer_call(ctx, x_opts(ctx, &o, tok, sizeof(tok)), &rq, &rs);
+	rc = x_after(ctx, bearer_call(ctx, x_opts(ctx, &o, tok, sizeof(tok)),
+	                              &rq, &rs));
 	fetch_resp_free(&rs);
 	buf_cleanup(&b);
 	return rc;
