@@ -103,19 +103,26 @@ nth_sunday(int y, unsigned m, int n)
 	return d + 7 * (n - 1);
 }
 
+/* The offset of America/Los_Angeles from UTC at t: DST from 02:00 PST
+ * (10:00 UTC) on the second Sunday of March to 02:00 PDT (09:00 UTC) on
+ * the first Sunday of November. */
+static int64_t
+pacific_offset(int64_t t)
+{
+	int y, mo, d, h, mi;
+	int64_t start, end;
+	time_fields(t, &y, &mo, &d, &h, &mi);
+	start = nth_sunday(y, 3, 2) * 86400 + 10 * 3600;
+	end = nth_sunday(y, 11, 1) * 86400 + 9 * 3600;
+	return t >= start && t < end ? -7 * 3600 : -8 * 3600;
+}
+
 int64_t
 yt_quota_reset(int64_t now)
 {
-	int y, mo, d, h, mi;
-	int64_t start, end, off, local;
-	time_fields(now, &y, &mo, &d, &h, &mi);
-	/* DST from 02:00 PST (10:00 UTC) on the second Sunday of March to
-	 * 02:00 PDT (09:00 UTC) on the first Sunday of November */
-	start = nth_sunday(y, 3, 2) * 86400 + 10 * 3600;
-	end = nth_sunday(y, 11, 1) * 86400 + 9 * 3600;
-	off = now >= start && now < end ? -7 * 3600 : -8 * 3600;
-	local = now + off;
-	return (local / 86400 + 1) * 86400 - off;
+	int64_t off = pacific_offset(now);
+	int64_t midnight = ((now + off) / 86400 + 1) * 86400; /* local */
+	return midnight - pacific_offset(midnight - off);
 }
 
 /* --- calls --------------------------------------------------------------- */
