@@ -72,8 +72,8 @@ x_problem_text(const json_t *j, char *code, size_t ncode, char *msg,
 	if (e0 && !detail) {
 		detail = json_string_value(json_object_get(e0, "detail"));
 		if (!detail)
-			detail = json_string_value(
-				json_object_get(e0, "message"));
+			detail =
+			    json_string_value(json_object_get(e0, "message"));
 		if (!title)
 			title = json_string_value(json_object_get(e0, "title"));
 		if (!type && json_string_value(json_object_get(e0, "type"))) {
@@ -89,8 +89,8 @@ x_problem_text(const json_t *j, char *code, size_t ncode, char *msg,
 	/* the token endpoint: {"error":"invalid_request",
 	 * "error_description":…} */
 	if (json_is_string(json_object_get(j, "error"))) {
-		const char *d = json_string_value(
-			json_object_get(j, "error_description"));
+		const char *d =
+		    json_string_value(json_object_get(j, "error_description"));
 		snprintf(code, ncode, "%s",
 		         json_string_value(json_object_get(j, "error")));
 		snprintf(msg, nmsg, "%s", d ? d : code);
@@ -157,8 +157,7 @@ x_classify(struct conn_ctx *ctx, const struct fetch_resp *rs)
 /* --- calls ------------------------------------------------------------- */
 
 static const struct bearer_opts *
-x_opts(const struct conn_ctx *ctx, struct bearer_opts *o, char *buf,
-       size_t n)
+x_opts(const struct conn_ctx *ctx, struct bearer_opts *o, char *buf, size_t n)
 {
 	const char *t = conn_cfg(ctx, "token_url");
 	if (t == NULL) {
@@ -198,8 +197,8 @@ x_call(struct conn_ctx *ctx, const char *method, const char *url,
 		rq.body = json;
 		rq.body_len = strlen(json);
 	}
-	return x_after(ctx, bearer_call(ctx, x_opts(ctx, &o, tok, sizeof(tok)),
-	                                &rq, rs));
+	return x_after(
+	    ctx, bearer_call(ctx, x_opts(ctx, &o, tok, sizeof(tok)), &rq, rs));
 }
 
 /* GET url and parse: the JSON (caller decrefs), or NULL with err set. */
@@ -240,7 +239,7 @@ x_user(struct conn_ctx *ctx, enum conn_rc *rc)
 	if ((j = x_get_json(ctx, url, rc)) == NULL)
 		return NULL;
 	id = json_string_value(
-		json_object_get(json_object_get(j, "data"), "id"));
+	    json_object_get(json_object_get(j, "data"), "id"));
 	if (id == NULL || *id == 0) {
 		json_decref(j);
 		*rc = conn_fail(ctx, CONN_E_MALFORMED, "me",
@@ -249,7 +248,7 @@ x_user(struct conn_ctx *ctx, enum conn_rc *rc)
 	}
 	conn_state_set(ctx, "user_id", id);
 	id = json_string_value(
-		json_object_get(json_object_get(j, "data"), "username"));
+	    json_object_get(json_object_get(j, "data"), "username"));
 	if (id)
 		conn_state_set(ctx, "username", id);
 	json_decref(j);
@@ -276,13 +275,14 @@ x_check_auth(struct conn_ctx *ctx)
 	conn_state_set(ctx, "user_id",
 	               json_string_value(json_object_get(d, "id")));
 	if (json_string_value(json_object_get(d, "username")))
-		conn_state_set(ctx, "username",
-		               json_string_value(json_object_get(d, "username")));
+		conn_state_set(
+		    ctx, "username",
+		    json_string_value(json_object_get(d, "username")));
 	json_decref(j);
 	ctx->token_expires_at =
-		json_count(json_object_get(ctx->cred, "expires_at")) > 0
-			? json_count(json_object_get(ctx->cred, "expires_at"))
-			: 0;
+	    json_count(json_object_get(ctx->cred, "expires_at")) > 0
+	        ? json_count(json_object_get(ctx->cred, "expires_at"))
+	        : 0;
 	return CONN_OK;
 }
 
@@ -335,7 +335,6 @@ x_in_recent(const char *recent, const char *id)
 	return 0;
 }
 
-
 /* Emits one post; 0, or -1 when on_item asked to stop. */
 static int
 x_emit_tweet(struct conn_ctx *ctx, const json_t *t, const json_t *inc,
@@ -348,9 +347,9 @@ x_emit_tweet(struct conn_ctx *ctx, const json_t *t, const json_t *inc,
 	const char *first = json_string_value(json_array_get(hist, 0));
 	const char *author = json_string_value(json_object_get(t, "author_id"));
 	const char *conv =
-		json_string_value(json_object_get(t, "conversation_id"));
+	    json_string_value(json_object_get(t, "conversation_id"));
 	const char *irt =
-		json_string_value(json_object_get(t, "in_reply_to_user_id"));
+	    json_string_value(json_object_get(t, "in_reply_to_user_id"));
 	const char *parent = NULL, *ts;
 	const json_t *user, *pm, *keys;
 	char url[512], handle[128];
@@ -359,7 +358,8 @@ x_emit_tweet(struct conn_ctx *ctx, const json_t *t, const json_t *inc,
 	int64_t when = 0, c;
 	int rcode;
 
-	if (id == NULL || *id == 0 || !json_is_string(json_object_get(t, "text")))
+	if (id == NULL || *id == 0 ||
+	    !json_is_string(json_object_get(t, "text")))
 		return 0; /* not a post: skip, as X adds fields over time */
 	if (first == NULL || *first == 0)
 		first = id;
@@ -378,10 +378,10 @@ x_emit_tweet(struct conn_ctx *ctx, const json_t *t, const json_t *inc,
 	it.author_id = author;
 	it.inbound = !(author && me && strcmp(author, me) == 0);
 	if (!it.inbound)
-		it.type = parent ? (conv && strcmp(parent, conv) == 0
-		                            ? ITEM_COMMENT
-		                            : ITEM_REPLY)
-		                 : ITEM_POST;
+		it.type =
+		    parent ? (conv && strcmp(parent, conv) == 0 ? ITEM_COMMENT
+		                                                : ITEM_REPLY)
+		           : ITEM_POST;
 	else if (parent && (kind == X_CONV || (irt && me && !strcmp(irt, me)) ||
 	                    x_in_recent(recent, conv)))
 		it.type = conv && strcmp(parent, conv) == 0 ? ITEM_COMMENT
@@ -427,10 +427,10 @@ x_emit_tweet(struct conn_ctx *ctx, const json_t *t, const json_t *inc,
 	it.views = json_count(json_object_get(pm, "impression_count"));
 	c = json_count(json_object_get(pm, "retweet_count"));
 	if (c >= 0)
-		it.shares = c + (json_count(json_object_get(pm, "quote_count")) > 0
-		                         ? json_count(json_object_get(
-						   pm, "quote_count"))
-		                         : 0);
+		it.shares =
+		    c + (json_count(json_object_get(pm, "quote_count")) > 0
+		             ? json_count(json_object_get(pm, "quote_count"))
+		             : 0);
 	keys = json_object_get(json_object_get(t, "attachments"), "media_keys");
 	json_array_foreach(keys, i, pm)
 	{
@@ -439,23 +439,23 @@ x_emit_tweet(struct conn_ctx *ctx, const json_t *t, const json_t *inc,
 		if (it.nmedia >= ITEM_MAX_MEDIA || m == NULL)
 			continue;
 		it.media[it.nmedia].url =
-			json_string_value(json_object_get(m, "url"));
+		    json_string_value(json_object_get(m, "url"));
 		if (it.media[it.nmedia].url == NULL)
 			it.media[it.nmedia].url = json_string_value(
-				json_object_get(m, "preview_image_url"));
+			    json_object_get(m, "preview_image_url"));
 		it.media[it.nmedia].alt =
-			json_string_value(json_object_get(m, "alt_text"));
+		    json_string_value(json_object_get(m, "alt_text"));
 		it.nmedia++;
 	}
 	raw = json_dumps(t, JSON_COMPACT);
 	it.raw = raw;
 	if (pg->own && it.type == ITEM_POST && !it.inbound)
-		buf_printf(pg->own, "%s:%lld,", first, (long long)it.created_at);
+		buf_printf(pg->own, "%s:%lld,", first,
+		           (long long)it.created_at);
 	rcode = conn_emit(ctx, &it);
 	free(raw);
 	return rcode;
 }
-
 
 enum conn_rc
 x_parse_tweets(struct conn_ctx *ctx, const char *body, size_t len, int kind,
@@ -496,15 +496,17 @@ x_parse_tweets(struct conn_ctx *ctx, const char *body, size_t len, int kind,
 		if (!json_is_object(t))
 			continue;
 		if (x_emit_tweet(ctx, t, json_object_get(j, "includes"),
-		                 (enum x_kind)kind, me, recent, seen, pg) != 0) {
+		                 (enum x_kind)kind, me, recent, seen,
+		                 pg) != 0) {
 			rc = conn_fail(ctx, CONN_E_PLATFORM, "stopped",
 			               "the caller stopped the cycle");
 			break;
 		}
 	}
 	if (json_string_value(json_object_get(meta, "next_token")))
-		snprintf(pg->next, sizeof(pg->next), "%s",
-		         json_string_value(json_object_get(meta, "next_token")));
+		snprintf(
+		    pg->next, sizeof(pg->next), "%s",
+		    json_string_value(json_object_get(meta, "next_token")));
 	if (json_string_value(json_object_get(meta, "newest_id")))
 		snprintf(pg->newest, sizeof(pg->newest), "%s",
 		         json_string_value(json_object_get(meta, "newest_id")));
@@ -560,7 +562,8 @@ x_walk(struct conn_ctx *ctx, const char *list, const char *path,
 		if (rc == CONN_OK) {
 			pg.own = own;
 			rc = x_parse_tweets(ctx, rs.body, rs.len, kind, me,
-			                    conn_state(ctx, "recent"), seen, &pg);
+			                    conn_state(ctx, "recent"), seen,
+			                    &pg);
 		}
 		fetch_resp_free(&rs);
 		if (rc != CONN_OK)
@@ -664,9 +667,9 @@ x_conversations(struct conn_ctx *ctx, const char *me, struct idset *seen)
 			rc = x_call(ctx, "GET", url, NULL, &rs);
 			if (rc == CONN_OK) {
 				pg.own = NULL;
-				rc = x_parse_tweets(ctx, rs.body, rs.len,
-				                    X_CONV, me, recent, seen,
-				                    &pg);
+				rc =
+				    x_parse_tweets(ctx, rs.body, rs.len, X_CONV,
+				                   me, recent, seen, &pg);
 			}
 			fetch_resp_free(&rs);
 			if (rc != CONN_OK)
@@ -700,8 +703,7 @@ x_sync(struct conn_ctx *ctx)
 	buf_cleanup(&own);
 	if (rc == CONN_OK) {
 		snprintf(path, sizeof(path), "/2/users/%s/mentions", me);
-		rc = x_walk(ctx, "mentions", path, X_MENTIONS, me, &seen,
-		            NULL);
+		rc = x_walk(ctx, "mentions", path, X_MENTIONS, me, &seen, NULL);
 	}
 	if (rc == CONN_OK)
 		rc = x_conversations(ctx, me, &seen);
@@ -766,7 +768,7 @@ x_post_tweet(struct conn_ctx *ctx, json_t *body, struct conn_result *out)
 	if (rc == CONN_OK) {
 		j = conn_json(ctx, &rs);
 		id = json_string_value(
-			json_object_get(json_object_get(j, "data"), "id"));
+		    json_object_get(json_object_get(j, "data"), "id"));
 		if (id == NULL || *id == 0) {
 			rc = conn_fail(ctx, CONN_E_MALFORMED, "create",
 			               "POST /2/tweets answered without an id");
@@ -829,12 +831,13 @@ x_moderate(struct conn_ctx *ctx, const char *item_id, enum conn_mod what)
 		int own;
 		if ((me = x_user(ctx, &rc)) == NULL)
 			return rc;
-		snprintf(url, sizeof(url), "%s/2/tweets/%s?tweet.fields=author_id",
-		         ctx->base_url, esc);
+		snprintf(url, sizeof(url),
+		         "%s/2/tweets/%s?tweet.fields=author_id", ctx->base_url,
+		         esc);
 		if ((j = x_get_json(ctx, url, &rc)) == NULL)
 			return rc;
-		author = json_string_value(json_object_get(
-			json_object_get(j, "data"), "author_id"));
+		author = json_string_value(
+		    json_object_get(json_object_get(j, "data"), "author_id"));
 		own = author && strcmp(author, me) == 0;
 		json_decref(j);
 		if (!own)
@@ -892,8 +895,8 @@ x_append(struct conn_ctx *ctx, const char *media_id, int segment,
 	rq.headers[1] = "Accept: application/json";
 	rq.body = b.p;
 	rq.body_len = b.len;
-	rc = x_after(ctx, bearer_call(ctx, x_opts(ctx, &o, tok, sizeof(tok)),
-	                              &rq, &rs));
+	rc = x_after(
+	    ctx, bearer_call(ctx, x_opts(ctx, &o, tok, sizeof(tok)), &rq, &rs));
 	fetch_resp_free(&rs);
 	buf_cleanup(&b);
 	return rc;
@@ -902,8 +905,7 @@ x_append(struct conn_ctx *ctx, const char *media_id, int segment,
 /* Uploads one file (initialize, append chunks, finalize, wait for
  * processing) and sets its alt text; the media id into id. */
 static enum conn_rc
-x_upload(struct conn_ctx *ctx, const struct item_media *m, char *id,
-         size_t idn)
+x_upload(struct conn_ctx *ctx, const struct item_media *m, char *id, size_t idn)
 {
 	char url[1024];
 	FILE *f;
@@ -920,8 +922,8 @@ x_upload(struct conn_ctx *ctx, const struct item_media *m, char *id,
 		return conn_fail(ctx, CONN_E_CONFIG, "media",
 		                 "a medium needs a file and a type");
 	if ((f = fopen(m->path, "rb")) == NULL)
-		return conn_fail(ctx, CONN_E_CONFIG, "media",
-		                 "cannot open %s", m->path);
+		return conn_fail(ctx, CONN_E_CONFIG, "media", "cannot open %s",
+		                 m->path);
 	if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 ||
 	    (size_t)size > X_MAX_MEDIA_LEN || fseek(f, 0, SEEK_SET) != 0) {
 		fclose(f);
@@ -943,7 +945,7 @@ x_upload(struct conn_ctx *ctx, const struct item_media *m, char *id,
 	fetch_resp_free(&rs);
 	if (rc == CONN_OK) {
 		const char *mid = json_string_value(
-			json_object_get(json_object_get(j, "data"), "id"));
+		    json_object_get(json_object_get(j, "data"), "id"));
 		if (mid == NULL || strspn(mid, "0123456789") != strlen(mid) ||
 		    strlen(mid) >= idn || *mid == 0)
 			rc = conn_fail(ctx, CONN_E_MALFORMED, "media",
@@ -1046,9 +1048,9 @@ x_publish(struct conn_ctx *ctx, const struct conn_post *p,
 	if (text[0])
 		json_object_set_new(b, "text", json_string(text));
 	if (p->reply_to && *p->reply_to)
-		json_object_set_new(b, "reply",
-		                    json_pack("{s:s}", "in_reply_to_tweet_id",
-		                              p->reply_to));
+		json_object_set_new(
+		    b, "reply",
+		    json_pack("{s:s}", "in_reply_to_tweet_id", p->reply_to));
 	ids = json_array();
 	for (int i = 0; i < p->nmedia; i++) {
 		char mid[64];
@@ -1061,8 +1063,8 @@ x_publish(struct conn_ctx *ctx, const struct conn_post *p,
 		json_array_append_new(ids, json_string(mid));
 	}
 	if (json_array_size(ids) > 0)
-		json_object_set_new(b, "media", json_pack("{s:o}", "media_ids",
-		                                          ids));
+		json_object_set_new(b, "media",
+		                    json_pack("{s:o}", "media_ids", ids));
 	else
 		json_decref(ids);
 	rc = x_post_tweet(ctx, b, out);
@@ -1113,7 +1115,7 @@ x_metrics(struct conn_ctx *ctx)
 	{
 		const char *id = json_string_value(json_object_get(t, "id"));
 		const char *first = json_string_value(json_array_get(
-			json_object_get(t, "edit_history_tweet_ids"), 0));
+		    json_object_get(t, "edit_history_tweet_ids"), 0));
 		int64_t sh;
 		if (first)
 			id = first;
@@ -1140,22 +1142,21 @@ x_metrics(struct conn_ctx *ctx)
 }
 
 const struct connector conn_x = {
-	.platform = "x",
-	.label = "X",
-	.default_base = "https://api.x.com",
-	.poll_interval = 900,
-	.caps = CAP_OWN_POSTS | CAP_COMMENTS | CAP_MENTIONS | CAP_REPLY |
-	        CAP_HIDE | CAP_PUBLISH | CAP_PUBLISH_MEDIA | CAP_METRICS |
-	        CAP_REFRESH,
-	.note = "X lets an account hide replies to its posts but not delete "
-	        "others' posts or replies. Replies are found by searching the "
-	        "conversations of our posts from the last 7 days; older "
-	        "conversations are not followed. Direct messages are not read.",
-	.check_auth = x_check_auth,
-	.sync = x_sync,
-	.reply = x_reply,
-	.moderate = x_moderate,
-	.publish = x_publish,
-	.metrics = x_metrics,
-	.classify = x_classify,
+    .platform = "x",
+    .label = "X",
+    .default_base = "https://api.x.com",
+    .poll_interval = 900,
+    .caps = CAP_OWN_POSTS | CAP_COMMENTS | CAP_MENTIONS | CAP_REPLY | CAP_HIDE |
+            CAP_PUBLISH | CAP_PUBLISH_MEDIA | CAP_METRICS | CAP_REFRESH,
+    .note = "X lets an account hide replies to its posts but not delete "
+            "others' posts or replies. Replies are found by searching the "
+            "conversations of our posts from the last 7 days; older "
+            "conversations are not followed. Direct messages are not read.",
+    .check_auth = x_check_auth,
+    .sync = x_sync,
+    .reply = x_reply,
+    .moderate = x_moderate,
+    .publish = x_publish,
+    .metrics = x_metrics,
+    .classify = x_classify,
 };

@@ -32,9 +32,8 @@ enum { X_PAGE_OWN = 0, X_PAGE_MENTIONS, X_PAGE_CONV };
  * Returns CONN_OK, CONN_E_MALFORMED (ctx->err set), or CONN_E_PLATFORM
  * when on_item asked to stop.  Nothing returned needs freeing.
  */
-enum conn_rc x_parse_tweets(struct conn_ctx *ctx, const char *body,
-                            size_t len, int kind, const char *me,
-                            const char *recent, struct idset *seen,
-                            struct x_page *pg);
+enum conn_rc x_parse_tweets(struct conn_ctx *ctx, const char *body, size_t len,
+                            int kind, const char *me, const char *recent,
+                            struct idset *seen, struct x_page *pg);
 
 #endif

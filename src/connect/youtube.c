@@ -50,16 +50,17 @@ yt_classify(struct conn_ctx *ctx, const struct fetch_resp *rs)
 	e = json_object_get(j, "error");
 	if (json_is_string(e)) { /* the token endpoint */
 		reason = json_string_value(e);
-		msg = json_string_value(json_object_get(j, "error_description"));
+		msg =
+		    json_string_value(json_object_get(j, "error_description"));
 	} else if (json_is_object(e)) {
 		reason = json_string_value(json_object_get(
-			json_array_get(json_object_get(e, "errors"), 0),
-			"reason"));
+		    json_array_get(json_object_get(e, "errors"), 0), "reason"));
 		status = json_string_value(json_object_get(e, "status"));
 		msg = json_string_value(json_object_get(e, "message"));
 	}
 	if (yt_reason_is(reason, "quotaExceeded", "dailyLimitExceeded") ||
-	    yt_reason_is(reason, "rateLimitExceeded", "userRateLimitExceeded") ||
+	    yt_reason_is(reason, "rateLimitExceeded",
+	                 "userRateLimitExceeded") ||
 	    rs->status == 429)
 		rc = CONN_E_RATELIMIT;
 	else if (rs->status == 401 ||
@@ -73,8 +74,11 @@ yt_classify(struct conn_ctx *ctx, const struct fetch_resp *rs)
 	else
 		rc = CONN_E_PLATFORM;
 	text = html_to_text(msg ? msg : "");
-	conn_fail(ctx, rc, reason ? reason : status ? status : "", "%s",
-	          *text ? text : "the platform answered with an error");
+	conn_fail(ctx, rc,
+	          reason   ? reason
+	          : status ? status
+	                   : "",
+	          "%s", *text ? text : "the platform answered with an error");
 	free(text);
 	json_decref(j);
 	return 1;
@@ -152,7 +156,7 @@ yt_call(struct conn_ctx *ctx, const char *method, const char *url,
 	rq.body = body;
 	rq.body_len = len;
 	o.token_url = conn_cfg(ctx, "token_url") ? conn_cfg(ctx, "token_url")
-	                                          : YT_TOKEN_URL;
+	                                         : YT_TOKEN_URL;
 	o.basic_auth = 0;
 	if (conn_cred(ctx, "access_token") || conn_cred(ctx, "refresh_token")) {
 		rc = bearer_call(ctx, &o, &rq, rs);
@@ -205,7 +209,7 @@ yt_send_json(struct conn_ctx *ctx, const char *method, const char *url,
              json_t *body, json_t **out)
 {
 	static const char *const hdrs[] = {
-		"Content-Type: application/json; charset=UTF-8", NULL};
+	    "Content-Type: application/json; charset=UTF-8", NULL};
 	char *s = body ? json_dumps(body, JSON_COMPACT) : NULL;
 	struct fetch_resp rs;
 	enum conn_rc rc;
@@ -260,9 +264,9 @@ yt_channel(struct conn_ctx *ctx, int need_uploads, enum conn_rc *rc)
 		               json_string_value(json_object_get(c, "id")));
 	{
 		const char *up = json_string_value(json_object_get(
-			json_object_get(json_object_get(c, "contentDetails"),
-		                        "relatedPlaylists"),
-			"uploads"));
+		    json_object_get(json_object_get(c, "contentDetails"),
+		                    "relatedPlaylists"),
+		    "uploads"));
 		if (up)
 			conn_state_set(ctx, "uploads", up);
 	}
@@ -329,7 +333,8 @@ yt_parse_playlist(struct conn_ctx *ctx, const char *body, size_t len,
 		char url[128], *raw, *text;
 		int64_t when = 0;
 		if (vid == NULL)
-			vid = jstr(json_object_get(sn, "resourceId"), "videoId");
+			vid =
+			    jstr(json_object_get(sn, "resourceId"), "videoId");
 		if (vid == NULL || *vid == 0 || strlen(vid) > 63)
 			continue;
 		if (stop && strcmp(vid, stop) == 0) {
@@ -348,11 +353,11 @@ yt_parse_playlist(struct conn_ctx *ctx, const char *body, size_t len,
 		it.id = vid;
 		it.thread_id = vid;
 		it.author_id = jstr(sn, "videoOwnerChannelId")
-		                       ? jstr(sn, "videoOwnerChannelId")
-		                       : jstr(sn, "channelId");
+		                   ? jstr(sn, "videoOwnerChannelId")
+		                   : jstr(sn, "channelId");
 		it.author_name = jstr(sn, "videoOwnerChannelTitle")
-		                         ? jstr(sn, "videoOwnerChannelTitle")
-		                         : jstr(sn, "channelTitle");
+		                     ? jstr(sn, "videoOwnerChannelTitle")
+		                     : jstr(sn, "channelTitle");
 		if (ts == NULL)
 			ts = jstr(sn, "publishedAt");
 		if (ts)
@@ -371,12 +376,12 @@ yt_parse_playlist(struct conn_ctx *ctx, const char *body, size_t len,
 		}
 		it.text = text ? text : "";
 		it.hidden =
-			jstr(json_object_get(v, "status"), "privacyStatus") &&
-					strcmp(jstr(json_object_get(v, "status"),
-			                            "privacyStatus"),
-			                       "private") == 0
-				? 1
-				: -1;
+		    jstr(json_object_get(v, "status"), "privacyStatus") &&
+		            strcmp(jstr(json_object_get(v, "status"),
+		                        "privacyStatus"),
+		                   "private") == 0
+		        ? 1
+		        : -1;
 		raw = json_dumps(v, JSON_COMPACT);
 		it.raw = raw;
 		if (conn_emit(ctx, &it) != 0)
@@ -402,8 +407,8 @@ yt_emit_comment(struct conn_ctx *ctx, const json_t *c, enum item_type type,
 {
 	const json_t *sn = json_object_get(c, "snippet");
 	const char *id = jstr(c, "id");
-	const char *author = jstr(json_object_get(sn, "authorChannelId"),
-	                          "value");
+	const char *author =
+	    jstr(json_object_get(sn, "authorChannelId"), "value");
 	const char *cu = jstr(sn, "authorChannelUrl");
 	const char *pub = jstr(sn, "publishedAt");
 	const char *upd = jstr(sn, "updatedAt");
@@ -419,8 +424,8 @@ yt_emit_comment(struct conn_ctx *ctx, const json_t *c, enum item_type type,
 	it.type = type;
 	it.id = id;
 	it.parent_id = type == ITEM_REPLY && jstr(sn, "parentId")
-	                       ? jstr(sn, "parentId")
-	                       : parent;
+	                   ? jstr(sn, "parentId")
+	                   : parent;
 	if (video == NULL)
 		video = jstr(sn, "videoId");
 	it.thread_id = video;
@@ -491,13 +496,14 @@ yt_parse_comments(struct conn_ctx *ctx, const char *body, size_t len,
 			continue;
 		}
 		{
-			const json_t *top = json_object_get(sn, "topLevelComment");
+			const json_t *top =
+			    json_object_get(sn, "topLevelComment");
 			const json_t *inl = json_object_get(
-				json_object_get(v, "replies"), "comments");
+			    json_object_get(v, "replies"), "comments");
 			const char *tid = jstr(v, "id");
 			const char *vid = jstr(sn, "videoId");
-			int64_t total = json_count(
-				json_object_get(sn, "totalReplyCount"));
+			int64_t total =
+			    json_count(json_object_get(sn, "totalReplyCount"));
 			const json_t *r;
 			size_t k;
 			if (tid == NULL || !json_is_object(top) ||
@@ -508,8 +514,8 @@ yt_parse_comments(struct conn_ctx *ctx, const char *body, size_t len,
 				           "videoId");
 			if (!idset_add(seen, jstr(top, "id")))
 				continue; /* the whole thread was seen */
-			if (yt_emit_comment(ctx, top, ITEM_COMMENT, channel, vid,
-			                    vid, total) != 0) {
+			if (yt_emit_comment(ctx, top, ITEM_COMMENT, channel,
+			                    vid, vid, total) != 0) {
 				stop = 1;
 				break;
 			}
@@ -530,8 +536,7 @@ yt_parse_comments(struct conn_ctx *ctx, const char *body, size_t len,
 				if (pg->more == NULL)
 					pg->more = json_array();
 				json_array_append_new(
-					pg->more,
-					json_pack("[s,s?]", tid, vid));
+				    pg->more, json_pack("[s,s?]", tid, vid));
 			}
 		}
 	}
@@ -590,8 +595,9 @@ yt_walk_uploads(struct conn_ctx *ctx, const char *uploads, struct idset *seen)
 		       conn_state(ctx, "uploads_page"));
 		rc = yt_call(ctx, "GET", url, NULL, NULL, 0, &rs);
 		if (rc == CONN_OK)
-			rc = yt_parse_playlist(ctx, rs.body, rs.len,
-			                       stop[0] ? stop : NULL, seen, &pg);
+			rc =
+			    yt_parse_playlist(ctx, rs.body, rs.len,
+			                      stop[0] ? stop : NULL, seen, &pg);
 		fetch_resp_free(&rs);
 		if (rc != CONN_OK)
 			break;
@@ -609,7 +615,7 @@ yt_walk_uploads(struct conn_ctx *ctx, const char *uploads, struct idset *seen)
 					abort();
 				for (size_t k = 0; k < n; k++)
 					ids[k] = json_string_value(
-						json_array_get(pg.ids, k));
+					    json_array_get(pg.ids, k));
 				conn_emit_listing(ctx, NULL, ids, (int)n);
 				free(ids);
 			}
@@ -683,9 +689,9 @@ yt_walk_threads(struct conn_ctx *ctx, const char *channel, struct idset *seen)
 			if (rc != CONN_OK)
 				break;
 			rc = yt_walk_replies(
-				ctx, channel,
-				json_string_value(json_array_get(m, 0)),
-				json_string_value(json_array_get(m, 1)), seen);
+			    ctx, channel,
+			    json_string_value(json_array_get(m, 0)),
+			    json_string_value(json_array_get(m, 1)), seen);
 		}
 		json_decref(pg.more);
 		if (rc != CONN_OK || pg.next[0] == 0)
@@ -724,8 +730,9 @@ yt_check_text(struct conn_ctx *ctx, const char *text)
 		return conn_fail(ctx, CONN_E_CONFIG, "text",
 		                 "the text is not valid UTF-8");
 	if (utf8_len(text) > 10000)
-		return conn_fail(ctx, CONN_E_CONFIG, "too_long",
-		                 "YouTube comments are at most 10000 characters");
+		return conn_fail(
+		    ctx, CONN_E_CONFIG, "too_long",
+		    "YouTube comments are at most 10000 characters");
 	return CONN_OK;
 }
 
@@ -772,17 +779,18 @@ yt_reply(struct conn_ctx *ctx, const char *parent_id, const char *text,
 			const json_t *sn = json_object_get(j, "snippet");
 			const char *vid = jstr(sn, "videoId");
 			if (vid == NULL)
-				vid = jstr(json_object_get(
-						   json_object_get(sn,
-				                                   "topLevelComment"),
-						   "snippet"),
-				           "videoId");
+				vid = jstr(
+				    json_object_get(
+				        json_object_get(sn, "topLevelComment"),
+				        "snippet"),
+				    "videoId");
 			snprintf(out->id, sizeof(out->id), "%s", id);
 			out->url[0] = 0;
 			if (vid)
-				snprintf(out->url, sizeof(out->url),
-				         "https://www.youtube.com/watch?v=%s&lc=%s",
-				         vid, id);
+				snprintf(
+				    out->url, sizeof(out->url),
+				    "https://www.youtube.com/watch?v=%s&lc=%s",
+				    vid, id);
 		}
 	}
 	json_decref(j);
@@ -828,11 +836,12 @@ yt_moderate(struct conn_ctx *ctx, const char *item_id, enum conn_mod what)
 		return conn_fail(ctx, CONN_E_NOTFOUND, "commentNotFound",
 		                 "the comment is not on YouTube");
 	}
-	author = jstr(json_object_get(json_object_get(
-			      json_array_get(json_object_get(j, "items"), 0),
-			      "snippet"),
-	                              "authorChannelId"),
-	              "value");
+	author = jstr(
+	    json_object_get(
+	        json_object_get(json_array_get(json_object_get(j, "items"), 0),
+	                        "snippet"),
+	        "authorChannelId"),
+	    "value");
 	own = author && strcmp(author, ch) == 0;
 	json_decref(j);
 	if (!own)
@@ -873,9 +882,10 @@ yt_publish(struct conn_ctx *ctx, const struct conn_post *p,
 	long size;
 
 	if (p->nmedia == 0)
-		return conn_fail(ctx, CONN_E_UNSUPPORTED, "text_post",
-		                 "YouTube has no API for community (text) posts; "
-		                 "only videos can be published");
+		return conn_fail(
+		    ctx, CONN_E_UNSUPPORTED, "text_post",
+		    "YouTube has no API for community (text) posts; "
+		    "only videos can be published");
 	if (p->nmedia != 1 || m->mime == NULL ||
 	    strncmp(m->mime, "video/", 6) != 0)
 		return conn_fail(ctx, CONN_E_UNSUPPORTED, "media",
@@ -892,12 +902,11 @@ yt_publish(struct conn_ctx *ctx, const struct conn_post *p,
 		                 m->path);
 	}
 	yt_title(p, title, sizeof(title));
-	b = json_pack("{s:{s:s, s:s}, s:{s:s, s:b}}", "snippet", "title",
-	              title, "description", p->text ? p->text : "", "status",
-	              "privacyStatus",
-	              conn_cfg(ctx, "privacy") ? conn_cfg(ctx, "privacy")
-	                                       : "public",
-	              "selfDeclaredMadeForKids", 0);
+	b = json_pack(
+	    "{s:{s:s, s:s}, s:{s:s, s:b}}", "snippet", "title", title,
+	    "description", p->text ? p->text : "", "status", "privacyStatus",
+	    conn_cfg(ctx, "privacy") ? conn_cfg(ctx, "privacy") : "public",
+	    "selfDeclaredMadeForKids", 0);
 	if (p->lang && *p->lang)
 		json_object_set_new(json_object_get(b, "snippet"),
 		                    "defaultLanguage", json_string(p->lang));
@@ -910,8 +919,8 @@ yt_publish(struct conn_ctx *ctx, const struct conn_post *p,
 	snprintf(hlen, sizeof(hlen), "X-Upload-Content-Length: %ld", size);
 	{
 		const char *hdrs[] = {
-			"Content-Type: application/json; charset=UTF-8", hctype,
-			hlen, NULL};
+		    "Content-Type: application/json; charset=UTF-8", hctype,
+		    hlen, NULL};
 		rc = yt_call(ctx, "POST", url, hdrs, s, strlen(s), &rs);
 	}
 	free(s);
@@ -939,8 +948,9 @@ yt_publish(struct conn_ctx *ctx, const struct conn_post *p,
 			               "%s could not be read", m->path);
 			break;
 		}
-		snprintf(range, sizeof(range), "Content-Range: bytes %ld-%ld/%ld",
-		         off, off + (long)n - 1, size);
+		snprintf(range, sizeof(range),
+		         "Content-Range: bytes %ld-%ld/%ld", off,
+		         off + (long)n - 1, size);
 		snprintf(ctype, sizeof(ctype), "Content-Type: %s", m->mime);
 		hdrs[0] = ctype;
 		hdrs[1] = range;
@@ -1002,7 +1012,8 @@ yt_metrics(struct conn_ctx *ctx)
 		return rc;
 	snprintf(ch, sizeof(ch), "%s", c);
 	if (url_escape(ch, esc, sizeof(esc)) == NULL)
-		return conn_fail(ctx, CONN_E_CONFIG, "account", "odd channel id");
+		return conn_fail(ctx, CONN_E_CONFIG, "account",
+		                 "odd channel id");
 	snprintf(url, sizeof(url), "%s/channels?part=statistics&id=%s",
 	         ctx->base_url, esc);
 	if ((j = yt_get_json(ctx, url, &rc)) == NULL)
@@ -1034,12 +1045,13 @@ yt_metrics(struct conn_ctx *ctx)
 	buf_init(&ids, 2048);
 	json_array_foreach(json_object_get(j, "items"), i, v)
 	{
-		const char *vid = jstr(json_object_get(v, "contentDetails"),
-		                       "videoId");
+		const char *vid =
+		    jstr(json_object_get(v, "contentDetails"), "videoId");
 		if (vid == NULL)
-			vid = jstr(json_object_get(json_object_get(v, "snippet"),
-			                           "resourceId"),
-			           "videoId");
+			vid =
+			    jstr(json_object_get(json_object_get(v, "snippet"),
+			                         "resourceId"),
+			         "videoId");
 		if (vid && i < 50 && url_escape(vid, esc, sizeof(esc)))
 			buf_printf(&ids, "%s%s", ids.len ? "," : "", esc);
 	}
@@ -1071,22 +1083,22 @@ yt_metrics(struct conn_ctx *ctx)
 }
 
 const struct connector conn_youtube = {
-	.platform = "youtube",
-	.label = "YouTube",
-	.default_base = "https://www.googleapis.com/youtube/v3",
-	.poll_interval = 1800,
-	.caps = CAP_OWN_POSTS | CAP_COMMENTS | CAP_REPLY | CAP_HIDE |
-	        CAP_PUBLISH_MEDIA | CAP_METRICS | CAP_REFRESH,
-	.note = "YouTube has no API for community (text) posts: only videos "
-	        "are published. A channel cannot delete others' comments; "
-	        "deleting one rejects it, which hides it and its replies. "
-	        "Mentions and direct messages do not exist in the API. The "
-	        "daily quota (10,000 units) resets at midnight Pacific time.",
-	.check_auth = yt_check_auth,
-	.sync = yt_sync,
-	.reply = yt_reply,
-	.moderate = yt_moderate,
-	.publish = yt_publish,
-	.metrics = yt_metrics,
-	.classify = yt_classify,
+    .platform = "youtube",
+    .label = "YouTube",
+    .default_base = "https://www.googleapis.com/youtube/v3",
+    .poll_interval = 1800,
+    .caps = CAP_OWN_POSTS | CAP_COMMENTS | CAP_REPLY | CAP_HIDE |
+            CAP_PUBLISH_MEDIA | CAP_METRICS | CAP_REFRESH,
+    .note = "YouTube has no API for community (text) posts: only videos "
+            "are published. A channel cannot delete others' comments; "
+            "deleting one rejects it, which hides it and its replies. "
+            "Mentions and direct messages do not exist in the API. The "
+            "daily quota (10,000 units) resets at midnight Pacific time.",
+    .check_auth = yt_check_auth,
+    .sync = yt_sync,
+    .reply = yt_reply,
+    .moderate = yt_moderate,
+    .publish = yt_publish,
+    .metrics = yt_metrics,
+    .classify = yt_classify,
 };

@@ -11,9 +11,9 @@
 
 /* What a page said, for the walkers. */
 struct yt_page {
-	char next[512];  /* nextPageToken, "" at the end */
-	char first[64];  /* playlists: the first video id of the page */
-	int reached;     /* playlists: the stop id was met (the rest is old) */
+	char next[512]; /* nextPageToken, "" at the end */
+	char first[64]; /* playlists: the first video id of the page */
+	int reached;    /* playlists: the stop id was met (the rest is old) */
 	/* threads: [thread id, video id] pairs whose replies are not all
 	 * inline; comments?parentId= fetches them (caller decrefs) */
 	json_t *more;
@@ -29,8 +29,8 @@ struct yt_page {
  * (ctx->err set), or CONN_E_PLATFORM when on_item asked to stop.
  */
 enum conn_rc yt_parse_playlist(struct conn_ctx *ctx, const char *body,
-                               size_t len, const char *stop,
-                               struct idset *seen, struct yt_page *pg);
+                               size_t len, const char *stop, struct idset *seen,
+                               struct yt_page *pg);
 
 /*
  * yt_parse_comments - reads one page of commentThreads (threads = 1) or

@@ -34,20 +34,19 @@ coll_item(void *ud, const struct item *it)
 		return 0;
 	if (json_object_get(c->items, it->id))
 		c->dups++;
-	o = json_pack("{s:s, s:s?, s:s?, s:i, s:s?, s:s?, s:I, s:I, s:I, s:I,"
-	              " s:I, s:I, s:s?, s:s?, s:i, s:s?, s:s?, s:i, s:s?}",
-	              "type", item_type_name(it->type), "parent", it->parent_id,
-	              "thread", it->thread_id, "inbound", it->inbound, "text",
-	              it->text, "html", it->html, "created",
-	              (json_int_t)it->created_at, "edited",
-	              (json_int_t)it->edited_at, "likes", (json_int_t)it->likes,
-	              "shares", (json_int_t)it->shares, "views",
-	              (json_int_t)it->views, "replies", (json_int_t)it->replies,
-	              "handle", it->author_handle, "author", it->author_id,
-	              "nmedia", it->nmedia, "alt",
-	              it->nmedia ? it->media[0].alt : NULL, "media_url",
-	              it->nmedia ? it->media[0].url : NULL, "hidden", it->hidden,
-	              "url", it->url);
+	o = json_pack(
+	    "{s:s, s:s?, s:s?, s:i, s:s?, s:s?, s:I, s:I, s:I, s:I,"
+	    " s:I, s:I, s:s?, s:s?, s:i, s:s?, s:s?, s:i, s:s?}",
+	    "type", item_type_name(it->type), "parent", it->parent_id, "thread",
+	    it->thread_id, "inbound", it->inbound, "text", it->text, "html",
+	    it->html, "created", (json_int_t)it->created_at, "edited",
+	    (json_int_t)it->edited_at, "likes", (json_int_t)it->likes, "shares",
+	    (json_int_t)it->shares, "views", (json_int_t)it->views, "replies",
+	    (json_int_t)it->replies, "handle", it->author_handle, "author",
+	    it->author_id, "nmedia", it->nmedia, "alt",
+	    it->nmedia ? it->media[0].alt : NULL, "media_url",
+	    it->nmedia ? it->media[0].url : NULL, "hidden", it->hidden, "url",
+	    it->url);
 	json_object_set_new(c->items, it->id, o);
 	json_object_set_new(c->all, it->id, json_true());
 	return 0;
@@ -65,8 +64,7 @@ coll_listing(void *ud, const char *parent, const char *const *ids, int n)
 }
 
 static inline int
-coll_metric(void *ud, const char *item, const char *name, double v,
-            int64_t at)
+coll_metric(void *ud, const char *item, const char *name, double v, int64_t at)
 {
 	struct coll *c = ud;
 	char key[300];
@@ -115,7 +113,7 @@ static inline const char *
 coll_s(const struct coll *c, const char *id, const char *field)
 {
 	return json_string_value(
-		json_object_get(json_object_get(c->items, id), field));
+	    json_object_get(json_object_get(c->items, id), field));
 }
 
 /* A field of an emitted item: number, or -99 when absent. */
@@ -132,8 +130,8 @@ coll_metric_of(const struct coll *c, const char *item, const char *name)
 	char key[300];
 	snprintf(key, sizeof(key), "%s|%s", item ? item : "", name);
 	return json_is_real(json_object_get(c->metrics, key))
-	               ? json_real_value(json_object_get(c->metrics, key))
-	               : -1;
+	           ? json_real_value(json_object_get(c->metrics, key))
+	           : -1;
 }
 
 /* The scenario s with every ' turned into " (static buffer). */
@@ -177,7 +175,8 @@ req_hdr(const json_t *r, const char *name)
 	const char *k;
 	json_t *v;
 	json_object_foreach(json_object_get((json_t *)(uintptr_t)r, "headers"),
-	                    k, v) if (strcasecmp(k, name) == 0) return json_string_value(v);
+	                    k, v) if (strcasecmp(k, name) ==
+	                              0) return json_string_value(v);
 	return NULL;
 }
 
@@ -185,7 +184,7 @@ static inline const char *
 req_query(const json_t *r, const char *name)
 {
 	return json_string_value(
-		json_object_get(json_object_get(r, "query"), name));
+	    json_object_get(json_object_get(r, "query"), name));
 }
 
 /* The request body parsed as JSON (caller decrefs), or NULL. */

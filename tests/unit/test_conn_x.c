@@ -24,8 +24,8 @@
 
 /* X's routes every sync needs besides the listings under test */
 #define R_ME                                                                   \
-	"{'path':'/2/users/me','times':0,'body_file':'" FX                     \
-	"user/me_resp.json'}"
+	"{'path':'/2/users/me','times':0,'body_file':'" FX "user/"             \
+	                                                   "me_resp.json'}"
 #define R_EMPTY_SEARCH                                                         \
 	"{'path':'/2/tweets/search/recent','times':0,"                         \
 	"'body':{'meta':{'result_count':0}}}"
@@ -46,11 +46,11 @@ static void
 setup(const struct replay *rp, const char *cred_json)
 {
 	cfg = json_pack("{s:s}", "base_url", rp->base);
-	conn_ctx_init(&ctx, connector_find("x"), cfg,
-	              json_loads(cred_json ? cred_json
-	                                   : "{\"access_token\":\"AT-1\"}",
-	                         0, NULL),
-	              json_object());
+	conn_ctx_init(
+	    &ctx, connector_find("x"), cfg,
+	    json_loads(cred_json ? cred_json : "{\"access_token\":\"AT-1\"}", 0,
+	               NULL),
+	    json_object());
 	ctx.backoff_base_ms = 5;
 	ctx.now = NOW0;
 	coll_init(&col);
@@ -84,28 +84,28 @@ T_TEST(x_sync_full)
 	struct replay rp;
 	json_t *r;
 	if (!replay_start(
-		    &rp,
-		    scn("{'routes':[" R_ME "," R_POSTS_P1 ","
-	                "{'path':'/2/users/" ME "/tweets','query':{"
-	                "'pagination_token':'" TOKEN_P2 "'},"
-	                "'body_file':'tests/fixtures/x/posts_p2.json'},"
-	                "{'path':'/2/users/" ME "/mentions','query_absent':["
-	                "'pagination_token','since_id'],'body_file':'" FX
-	                "timeline/timeline_mentions.json'},"
-	                "{'path':'/2/users/" ME "/mentions','query':{"
-	                "'pagination_token':"
-	                "'7140dibdnow9c7btw3w3ixl43r8knib48jsfyzko1h5py'},"
-	                "'body_file':'" FX "tweet/tweets_resp.json'},"
-	                "{'path':'/2/users/" ME "/tweets','query':{'since_id':"
-	                "'1364275610764201984'},'body':{'meta':{"
-	                "'result_count':0}}},"
-	                "{'path':'/2/users/" ME "/mentions','query':{'since_id':"
-	                "'1364398068313903104'},'body':{'meta':{"
-	                "'result_count':0}}},"
-	                "{'path':'/2/tweets/search/recent','query':{'query':"
-	                "'conversation_id:1364275610764201984'},"
-	                "'body_file':'tests/fixtures/x/search_conversation.json'},"
-	                R_EMPTY_SEARCH "]}")))
+	        &rp,
+	        scn("{'routes':[" R_ME "," R_POSTS_P1 ","
+	            "{'path':'/2/users/" ME "/tweets','query':{"
+	            "'pagination_token':'" TOKEN_P2 "'},"
+	            "'body_file':'tests/fixtures/x/posts_p2.json'},"
+	            "{'path':'/2/users/" ME "/mentions','query_absent':["
+	            "'pagination_token','since_id'],'body_file':'" FX
+	            "timeline/timeline_mentions.json'},"
+	            "{'path':'/2/users/" ME "/mentions','query':{"
+	            "'pagination_token':"
+	            "'7140dibdnow9c7btw3w3ixl43r8knib48jsfyzko1h5py'},"
+	            "'body_file':'" FX "tweet/tweets_resp.json'},"
+	            "{'path':'/2/users/" ME "/tweets','query':{'since_id':"
+	            "'1364275610764201984'},'body':{'meta':{"
+	            "'result_count':0}}},"
+	            "{'path':'/2/users/" ME "/mentions','query':{'since_id':"
+	            "'1364398068313903104'},'body':{'meta':{"
+	            "'result_count':0}}},"
+	            "{'path':'/2/tweets/search/recent','query':{'query':"
+	            "'conversation_id:1364275610764201984'},"
+	            "'body_file':'tests/fixtures/x/"
+	            "search_conversation.json'}," R_EMPTY_SEARCH "]}")))
 		return;
 	setup(&rp, NULL);
 	T_EQ_INT(ctx.c->sync(&ctx), CONN_OK);
@@ -186,16 +186,17 @@ T_TEST(x_failure_mid_walk_recovers)
 	json_t *reqs, *r;
 	size_t i;
 	int first_pages = 0;
-	if (!replay_start(
-		    &rp, scn("{'routes':[" R_ME "," R_POSTS_P1 ","
-	                     "{'path':'/2/users/" ME "/tweets','query':{"
-	                     "'pagination_token':'" TOKEN_P2 "'},'times':2,"
-	                     "'body_file':'tests/fixtures/x/posts_p2.json',"
-	                     "'fault':'close_mid_body'},"
-	                     "{'path':'/2/users/" ME "/tweets','query':{"
-	                     "'pagination_token':'" TOKEN_P2 "'},"
-	                     "'body_file':'tests/fixtures/x/posts_p2.json'},"
-	                     R_EMPTY_MENTIONS "," R_EMPTY_SEARCH "]}")))
+	if (!replay_start(&rp,
+	                  scn("{'routes':[" R_ME "," R_POSTS_P1 ","
+	                      "{'path':'/2/users/" ME "/tweets','query':{"
+	                      "'pagination_token':'" TOKEN_P2 "'},'times':2,"
+	                      "'body_file':'tests/fixtures/x/posts_p2.json',"
+	                      "'fault':'close_mid_body'},"
+	                      "{'path':'/2/users/" ME "/tweets','query':{"
+	                      "'pagination_token':'" TOKEN_P2 "'},"
+	                      "'body_file':'tests/fixtures/x/"
+	                      "posts_p2.json'}," R_EMPTY_MENTIONS
+	                      "," R_EMPTY_SEARCH "]}")))
 		return;
 	setup(&rp, NULL);
 	ctx.max_retries = 1;
@@ -235,20 +236,22 @@ T_TEST(x_rate_limits)
 	struct replay rp;
 	char s[2048];
 	long long reset = (long long)time_now() + 900;
-	snprintf(s, sizeof(s),
-	         "{'routes':[{'path':'/2/users/me','status':429,"
-	         "'headers':{'x-rate-limit-limit':'75','x-rate-limit-remaining':"
-	         "'0','x-rate-limit-reset':'%lld'},"
-	         "'body_file':'tests/fixtures/x/rate_limit_429.json'},"
-	         "{'path':'/2/users/me','status':429,"
-	         "'body_file':'tests/fixtures/x/usage_capped_429.json'}]}",
-	         reset);
+	snprintf(
+	    s, sizeof(s),
+	    "{'routes':[{'path':'/2/users/me','status':429,"
+	    "'headers':{'x-rate-limit-limit':'75','x-rate-limit-remaining':"
+	    "'0','x-rate-limit-reset':'%lld'},"
+	    "'body_file':'tests/fixtures/x/rate_limit_429.json'},"
+	    "{'path':'/2/users/me','status':429,"
+	    "'body_file':'tests/fixtures/x/usage_capped_429.json'}]}",
+	    reset);
 	if (!replay_start(&rp, scn(s)))
 		return;
 	setup(&rp, NULL);
 	T_EQ_INT(ctx.c->check_auth(&ctx), CONN_E_RATELIMIT);
 	T_EQ_STR(ctx.err.code, "rate-limit-exceeded");
-	T_ASSERT(ctx.err.retry_at >= reset - 2 && ctx.err.retry_at <= reset + 2);
+	T_ASSERT(ctx.err.retry_at >= reset - 2 &&
+	         ctx.err.retry_at <= reset + 2);
 	T_EQ_INT(replay_count(&rp, "GET", "/2/users/me"), 1); /* no waiting */
 	T_EQ_INT(ctx.c->check_auth(&ctx), CONN_E_RATELIMIT);
 	T_EQ_STR(ctx.err.code, "usage-capped");
@@ -265,10 +268,10 @@ T_TEST(x_refresh_expired)
 	char cred[512];
 	json_t *r;
 	const char *b;
-	if (!replay_start(&rp,
-	                  scn("{'routes':[{'method':'POST','path':"
-	                      "'/2/oauth2/token','body_file':"
-	                      "'tests/fixtures/x/token_refresh.json'}," R_ME "]}")))
+	if (!replay_start(
+	        &rp, scn("{'routes':[{'method':'POST','path':"
+	                 "'/2/oauth2/token','body_file':"
+	                 "'tests/fixtures/x/token_refresh.json'}," R_ME "]}")))
 		return;
 	snprintf(cred, sizeof(cred),
 	         "{\"access_token\":\"OLD\",\"refresh_token\":\"R1\","
@@ -304,18 +307,18 @@ T_TEST(x_refresh_on_401_and_refused)
 	struct replay rp;
 	json_t *r;
 	if (!replay_start(
-		    &rp,
-		    scn("{'routes':[{'path':'/2/users/me','status':401,"
-	                "'body_file':'tests/fixtures/x/unauthorized_401.json'},"
-	                "{'method':'POST','path':'/2/oauth2/token','body_file':"
-	                "'tests/fixtures/x/token_refresh.json'},"
-	                "{'path':'/2/users/me','body_file':'" FX
-	                "user/me_resp.json'},"
-	                "{'path':'/2/users/me','status':401,'times':0,"
-	                "'body_file':'tests/fixtures/x/unauthorized_401.json'},"
-	                "{'method':'POST','path':'/2/oauth2/token','status':400,"
-	                "'body':{'error':'invalid_request','error_description':"
-	                "'Value passed for the token was invalid.'}}]}")))
+	        &rp,
+	        scn("{'routes':[{'path':'/2/users/me','status':401,"
+	            "'body_file':'tests/fixtures/x/unauthorized_401.json'},"
+	            "{'method':'POST','path':'/2/oauth2/token','body_file':"
+	            "'tests/fixtures/x/token_refresh.json'},"
+	            "{'path':'/2/users/me','body_file':'" FX
+	            "user/me_resp.json'},"
+	            "{'path':'/2/users/me','status':401,'times':0,"
+	            "'body_file':'tests/fixtures/x/unauthorized_401.json'},"
+	            "{'method':'POST','path':'/2/oauth2/token','status':400,"
+	            "'body':{'error':'invalid_request','error_description':"
+	            "'Value passed for the token was invalid.'}}]}")))
 		return;
 	setup(&rp, "{\"access_token\":\"OLD\",\"refresh_token\":\"R1\","
 	           "\"client_id\":\"cid\"}");
@@ -345,13 +348,13 @@ T_TEST(x_refresh_on_401_and_refused)
 T_TEST(x_malformed)
 {
 	struct replay rp;
-	if (!replay_start(
-		    &rp, scn("{'routes':[{'path':'/2/users/me','body_text':"
-	                     "'<html>maintenance</html>'}," R_ME ","
-	                     "{'path':'/2/users/" ME "/tweets','body_text':"
-	                     "'{\\'data\\': 5}'},"
-	                     "{'path':'/2/users/" ME "/tweets','body_text':"
-	                     "'{\\'data\\': [{\\'id\\': '}]}")))
+	if (!replay_start(&rp,
+	                  scn("{'routes':[{'path':'/2/users/me','body_text':"
+	                      "'<html>maintenance</html>'}," R_ME ","
+	                      "{'path':'/2/users/" ME "/tweets','body_text':"
+	                      "'{\\'data\\': 5}'},"
+	                      "{'path':'/2/users/" ME "/tweets','body_text':"
+	                      "'{\\'data\\': [{\\'id\\': '}]}")))
 		return;
 	setup(&rp, NULL);
 	T_EQ_INT(ctx.c->check_auth(&ctx), CONN_E_MALFORMED);
@@ -385,8 +388,8 @@ T_TEST(x_reply_and_length)
 	b = req_json(r);
 	T_EQ_STR(json_string_value(json_object_get(b, "text")),
 	         "Ja, opptaket kjem.");
-	T_EQ_STR(json_string_value(json_object_get(
-			 json_object_get(b, "reply"), "in_reply_to_tweet_id")),
+	T_EQ_STR(json_string_value(json_object_get(json_object_get(b, "reply"),
+	                                           "in_reply_to_tweet_id")),
 	         "1364300000000000010");
 	json_decref(b);
 	json_decref(r);
@@ -419,21 +422,21 @@ T_TEST(x_moderate)
 	struct replay rp;
 	json_t *r, *b;
 	if (!replay_start(
-		    &rp,
-		    scn("{'routes':[{'method':'PUT','path':"
-	                "'/2/tweets/1364300000000000010/hidden','times':2,"
-	                "'body':{'data':{'hidden':true}}},"
-	                "{'path':'/2/tweets/1364300000000000010','body':{'data':{"
-	                "'id':'1364300000000000010','author_id':'17200003',"
-	                "'text':'x','edit_history_tweet_ids':["
-	                "'1364300000000000010']}}},"
-	                "{'path':'/2/tweets/1445880548472328192','body':{'data':{"
-	                "'id':'1445880548472328192','author_id':'" ME "',"
-	                "'text':'Hello world!'}}},"
-	                "{'method':'DELETE','path':'/2/tweets/1445880548472328192',"
-	                "'body':{'data':{'deleted':true}}},"
-	                "{'path':'/2/tweets/1460000000000000000','body_file':"
-	                "'tests/fixtures/x/tweet_not_found.json'}]}")))
+	        &rp,
+	        scn("{'routes':[{'method':'PUT','path':"
+	            "'/2/tweets/1364300000000000010/hidden','times':2,"
+	            "'body':{'data':{'hidden':true}}},"
+	            "{'path':'/2/tweets/1364300000000000010','body':{'data':{"
+	            "'id':'1364300000000000010','author_id':'17200003',"
+	            "'text':'x','edit_history_tweet_ids':["
+	            "'1364300000000000010']}}},"
+	            "{'path':'/2/tweets/1445880548472328192','body':{'data':{"
+	            "'id':'1445880548472328192','author_id':'" ME "',"
+	            "'text':'Hello world!'}}},"
+	            "{'method':'DELETE','path':'/2/tweets/1445880548472328192',"
+	            "'body':{'data':{'deleted':true}}},"
+	            "{'path':'/2/tweets/1460000000000000000','body_file':"
+	            "'tests/fixtures/x/tweet_not_found.json'}]}")))
 		return;
 	setup(&rp, NULL);
 	json_object_set_new(cfg, "account", json_string(ME));
@@ -483,25 +486,25 @@ T_TEST(x_publish_media_alt)
 	T_ASSERT(write(fd, "\x89PNG\r\n\x1a\nfake-image-bytes", 24) == 24);
 	close(fd);
 	if (!replay_start(
-		    &rp,
-		    scn("{'routes':[{'method':'POST','path':"
-	                "'/2/media/upload/initialize','body_file':'" FX
-	                "media_upload_v2/upload_chunk_init_resp.json'},"
-	                "{'method':'POST','path':"
-	                "'/2/media/upload/1912103767639719936/append',"
-	                "'status':204},"
-	                "{'method':'POST','path':"
-	                "'/2/media/upload/1912103767639719936/finalize',"
-	                "'body':{'data':{'id':'1912103767639719936',"
-	                "'processing_info':{'state':'pending',"
-	                "'check_after_secs':1}}}},"
-	                "{'path':'/2/media/upload','query':{'command':'STATUS',"
-	                "'media_id':'1912103767639719936'},'body_file':'" FX
-	                "media_upload_v2/upload_chunk_status_resp.json'},"
-	                "{'method':'POST','path':'/2/media/metadata','body':{"
-	                "'data':{'associated_metadata':true}}},"
-	                "{'method':'POST','path':'/2/tweets','status':201,"
-	                "'body_file':'" FX "tweet/create_tweet_resp.json'}]}"))) {
+	        &rp,
+	        scn("{'routes':[{'method':'POST','path':"
+	            "'/2/media/upload/initialize','body_file':'" FX
+	            "media_upload_v2/upload_chunk_init_resp.json'},"
+	            "{'method':'POST','path':"
+	            "'/2/media/upload/1912103767639719936/append',"
+	            "'status':204},"
+	            "{'method':'POST','path':"
+	            "'/2/media/upload/1912103767639719936/finalize',"
+	            "'body':{'data':{'id':'1912103767639719936',"
+	            "'processing_info':{'state':'pending',"
+	            "'check_after_secs':1}}}},"
+	            "{'path':'/2/media/upload','query':{'command':'STATUS',"
+	            "'media_id':'1912103767639719936'},'body_file':'" FX
+	            "media_upload_v2/upload_chunk_status_resp.json'},"
+	            "{'method':'POST','path':'/2/media/metadata','body':{"
+	            "'data':{'associated_metadata':true}}},"
+	            "{'method':'POST','path':'/2/tweets','status':201,"
+	            "'body_file':'" FX "tweet/create_tweet_resp.json'}]}"))) {
 		unlink(path);
 		return;
 	}
@@ -534,20 +537,19 @@ T_TEST(x_publish_media_alt)
 	b = req_json(r);
 	T_EQ_STR(json_string_value(json_object_get(b, "id")),
 	         "1912103767639719936");
-	T_EQ_STR(json_string_value(json_object_get(
-			 json_object_get(json_object_get(b, "metadata"),
-	                                 "alt_text"),
-			 "text")),
-	         "Skilt med opningstidene i påska");
+	T_EQ_STR(
+	    json_string_value(json_object_get(
+	        json_object_get(json_object_get(b, "metadata"), "alt_text"),
+	        "text")),
+	    "Skilt med opningstidene i påska");
 	json_decref(b);
 	json_decref(r);
 	r = req_nth(&rp, "POST", "/2/tweets", 0);
 	b = req_json(r);
-	T_EQ_STR(json_string_value(json_array_get(
-			 json_object_get(json_object_get(b, "media"),
-	                                 "media_ids"),
-			 0)),
-	         "1912103767639719936");
+	T_EQ_STR(
+	    json_string_value(json_array_get(
+	        json_object_get(json_object_get(b, "media"), "media_ids"), 0)),
+	    "1912103767639719936");
 	json_decref(b);
 	json_decref(r);
 
@@ -580,8 +582,8 @@ T_TEST(x_metrics)
 	                        METRIC_REACTIONS) == 37);
 	T_ASSERT(coll_metric_of(&col, "1364275610764201984", METRIC_SHARES) ==
 	         11);
-	T_ASSERT(coll_metric_of(&col, "1364275610764201984",
-	                        METRIC_COMMENTS) == 2);
+	T_ASSERT(coll_metric_of(&col, "1364275610764201984", METRIC_COMMENTS) ==
+	         2);
 	T_ASSERT(coll_metric_of(&col, "1364275610764201984", METRIC_VIEWS) ==
 	         -1); /* no impression_count in that recording */
 	T_EQ_INT(replay_unmatched(&rp), 0);
@@ -593,17 +595,17 @@ int
 main(int argc, char **argv)
 {
 	static const struct t_entry tests[] = {
-		T_ENTRY(x_registered),
-		T_ENTRY(x_sync_full),
-		T_ENTRY(x_failure_mid_walk_recovers),
-		T_ENTRY(x_rate_limits),
-		T_ENTRY(x_refresh_expired),
-		T_ENTRY(x_refresh_on_401_and_refused),
-		T_ENTRY(x_malformed),
-		T_ENTRY(x_reply_and_length),
-		T_ENTRY(x_moderate),
-		T_ENTRY(x_publish_media_alt),
-		T_ENTRY(x_metrics)};
+	    T_ENTRY(x_registered),
+	    T_ENTRY(x_sync_full),
+	    T_ENTRY(x_failure_mid_walk_recovers),
+	    T_ENTRY(x_rate_limits),
+	    T_ENTRY(x_refresh_expired),
+	    T_ENTRY(x_refresh_on_401_and_refused),
+	    T_ENTRY(x_malformed),
+	    T_ENTRY(x_reply_and_length),
+	    T_ENTRY(x_moderate),
+	    T_ENTRY(x_publish_media_alt),
+	    T_ENTRY(x_metrics)};
 	if (sodium_init() < 0)
 		return 1;
 	fetch_global_init();

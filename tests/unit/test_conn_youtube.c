@@ -39,11 +39,11 @@
 	"{'path':'/channels','query':{'mine':'true'},'times':0,"               \
 	"'body_file':'" SFX "channels_mine.json'}"
 #define R_PL_P1                                                                \
-	"{'path':'/playlistItems','query':{'playlistId':'" UP "'},"           \
+	"{'path':'/playlistItems','query':{'playlistId':'" UP "'},"            \
 	"'query_absent':['pageToken'],'body_file':'" FX                        \
 	"playlist_items/playlist_items_paged_1.json'"
 #define R_PL_P2                                                                \
-	"{'path':'/playlistItems','query':{'playlistId':'" UP "',"            \
+	"{'path':'/playlistItems','query':{'playlistId':'" UP "',"             \
 	"'pageToken':'CAoQAA'},'body_file':'" FX                               \
 	"playlist_items/playlist_items_paged_2.json'"
 
@@ -57,11 +57,11 @@ setup(const struct replay *rp, const char *cred_json)
 	char tok[128];
 	snprintf(tok, sizeof(tok), "%s/token", rp->base);
 	cfg = json_pack("{s:s, s:s}", "base_url", rp->base, "token_url", tok);
-	conn_ctx_init(&ctx, connector_find("youtube"), cfg,
-	              json_loads(cred_json ? cred_json
-	                                   : "{\"access_token\":\"ya29.AT\"}",
-	                         0, NULL),
-	              json_object());
+	conn_ctx_init(
+	    &ctx, connector_find("youtube"), cfg,
+	    json_loads(cred_json ? cred_json : "{\"access_token\":\"ya29.AT\"}",
+	               0, NULL),
+	    json_object());
 	ctx.backoff_base_ms = 5;
 	coll_init(&col);
 	coll_attach(&col, &ctx);
@@ -94,29 +94,29 @@ T_TEST(yt_sync_full)
 	struct replay rp;
 	json_t *r;
 	if (!replay_start(
-		    &rp,
-		    scn("{'routes':[" R_MINE "," R_PL_P1 "}," R_PL_P2 "},"
-	                "{'path':'/commentThreads','query':{"
-	                "'allThreadsRelatedToChannelId':'" CH "'},"
-	                "'query_absent':['pageToken'],'body_file':'" SFX
-	                "comment_threads_p1.json'},"
-	                "{'path':'/commentThreads','query':{'pageToken':"
-	                "'SYNTHp2'},'body_file':'" FX
-	                "comment_threads/comment_threads_by_video_paged_1.json'},"
-	                "{'path':'/commentThreads','query':{'pageToken':'" TOKEN_T3
-	                "'},'body_file':'" FX
-	                "comment_threads/comment_threads_by_video_paged_2.json'},"
-	                "{'path':'/comments','query':{'parentId':"
-	                "'Ugw5zYU6n9pmIgAZWvN4AaABAg'},'query_absent':["
-	                "'pageToken'],'body_file':'" FX
-	                "comments/comments_by_parent_paged_1.json'},"
-	                "{'path':'/comments','query':{'parentId':"
-	                "'Ugw5zYU6n9pmIgAZWvN4AaABAg','pageToken':'" TOKEN_R2
-	                "'},'body_file':'" FX
-	                "comments/comments_by_parent_paged_2.json'},"
-	                "{'path':'/comments','query':{'parentId':"
-	                "'UgwI_ylXVnzPS8Q-oAV4AaABAg'},'body_file':'" SFX
-	                "comments_UgwI.json'}]}")))
+	        &rp,
+	        scn("{'routes':[" R_MINE "," R_PL_P1 "}," R_PL_P2 "},"
+	            "{'path':'/commentThreads','query':{"
+	            "'allThreadsRelatedToChannelId':'" CH "'},"
+	            "'query_absent':['pageToken'],'body_file':'" SFX
+	            "comment_threads_p1.json'},"
+	            "{'path':'/commentThreads','query':{'pageToken':"
+	            "'SYNTHp2'},'body_file':'" FX
+	            "comment_threads/comment_threads_by_video_paged_1.json'},"
+	            "{'path':'/commentThreads','query':{'pageToken':'" TOKEN_T3
+	            "'},'body_file':'" FX
+	            "comment_threads/comment_threads_by_video_paged_2.json'},"
+	            "{'path':'/comments','query':{'parentId':"
+	            "'Ugw5zYU6n9pmIgAZWvN4AaABAg'},'query_absent':["
+	            "'pageToken'],'body_file':'" FX
+	            "comments/comments_by_parent_paged_1.json'},"
+	            "{'path':'/comments','query':{'parentId':"
+	            "'Ugw5zYU6n9pmIgAZWvN4AaABAg','pageToken':'" TOKEN_R2
+	            "'},'body_file':'" FX
+	            "comments/comments_by_parent_paged_2.json'},"
+	            "{'path':'/comments','query':{'parentId':"
+	            "'UgwI_ylXVnzPS8Q-oAV4AaABAg'},'body_file':'" SFX
+	            "comments_UgwI.json'}]}")))
 		return;
 	setup(&rp, NULL);
 	T_EQ_INT(ctx.c->sync(&ctx), CONN_OK);
@@ -174,14 +174,13 @@ T_TEST(yt_sync_full)
 	                "thread"),
 	         "Yh4EKaUY3gg");
 	T_ASSERT(json_object_get(
-			 col.items,
-			 "Ugw5zYU6n9pmIgAZWvN4AaABAg.91zT3cYb5B291za3E-eR-l") !=
+	             col.items,
+	             "Ugw5zYU6n9pmIgAZWvN4AaABAg.91zT3cYb5B291za3E-eR-l") !=
 	         NULL);
 	/* our own top-level comment */
 	T_EQ_INT(coll_i(&col, "UgzSynthOwnComment4AaABAg", "inbound"), 0);
 	/* the recorded page 2 and its replies */
-	T_EQ_STR(coll_s(&col, "UgwI_ylXVnzPS8Q-oAV4AaABAg", "type"),
-	         "comment");
+	T_EQ_STR(coll_s(&col, "UgwI_ylXVnzPS8Q-oAV4AaABAg", "type"), "comment");
 	T_EQ_STR(coll_s(&col, "UgwI_ylXVnzPS8Q-oAV4AaABAg.9synthB", "parent"),
 	         "UgwI_ylXVnzPS8Q-oAV4AaABAg");
 	T_EQ_INT(coll_i(&col, "UgwI_ylXVnzPS8Q-oAV4AaABAg.9synthB", "inbound"),
@@ -203,14 +202,14 @@ T_TEST(yt_failure_mid_walk_recovers)
 {
 	struct replay rp;
 	if (!replay_start(
-		    &rp,
-		    scn("{'routes':[" R_MINE "," R_PL_P1 ",'times':0},"
-	                "{'path':'/playlistItems','query':{'pageToken':"
-	                "'CAoQAA'},'times':2,'fault':'close_mid_body','body_file'"
-	                ":'" FX "playlist_items/playlist_items_paged_2.json'},"
-	                R_PL_P2 "},"
-	                "{'path':'/commentThreads','times':0,'body':{"
-	                "'items':[]}}]}")))
+	        &rp,
+	        scn("{'routes':[" R_MINE "," R_PL_P1 ",'times':0},"
+	            "{'path':'/playlistItems','query':{'pageToken':"
+	            "'CAoQAA'},'times':2,'fault':'close_mid_body','body_file'"
+	            ":'" FX
+	            "playlist_items/playlist_items_paged_2.json'}," R_PL_P2 "},"
+	            "{'path':'/commentThreads','times':0,'body':{"
+	            "'items':[]}}]}")))
 		return;
 	setup(&rp, NULL);
 	ctx.max_retries = 1;
@@ -243,17 +242,16 @@ T_TEST(yt_quota_and_errors)
 	struct replay rp;
 	int64_t t;
 	if (!replay_start(
-		    &rp,
-		    scn("{'routes':[{'path':'/channels','status':403,"
-	                "'body_file':'" SFX "quota_exceeded.json'},"
-	                "{'path':'/channels','status':403,'body_file':'" SFX
-	                "rate_limit_exceeded.json'},"
-	                "{'path':'/channels','status':403,'body_file':'" FX
-	                "error_permission_resp.json'},"
-	                "{'path':'/channels','status':404,'body':{'error':{"
-	                "'code':404,'message':'Channel not found.','errors':[{"
-	                "'reason':'channelNotFound','domain':'youtube.channel'"
-	                "}]}}}]}")))
+	        &rp, scn("{'routes':[{'path':'/channels','status':403,"
+	                 "'body_file':'" SFX "quota_exceeded.json'},"
+	                 "{'path':'/channels','status':403,'body_file':'" SFX
+	                 "rate_limit_exceeded.json'},"
+	                 "{'path':'/channels','status':403,'body_file':'" FX
+	                 "error_permission_resp.json'},"
+	                 "{'path':'/channels','status':404,'body':{'error':{"
+	                 "'code':404,'message':'Channel not found.','errors':[{"
+	                 "'reason':'channelNotFound','domain':'youtube.channel'"
+	                 "}]}}}]}")))
 		return;
 	setup(&rp, NULL);
 	T_EQ_INT(ctx.c->check_auth(&ctx), CONN_E_RATELIMIT);
@@ -296,15 +294,15 @@ T_TEST(yt_refresh)
 	json_t *r;
 	const char *b;
 	if (!replay_start(
-		    &rp,
-		    scn("{'routes':[{'method':'POST','path':'/token','times':2,"
-	                "'body_file':'" SFX "token_refresh.json'},"
-	                "{'path':'/channels','body_file':'" SFX
-	                "channels_mine.json'},"
-	                "{'path':'/channels','status':401,'body_file':'" SFX
-	                "auth_error_401.json'}," R_MINE ","
-	                "{'method':'POST','path':'/token','status':400,"
-	                "'body_file':'" SFX "token_invalid_grant.json'}]}")))
+	        &rp,
+	        scn("{'routes':[{'method':'POST','path':'/token','times':2,"
+	            "'body_file':'" SFX "token_refresh.json'},"
+	            "{'path':'/channels','body_file':'" SFX
+	            "channels_mine.json'},"
+	            "{'path':'/channels','status':401,'body_file':'" SFX
+	            "auth_error_401.json'}," R_MINE ","
+	            "{'method':'POST','path':'/token','status':400,"
+	            "'body_file':'" SFX "token_invalid_grant.json'}]}")))
 		return;
 	snprintf(cred, sizeof(cred),
 	         "{\"access_token\":\"ya29.OLD\",\"refresh_token\":\"1//R\","
@@ -327,12 +325,14 @@ T_TEST(yt_refresh)
 	T_ASSERT(req_hdr(r, "Authorization") == NULL);
 	json_decref(r);
 	r = req_nth(&rp, "GET", "/channels", 0);
-	T_EQ_STR(req_hdr(r, "Authorization"), "Bearer ya29.NEW-ACCESS-TOKEN-yt");
+	T_EQ_STR(req_hdr(r, "Authorization"),
+	         "Bearer ya29.NEW-ACCESS-TOKEN-yt");
 	json_decref(r);
 
 	/* a token the platform no longer takes (401 authError): refreshed
 	 * once, and the call made again */
-	json_object_set_new(ctx.cred, "access_token", json_string("ya29.STALE"));
+	json_object_set_new(ctx.cred, "access_token",
+	                    json_string("ya29.STALE"));
 	json_object_del(ctx.cred, "expires_at");
 	json_object_clear(ctx.state);
 	ctx.cred_changed = 0;
@@ -343,7 +343,8 @@ T_TEST(yt_refresh)
 	T_EQ_STR(req_hdr(r, "Authorization"), "Bearer ya29.STALE");
 	json_decref(r);
 	r = req_nth(&rp, "GET", "/channels", 2);
-	T_EQ_STR(req_hdr(r, "Authorization"), "Bearer ya29.NEW-ACCESS-TOKEN-yt");
+	T_EQ_STR(req_hdr(r, "Authorization"),
+	         "Bearer ya29.NEW-ACCESS-TOKEN-yt");
 	json_decref(r);
 
 	/* a revoked grant: reconnect */
@@ -362,13 +363,12 @@ T_TEST(yt_refresh)
 T_TEST(yt_malformed)
 {
 	struct replay rp;
-	if (!replay_start(&rp,
-	                  scn("{'routes':[{'path':'/channels','body_text':"
-	                      "'[1,2]'}," R_MINE ","
-	                      "{'path':'/playlistItems','body_text':"
-	                      "'{\\'items\\': {}}'},"
-	                      "{'path':'/playlistItems','body_text':"
-	                      "'<html>Service Unavailable'}]}")))
+	if (!replay_start(&rp, scn("{'routes':[{'path':'/channels','body_text':"
+	                           "'[1,2]'}," R_MINE ","
+	                           "{'path':'/playlistItems','body_text':"
+	                           "'{\\'items\\': {}}'},"
+	                           "{'path':'/playlistItems','body_text':"
+	                           "'<html>Service Unavailable'}]}")))
 		return;
 	setup(&rp, NULL);
 	T_EQ_INT(ctx.c->check_auth(&ctx), CONN_E_MALFORMED);
@@ -386,13 +386,13 @@ T_TEST(yt_reply)
 	struct replay rp;
 	struct conn_result out;
 	json_t *r, *b;
-	if (!replay_start(
-		    &rp, scn("{'routes':[{'method':'POST','path':'/comments',"
-	                     "'times':2,'body_file':'" FX
-	                     "comments/insert_response.json'},"
-	                     "{'method':'POST','path':'/commentThreads',"
-	                     "'body_file':'" FX
-	                     "comment_threads/insert_response.json'}]}")))
+	if (!replay_start(&rp,
+	                  scn("{'routes':[{'method':'POST','path':'/comments',"
+	                      "'times':2,'body_file':'" FX
+	                      "comments/insert_response.json'},"
+	                      "{'method':'POST','path':'/commentThreads',"
+	                      "'body_file':'" FX
+	                      "comment_threads/insert_response.json'}]}")))
 		return;
 	setup(&rp, NULL);
 	T_EQ_INT(ctx.c->reply(&ctx, "Ugy_CAftKrIUCyPr9GR4AaABAg", "wow", &out),
@@ -402,10 +402,10 @@ T_TEST(yt_reply)
 	T_EQ_STR(req_query(r, "part"), "snippet");
 	b = req_json(r);
 	T_EQ_STR(json_string_value(json_object_get(
-			 json_object_get(b, "snippet"), "parentId")),
+	             json_object_get(b, "snippet"), "parentId")),
 	         "Ugy_CAftKrIUCyPr9GR4AaABAg");
 	T_EQ_STR(json_string_value(json_object_get(
-			 json_object_get(b, "snippet"), "textOriginal")),
+	             json_object_get(b, "snippet"), "textOriginal")),
 	         "wow");
 	json_decref(b);
 	json_decref(r);
@@ -416,7 +416,7 @@ T_TEST(yt_reply)
 	r = req_nth(&rp, "POST", "/comments", 1);
 	b = req_json(r);
 	T_EQ_STR(json_string_value(json_object_get(
-			 json_object_get(b, "snippet"), "parentId")),
+	             json_object_get(b, "snippet"), "parentId")),
 	         "Ugy_CAftKrIUCyPr9GR4AaABAg");
 	json_decref(b);
 	json_decref(r);
@@ -425,12 +425,13 @@ T_TEST(yt_reply)
 	         CONN_OK);
 	r = req_nth(&rp, "POST", "/commentThreads", 0);
 	b = req_json(r);
-	T_EQ_STR(json_string_value(json_object_get(
-			 json_object_get(b, "snippet"), "videoId")),
+	T_EQ_STR(json_string_value(
+	             json_object_get(json_object_get(b, "snippet"), "videoId")),
 	         "F1UP7wRCPH8");
 	json_decref(b);
 	json_decref(r);
-	T_ASSERT(strstr(out.url, "https://www.youtube.com/watch?v=") == out.url);
+	T_ASSERT(strstr(out.url, "https://www.youtube.com/watch?v=") ==
+	         out.url);
 	T_EQ_INT(ctx.c->reply(&ctx, "F1UP7wRCPH8", "", &out), CONN_E_CONFIG);
 	T_EQ_INT(replay_unmatched(&rp), 0);
 	teardown();
@@ -441,39 +442,39 @@ T_TEST(yt_moderate)
 {
 	struct replay rp;
 	if (!replay_start(
-		    &rp,
-		    scn("{'routes':["
-	                "{'method':'POST','path':'/comments/setModerationStatus',"
-	                "'query':{'id':'UgyUBI0HsgL9emxcZpR4AaABAg',"
-	                "'moderationStatus':'heldForReview'},'status':204},"
-	                "{'method':'POST','path':'/comments/setModerationStatus',"
-	                "'query':{'id':'UgyUBI0HsgL9emxcZpR4AaABAg',"
-	                "'moderationStatus':'published'},'status':204},"
-	                "{'path':'/comments','query':{'id':"
-	                "'UgyUBI0HsgL9emxcZpR4AaABAg'},'body_file':'" FX
-	                "comments/comments_single.json'},"
-	                "{'method':'POST','path':'/comments/setModerationStatus',"
-	                "'query':{'id':'UgyUBI0HsgL9emxcZpR4AaABAg',"
-	                "'moderationStatus':'rejected'},'status':204},"
-	                "{'path':'/comments','query':{'id':"
-	                "'UgzSynthOwnComment4AaABAg'},'body_file':'" SFX
-	                "comment_own.json'},"
-	                "{'method':'DELETE','path':'/comments','query':{'id':"
-	                "'UgzSynthOwnComment4AaABAg'},'status':204},"
-	                "{'path':'/comments','query':{'id':'gone'},'body':{"
-	                "'items':[]}}]}")))
+	        &rp,
+	        scn("{'routes':["
+	            "{'method':'POST','path':'/comments/setModerationStatus',"
+	            "'query':{'id':'UgyUBI0HsgL9emxcZpR4AaABAg',"
+	            "'moderationStatus':'heldForReview'},'status':204},"
+	            "{'method':'POST','path':'/comments/setModerationStatus',"
+	            "'query':{'id':'UgyUBI0HsgL9emxcZpR4AaABAg',"
+	            "'moderationStatus':'published'},'status':204},"
+	            "{'path':'/comments','query':{'id':"
+	            "'UgyUBI0HsgL9emxcZpR4AaABAg'},'body_file':'" FX
+	            "comments/comments_single.json'},"
+	            "{'method':'POST','path':'/comments/setModerationStatus',"
+	            "'query':{'id':'UgyUBI0HsgL9emxcZpR4AaABAg',"
+	            "'moderationStatus':'rejected'},'status':204},"
+	            "{'path':'/comments','query':{'id':"
+	            "'UgzSynthOwnComment4AaABAg'},'body_file':'" SFX
+	            "comment_own.json'},"
+	            "{'method':'DELETE','path':'/comments','query':{'id':"
+	            "'UgzSynthOwnComment4AaABAg'},'status':204},"
+	            "{'path':'/comments','query':{'id':'gone'},'body':{"
+	            "'items':[]}}]}")))
 		return;
 	setup(&rp, NULL);
 	json_object_set_new(cfg, "account", json_string(CH));
 	T_EQ_INT(ctx.c->moderate(&ctx, "UgyUBI0HsgL9emxcZpR4AaABAg", MOD_HIDE),
 	         CONN_OK);
 	T_EQ_INT(
-		ctx.c->moderate(&ctx, "UgyUBI0HsgL9emxcZpR4AaABAg", MOD_UNHIDE),
-		CONN_OK);
+	    ctx.c->moderate(&ctx, "UgyUBI0HsgL9emxcZpR4AaABAg", MOD_UNHIDE),
+	    CONN_OK);
 	/* someone else's: rejected (hidden), since it cannot be deleted */
 	T_EQ_INT(
-		ctx.c->moderate(&ctx, "UgyUBI0HsgL9emxcZpR4AaABAg", MOD_DELETE),
-		CONN_OK);
+	    ctx.c->moderate(&ctx, "UgyUBI0HsgL9emxcZpR4AaABAg", MOD_DELETE),
+	    CONN_OK);
 	T_EQ_INT(replay_count(&rp, "DELETE", NULL), 0);
 	/* our own: deleted */
 	T_EQ_INT(ctx.c->moderate(&ctx, "UgzSynthOwnComment4AaABAg", MOD_DELETE),
@@ -500,16 +501,16 @@ T_TEST(yt_publish)
 	T_ASSERT(write(fd, "RIFFftypmp42fake-video-bytes", 28) == 28);
 	close(fd);
 	if (!replay_start(
-		    &rp,
-		    scn("{'rewrite':['https://www.googleapis.com'],'routes':["
-	                "{'method':'POST','path':'/upload/youtube/v3/videos',"
-	                "'query':{'uploadType':'resumable','part':"
-	                "'snippet,status'},'headers':{'Location':"
-	                "'https://www.googleapis.com/upload/youtube/v3/videos?"
-	                "uploadType=resumable&upload_id=UPL-1'},'body_text':''},"
-	                "{'method':'PUT','path':'/upload/youtube/v3/videos',"
-	                "'query':{'upload_id':'UPL-1'},'body_file':'" FX
-	                "videos/insert_response.json'}]}"))) {
+	        &rp,
+	        scn("{'rewrite':['https://www.googleapis.com'],'routes':["
+	            "{'method':'POST','path':'/upload/youtube/v3/videos',"
+	            "'query':{'uploadType':'resumable','part':"
+	            "'snippet,status'},'headers':{'Location':"
+	            "'https://www.googleapis.com/upload/youtube/v3/videos?"
+	            "uploadType=resumable&upload_id=UPL-1'},'body_text':''},"
+	            "{'method':'PUT','path':'/upload/youtube/v3/videos',"
+	            "'query':{'upload_id':'UPL-1'},'body_file':'" FX
+	            "videos/insert_response.json'}]}"))) {
 		unlink(path);
 		return;
 	}
@@ -538,14 +539,14 @@ T_TEST(yt_publish)
 	T_EQ_STR(req_hdr(r, "X-Upload-Content-Length"), "28");
 	T_EQ_STR(req_hdr(r, "X-Upload-Content-Type"), "video/mp4");
 	b = req_json(r);
-	T_EQ_STR(json_string_value(json_object_get(
-			 json_object_get(b, "snippet"), "title")),
+	T_EQ_STR(json_string_value(
+	             json_object_get(json_object_get(b, "snippet"), "title")),
 	         "Kommunestyremøte 12. mars");
 	T_EQ_STR(json_string_value(json_object_get(
-			 json_object_get(b, "snippet"), "defaultLanguage")),
+	             json_object_get(b, "snippet"), "defaultLanguage")),
 	         "nn");
-	T_EQ_STR(json_string_value(json_object_get(
-			 json_object_get(b, "status"), "privacyStatus")),
+	T_EQ_STR(json_string_value(json_object_get(json_object_get(b, "status"),
+	                                           "privacyStatus")),
 	         "public");
 	json_decref(b);
 	json_decref(r);
@@ -564,16 +565,16 @@ T_TEST(yt_metrics_api_key)
 	struct replay rp;
 	json_t *r;
 	if (!replay_start(
-		    &rp,
-		    scn("{'routes':[{'path':'/channels','query':{'id':'" CH "'},"
-	                "'body_file':'" SFX "channels_mine.json'},"
-	                "{'path':'/channels','query':{'part':'statistics'},"
-	                "'body_file':'" FX "channel_info_single.json'},"
-	                "{'path':'/playlistItems','query':{'part':"
-	                "'contentDetails','maxResults':'50'},'body_file':'" FX
-	                "playlist_items/playlist_items_paged_1.json'},"
-	                "{'path':'/videos','query':{'part':'statistics'},"
-	                "'body_file':'" SFX "videos_statistics.json'}]}")))
+	        &rp,
+	        scn("{'routes':[{'path':'/channels','query':{'id':'" CH "'},"
+	            "'body_file':'" SFX "channels_mine.json'},"
+	            "{'path':'/channels','query':{'part':'statistics'},"
+	            "'body_file':'" FX "channel_info_single.json'},"
+	            "{'path':'/playlistItems','query':{'part':"
+	            "'contentDetails','maxResults':'50'},'body_file':'" FX
+	            "playlist_items/playlist_items_paged_1.json'},"
+	            "{'path':'/videos','query':{'part':'statistics'},"
+	            "'body_file':'" SFX "videos_statistics.json'}]}")))
 		return;
 	setup(&rp, "{\"api_key\":\"AIza-test-key\"}");
 	json_object_set_new(cfg, "account", json_string(CH));
@@ -601,16 +602,16 @@ int
 main(int argc, char **argv)
 {
 	static const struct t_entry tests[] = {
-		T_ENTRY(yt_registered),
-		T_ENTRY(yt_sync_full),
-		T_ENTRY(yt_failure_mid_walk_recovers),
-		T_ENTRY(yt_quota_and_errors),
-		T_ENTRY(yt_refresh),
-		T_ENTRY(yt_malformed),
-		T_ENTRY(yt_reply),
-		T_ENTRY(yt_moderate),
-		T_ENTRY(yt_publish),
-		T_ENTRY(yt_metrics_api_key)};
+	    T_ENTRY(yt_registered),
+	    T_ENTRY(yt_sync_full),
+	    T_ENTRY(yt_failure_mid_walk_recovers),
+	    T_ENTRY(yt_quota_and_errors),
+	    T_ENTRY(yt_refresh),
+	    T_ENTRY(yt_malformed),
+	    T_ENTRY(yt_reply),
+	    T_ENTRY(yt_moderate),
+	    T_ENTRY(yt_publish),
+	    T_ENTRY(yt_metrics_api_key)};
 	if (sodium_init() < 0)
 		return 1;
 	fetch_global_init();
