@@ -40,7 +40,8 @@
 #define X_MAX_CHARS     280
 #define X_URL_WEIGHT    23
 #define X_RECENT_SECS   (7 * 86400)
-#define X_MAX_CONVS     25 /* conversations searched per cycle */
+#define X_MAX_CONVS     25  /* conversations searched per cycle */
+#define X_RECENT_MAX    100 /* recent posts kept in state */
 #define X_CHUNK         (4u << 20)
 #define X_MAX_MEDIA_LEN (512u << 20)
 #define X_TWEPOCH_MS    1288834974657LL
@@ -449,7 +450,8 @@ x_emit_tweet(struct conn_ctx *ctx, const json_t *t, const json_t *inc,
 	}
 	raw = json_dumps(t, JSON_COMPACT);
 	it.raw = raw;
-	if (pg->own && it.type == ITEM_POST && !it.inbound)
+	if (pg->own && it.type == ITEM_POST && !it.inbound &&
+	    it.created_at >= ctx->now - X_RECENT_SECS)
 		buf_printf(pg->own, "%s:%lld,", first,
 		           (long long)it.created_at);
 	rcode = conn_emit(ctx, &it);
@@ -583,42 +585,61 @@ x_walk(struct conn_ctx *ctx, const char *list, const char *path,
 	return CONN_OK; /* the rest next cycle, from the kept token */
 }
 
-/* Keeps in state "recent" the posts of the last 7 days: the old list plus
- * the new "id:epoch," entries, newest last, at most X_MAX_CONVS * 4. */
+struct x_recent {
+	char id[64];
+	long long when;
+};
+
+static int
+x_recent_cmp(const void *a, const void *b)
+{
+	const struct x_recent *x = a, *y = b;
+	return x->when < y->when ? 1 : x->when > y->when ? -1 : 0;
+}
+
+/* Keeps in state "recent" our posts of the last 7 days, "id:epoch,…"
+ * newest first, at most X_RECENT_MAX: the old list plus add. */
 static void
 x_recent_update(struct conn_ctx *ctx, const char *add)
 {
-	struct buf b;
+	struct x_recent *v = calloc(2 * X_RECENT_MAX, sizeof(*v));
 	const char *lists[2];
-	char ent[128];
-	buf_init(&b, X_STATE_MAX);
-	lists[0] = conn_state(ctx, "recent");
-	lists[1] = add;
+	struct buf b;
+	int n = 0;
+	if (v == NULL)
+		abort();
+	lists[0] = add;
+	lists[1] = conn_state(ctx, "recent");
 	for (int l = 0; l < 2; l++) {
 		const char *p = lists[l];
-		while (p && *p) {
+		while (p && *p && n < 2 * X_RECENT_MAX) {
 			const char *comma = strchr(p, ',');
-			size_t n = comma ? (size_t)(comma - p) : strlen(p);
-			char *colon;
-			long long when;
-			if (n > 0 && n < sizeof(ent)) {
-				memcpy(ent, p, n);
-				ent[n] = 0;
-				colon = strchr(ent, ':');
-				when = colon ? strtoll(colon + 1, NULL, 10) : 0;
-				if (colon && when >= ctx->now - X_RECENT_SECS) {
-					*colon = 0;
-					if (!x_in_recent(buf_str(&b), ent))
-						buf_printf(&b, "%s:%lld,", ent,
-						           when);
-				}
+			size_t len = comma ? (size_t)(comma - p) : strlen(p);
+			const char *colon = memchr(p, ':', len);
+			long long when =
+			    colon ? strtoll(colon + 1, NULL, 10) : 0;
+			size_t idn = colon ? (size_t)(colon - p) : 0;
+			int dup = 0;
+			for (int k = 0; k < n && idn; k++)
+				dup |= strlen(v[k].id) == idn &&
+				       memcmp(v[k].id, p, idn) == 0;
+			if (idn > 0 && idn < sizeof(v[n].id) && !dup &&
+			    when >= ctx->now - X_RECENT_SECS) {
+				memcpy(v[n].id, p, idn);
+				v[n].id[idn] = 0;
+				v[n++].when = when;
 			}
 			p = comma ? comma + 1 : NULL;
 		}
 	}
+	qsort(v, (size_t)n, sizeof(*v), x_recent_cmp);
+	buf_init(&b, X_STATE_MAX);
+	for (int k = 0; k < n && k < X_RECENT_MAX; k++)
+		buf_printf(&b, "%s:%lld,", v[k].id, v[k].when);
 	if (!b.overflow)
 		conn_state_set(ctx, "recent", b.len ? buf_str(&b) : NULL);
 	buf_cleanup(&b);
+	free(v);
 }
 
 /* Searches the conversation of each recent post (newest first). */
@@ -627,7 +648,7 @@ x_conversations(struct conn_ctx *ctx, const char *me, struct idset *seen)
 {
 	const char *recent = conn_state(ctx, "recent");
 	char *copy, *save = NULL, *tok;
-	const char *ids[X_MAX_CONVS * 4];
+	const char *ids[X_RECENT_MAX];
 	int n = 0, done = 0;
 	enum conn_rc rc = CONN_OK;
 
@@ -636,7 +657,7 @@ x_conversations(struct conn_ctx *ctx, const char *me, struct idset *seen)
 	copy = strdup(recent);
 	if (copy == NULL)
 		abort();
-	for (tok = strtok_r(copy, ",", &save); tok && n < X_MAX_CONVS * 4;
+	for (tok = strtok_r(copy, ",", &save); tok && n < X_RECENT_MAX;
 	     tok = strtok_r(NULL, ",", &save)) {
 		char *colon = strchr(tok, ':');
 		if (colon)
@@ -644,7 +665,7 @@ x_conversations(struct conn_ctx *ctx, const char *me, struct idset *seen)
 		if (*tok)
 			ids[n++] = tok;
 	}
-	for (int i = n - 1; i >= 0 && done < X_MAX_CONVS; i--, done++) {
+	for (int i = 0; i < n && done < X_MAX_CONVS; i++, done++) {
 		char path[128], q[160], esc[400], token[256] = "";
 		snprintf(q, sizeof(q), "conversation_id:%s", ids[i]);
 		if (url_escape(q, esc, sizeof(esc)) == NULL)
