@@ -25,7 +25,7 @@
 /* X's routes every sync needs besides the listings under test */
 #define R_ME                                                                   \
 	"{'path':'/2/users/me','times':0,'body_file':'" FX "user/"             \
-	                                                   "me_resp.json'}"
+	"me_resp.json'}"
 #define R_EMPTY_SEARCH                                                         \
 	"{'path':'/2/tweets/search/recent','times':0,"                         \
 	"'body':{'meta':{'result_count':0}}}"
