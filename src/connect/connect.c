@@ -21,17 +21,15 @@ extern const struct connector conn_mastodon;
 extern const struct connector conn_bluesky;
 extern const struct connector conn_facebook_page;
 extern const struct connector conn_instagram;
+extern const struct connector conn_x;
+extern const struct connector conn_youtube;
 extern const struct connector conn_linkedin;
 extern const struct connector conn_vimeo;
 extern const struct connector conn_blog;
-extern const struct connector conn_x;
-extern const struct connector conn_youtube;
-extern const struct connector conn_x;
-extern const struct connector conn_youtube;
 const struct connector *const connectors[] = {
     &conn_mastodon, &conn_bluesky, &conn_facebook_page, &conn_instagram,
-    &conn_linkedin, &conn_vimeo,   &conn_blog,          &conn_x,
-    &conn_youtube,  &conn_x,       &conn_youtube,       NULL,
+    &conn_x,        &conn_youtube, &conn_linkedin,      &conn_vimeo,
+    &conn_blog,     NULL,
 };
 
 const struct connector *
