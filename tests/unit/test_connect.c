@@ -9,6 +9,7 @@
 
 #include "../../src/base/util.h"
 #include "../../src/connect/connect.h"
+#include "../../src/domain/domain.h"
 
 #include <sodium.h>
 
@@ -196,6 +197,33 @@ T_TEST(request_retries)
 	replay_stop(&rp);
 }
 
+T_TEST(registry)
+{
+	/* every platform of the register has one connector, except those no
+	 * platform API serves (flickr, forum, other) */
+	int n = 0;
+	for (int i = 0; channel_platforms[i]; i++) {
+		const char *p = channel_platforms[i];
+		const struct connector *c = connector_find(p);
+		int none = strcmp(p, "flickr") == 0 ||
+		           strcmp(p, "forum") == 0 || strcmp(p, "other") == 0;
+		T_ASSERT(none ? c == NULL : c != NULL);
+		if (c) {
+			T_EQ_STR(c->platform, p);
+			T_ASSERT(c->sync && c->check_auth && c->classify);
+			T_ASSERT(c->note != NULL && c->label != NULL);
+			T_ASSERT(c->poll_interval >= 60);
+		}
+	}
+	for (int i = 0; connectors[i]; i++, n++)
+		for (int k = 0; k < i; k++)
+			T_ASSERT(strcmp(connectors[i]->platform,
+			                connectors[k]->platform) != 0);
+	T_EQ_INT(n, 9);
+	T_ASSERT(connector_find("nope") == NULL);
+	T_ASSERT(connector_find(NULL) == NULL);
+}
+
 T_TEST(web_times)
 {
 	int64_t t;
@@ -236,7 +264,8 @@ main(int argc, char **argv)
 	static const struct t_entry tests[] = {
 	    T_ENTRY(fetch_basics),   T_ENTRY(ratelimit_styles),
 	    T_ENTRY(backoff_jitter), T_ENTRY(request_retries),
-	    T_ENTRY(web_times),      T_ENTRY(html_text)};
+	    T_ENTRY(registry),       T_ENTRY(web_times),
+	    T_ENTRY(html_text)};
 	if (sodium_init() < 0)
 		return 1;
 	fetch_global_init();
