@@ -556,15 +556,17 @@ collect(struct db_stmt *st, struct buf_list *out)
 	db_finalize(st);
 }
 
-/* Lists the tables of the migrated schema, sorted by name. */
+/* Lists the tables of the migrated schema, sorted by name (on SQLite
+ * without FTS5's virtual table and its shadow tables, which PostgreSQL
+ * replaces by an index). */
 static void
 list_tables(struct db *db, struct buf_list *out)
 {
 	if (db_kind(db) == DB_SQLITE)
 		collect(db_query(db,
-		                 "SELECT name FROM sqlite_master WHERE type = "
-		                 "'table' AND name NOT LIKE 'sqlite%' ORDER BY "
-		                 "name",
+		                 "SELECT name FROM pragma_table_list WHERE "
+		                 "schema = 'main' AND type = 'table' AND name "
+		                 "NOT LIKE 'sqlite%' ORDER BY name",
 		                 NULL),
 		        out);
 	else
