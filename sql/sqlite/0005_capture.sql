@@ -49,7 +49,7 @@ CREATE TABLE exchanges (
   status       INTEGER NOT NULL,
   resp_headers TEXT NOT NULL DEFAULT '',
   body_sha256  TEXT REFERENCES blobs(sha256),
-  seconds      INTEGER NOT NULL DEFAULT 0,
+  duration_ms  INTEGER NOT NULL DEFAULT 0,
   error        TEXT NOT NULL DEFAULT ''
 ) STRICT;
 CREATE INDEX exchanges_channel ON exchanges(channel_id, at);
