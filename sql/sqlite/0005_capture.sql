@@ -160,18 +160,8 @@ CREATE TABLE metric_samples (
 CREATE INDEX metric_samples_channel ON metric_samples(channel_id, name, at);
 
 -- Full-text search over items.search_stems (external content: the text
--- lives in items; these triggers keep the index in step).
+-- lives in items).  src/archive/capture.c keeps the index in step in the
+-- same transaction (triggers may not write to a virtual table while
+-- trusted_schema is off).
 CREATE VIRTUAL TABLE items_fts USING fts5(search_stems, content='items',
   content_rowid='id', tokenize='unicode61 remove_diacritics 0');
-CREATE TRIGGER items_fts_ins AFTER INSERT ON items BEGIN
-  INSERT INTO items_fts(rowid, search_stems) VALUES (new.id, new.search_stems);
-END;
-CREATE TRIGGER items_fts_upd AFTER UPDATE OF search_stems ON items BEGIN
-  INSERT INTO items_fts(items_fts, rowid, search_stems)
-    VALUES ('delete', old.id, old.search_stems);
-  INSERT INTO items_fts(rowid, search_stems) VALUES (new.id, new.search_stems);
-END;
-CREATE TRIGGER items_fts_del AFTER DELETE ON items BEGIN
-  INSERT INTO items_fts(items_fts, rowid, search_stems)
-    VALUES ('delete', old.id, old.search_stems);
-END;

@@ -499,7 +499,28 @@ struct known {
 	int64_t id, version, deleted_seen_at;
 	int hidden;
 	char content[65];
+	char *stems; /* malloc'd */
 };
+
+/* SQLite: replaces item id's row of the FTS5 index (old_stems NULL: it
+ * has none yet).  PostgreSQL indexes items.search_stems itself. */
+static int
+fts_set(struct db *db, int64_t id, const char *old_stems,
+        const char *new_stems)
+{
+	if (db_kind(db) != DB_SQLITE)
+		return 0;
+	if (old_stems != NULL &&
+	    db_run(db,
+	           "INSERT INTO items_fts (items_fts, rowid, search_stems) "
+	           "VALUES ('delete', ?, ?)",
+	           "it", id, old_stems) != 0)
+		return -1;
+	return db_run(db,
+	              "INSERT INTO items_fts (rowid, search_stems) VALUES (?, "
+	              "?)",
+	              "it", id, new_stems);
+}
 
 /* Loads the stored item (channel_id, platform_id): 1 found, 0 not, -1. */
 static int
@@ -511,7 +532,8 @@ find_item(struct db *db, int64_t channel_id, const char *pid,
 	st = db_query(db,
 	              "SELECT i.id, i.current_version, "
 	              "COALESCE(i.deleted_seen_at, 0), i.hidden, "
-	              "v.content_sha256 FROM items i JOIN item_versions v ON "
+	              "v.content_sha256, i.search_stems FROM items i JOIN "
+	              "item_versions v ON "
 	              "v.item_id = i.id AND v.version = i.current_version "
 	              "WHERE i.channel_id = ? AND i.platform_id = ?",
 	              "it", channel_id, pid);
@@ -525,6 +547,7 @@ find_item(struct db *db, int64_t channel_id, const char *pid,
 		k->hidden = (int)db_col_i64(st, 3);
 		snprintf(k->content, sizeof(k->content), "%s",
 		         db_col_text(st, 4));
+		k->stems = xstrdup(db_col_text(st, 5));
 	}
 	db_finalize(st);
 	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
@@ -544,7 +567,7 @@ insert_item(struct db *db, int64_t channel_id, const struct item *it,
 	    "last_seen_at, edited_at, hidden, current_version, search_stems) "
 	    "SELECT c.org_id, c.id, c.platform, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
 	    "?, ?, ?, ?, 0, 1, ? FROM channels c WHERE c.id = ? RETURNING id",
-	    "ttttittttttiiijti", it->id, item_type_name(it->type),
+	    "ttttitttttiiijti", it->id, item_type_name(it->type),
 	    it->parent_id, it->thread_id, (int64_t)(it->inbound ? 1 : 0),
 	    it->author_id, it->author_handle, it->author_name, it->url,
 	    it->lang, it->created_at ? it->created_at : now, now, now,
@@ -595,7 +618,8 @@ item_tx(struct db *db, int64_t channel_id, const struct item *it,
 		v.media_json = media;
 	}
 	if (!found) {
-		if (insert_item(db, channel_id, it, stems, now, &k.id) != 0)
+		if (insert_item(db, channel_id, it, stems, now, &k.id) != 0 ||
+		    fts_set(db, k.id, NULL, stems) != 0)
 			goto out;
 		v.item_id = k.id;
 		if (add_version(db, channel_id, &v, "created") != 0)
@@ -613,7 +637,8 @@ item_tx(struct db *db, int64_t channel_id, const struct item *it,
 			goto out;
 		if (new_version) {
 			v.item_id = k.id;
-			if (add_version(db, channel_id, &v, "edited") != 0 ||
+			if (fts_set(db, k.id, k.stems, stems) != 0 ||
+			    add_version(db, channel_id, &v, "edited") != 0 ||
 			    db_run(db,
 			           "UPDATE items SET current_version = ?, "
 			           "search_stems = ?, edited_at = COALESCE(?, "
@@ -659,6 +684,7 @@ item_tx(struct db *db, int64_t channel_id, const struct item *it,
 out:
 	free(media);
 	free(stems);
+	free(k.stems);
 	return rc;
 }
 
