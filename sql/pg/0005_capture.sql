@@ -20,6 +20,7 @@ CREATE TABLE channel_connections (
   poll_interval    BIGINT NOT NULL DEFAULT 900 CHECK (poll_interval >= 60),
   next_poll_at     BIGINT NOT NULL DEFAULT 0,
   last_sync_at     BIGINT,
+  metrics_at       BIGINT,
   last_status      TEXT NOT NULL DEFAULT 'new',
   last_error       TEXT NOT NULL DEFAULT '',
   failures         BIGINT NOT NULL DEFAULT 0 CHECK (failures >= 0),

@@ -20,6 +20,7 @@ CREATE TABLE channel_connections (
   poll_interval    INTEGER NOT NULL DEFAULT 900 CHECK (poll_interval >= 60),
   next_poll_at     INTEGER NOT NULL DEFAULT 0,
   last_sync_at     INTEGER,
+  metrics_at       INTEGER,
   last_status      TEXT NOT NULL DEFAULT 'new',
   last_error       TEXT NOT NULL DEFAULT '',
   failures         INTEGER NOT NULL DEFAULT 0 CHECK (failures >= 0),
