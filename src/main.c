@@ -45,7 +45,7 @@
 
 static const char *db_url;
 static const char *key_file; /* --key-file; else KV_KEY_FILE or beside the DB */
-static char key_path[1024]; /* serve: the scheduler's key file */
+static char key_path[1024];  /* serve: the scheduler's key file */
 
 static void
 usage(FILE *f)
@@ -77,11 +77,14 @@ usage(FILE *f)
 	    "  channel list            print the channel register\n"
 	    "  channel connect CHANNEL [--config JSON] --cred-file FILE|-\n"
 	    "        [--reset-state]   store a channel's connection: settings\n"
-	    "                          (no secrets) and credentials (JSON from\n"
-	    "                          FILE, - for stdin), sealed with the key\n"
+	    "                          (no secrets) and credentials (JSON "
+	    "from\n"
+	    "                          FILE, - for stdin), sealed with the "
+	    "key\n"
 	    "                          file\n"
 	    "  sync CHANNEL [--metrics|--no-metrics]\n"
-	    "                          one poll cycle now; prints each item as\n"
+	    "                          one poll cycle now; prints each item "
+	    "as\n"
 	    "                          a JSON line, a summary on stderr\n"
 	    "  capture verify          check the capture log's hash chain and\n"
 	    "                          every stored blob\n"
@@ -700,9 +703,9 @@ cmd_channel_connect(int argc, char **argv)
 	db = open_ready_db();
 	load_key(&key, 1);
 	actor_system(&sys, need_org(db), "cli");
-	krc = sync_connect(db, &sys, find_channel(db, sys.org_id, argv[2]),
-	                   &key, config ? config : "{}", cred, reset,
-	                   time_now(), &v);
+	krc =
+	    sync_connect(db, &sys, find_channel(db, sys.org_id, argv[2]), &key,
+	                 config ? config : "{}", cred, reset, time_now(), &v);
 	cred_free(cred);
 	cred_key_wipe(&key);
 	rc = krc == KV_OK ? 0 : 1;
@@ -728,19 +731,18 @@ print_item(void *ud, const struct item *it, const struct capture_result *r)
 	char ts[32];
 	json_t *o = json_object();
 	char *s;
-	const char *author = it->author_handle  ? it->author_handle
+	const char *author = it->author_handle ? it->author_handle
 	                     : it->author_name ? it->author_name
 	                                       : it->author_id;
 	json_object_set_new(o, "platform", json_string(cs->platform));
 	json_object_set_new(o, "item_id", json_string(it->id));
 	json_object_set_new(o, "type", json_string(item_type_name(it->type)));
-	json_object_set_new(o, "parent_id", it->parent_id
-	                                        ? json_string(it->parent_id)
-	                                        : json_null());
+	json_object_set_new(o, "parent_id",
+	                    it->parent_id ? json_string(it->parent_id)
+	                                  : json_null());
 	json_object_set_new(o, "author",
 	                    author ? json_string(author) : json_null());
-	json_object_set_new(o, "text",
-	                    json_string(it->text ? it->text : ""));
+	json_object_set_new(o, "text", json_string(it->text ? it->text : ""));
 	json_object_set_new(o, "created_at",
 	                    it->created_at
 	                        ? json_string(time_fmt_iso(it->created_at, ts))
@@ -777,8 +779,8 @@ cmd_sync(int argc, char **argv)
 	org = need_org(db);
 	id = find_channel(db, org, argv[1]);
 	load_key(&key, 0);
-	st = db_query(db, "SELECT platform FROM channels WHERE id = ?", "i",
-	              id);
+	st =
+	    db_query(db, "SELECT platform FROM channels WHERE id = ?", "i", id);
 	if (st != NULL && db_step(st) == DB_ROW)
 		snprintf(platform, sizeof(platform), "%s", db_col_text(st, 0));
 	db_finalize(st);
@@ -826,7 +828,8 @@ cmd_capture(int argc, char **argv)
 	}
 	if (rc > 0) {
 		if (blob[0])
-			printf("capture store BROKEN: blob %s: %s\n", blob, why);
+			printf("capture store BROKEN: blob %s: %s\n", blob,
+			       why);
 		else
 			printf("capture log BROKEN at row %lld: %s\n",
 			       (long long)bad, why);
@@ -942,8 +945,8 @@ cmd_serve(int argc, char **argv)
 	sched.db_url = db_url;
 	sched.mail = have_mail == 0 ? &mail : NULL;
 	/* connected channels are polled with the key file once it exists */
-	sched.key_path = cred_key_path(key_file, db_url, key_path,
-	                               sizeof(key_path));
+	sched.key_path =
+	    cred_key_path(key_file, db_url, key_path, sizeof(key_path));
 	if (scheduler_start(&sched) != 0) {
 		db_pool_free(app.pool);
 		return 1;

@@ -221,8 +221,8 @@ log_append(struct db *db, struct lrow *r)
 
 /* Stores a blob inside the caller's transaction. */
 static int
-blob_put(struct db *db, const void *p, size_t n, const char *mime,
-         int64_t now, char sha[65])
+blob_put(struct db *db, const void *p, size_t n, const char *mime, int64_t now,
+         char sha[65])
 {
 	sha256_hex(p, n, sha);
 	return db_run(db,
@@ -247,8 +247,8 @@ capture_blob(struct db *db, const void *p, size_t n, const char *mime,
 
 /* Keys whose values in a response body are secrets. */
 static const char *const secret_keys[] = {
-    "access_token", "refresh_token", "id_token",   "accessJwt",
-    "refreshJwt",   "client_secret", "password",   "app_password",
+    "access_token", "refresh_token", "id_token",           "accessJwt",
+    "refreshJwt",   "client_secret", "password",           "app_password",
     "token",        "oauth_token",   "oauth_token_secret", NULL};
 
 /* Replaces the values of secret keys anywhere in j; 1 when any was. */
@@ -278,7 +278,10 @@ redact_json(json_t *j, int depth)
 	} else if (json_is_array(j)) {
 		size_t i;
 		json_t *v;
-		json_array_foreach(j, i, v) hit |= redact_json(v, depth + 1);
+		json_array_foreach(j, i, v)
+		{
+			hit |= redact_json(v, depth + 1);
+		}
 	}
 	return hit;
 }
@@ -321,7 +324,8 @@ redacted_body(const struct fetch_resp *rs, const char *const *secrets,
 		if (sl < 6)
 			continue; /* too short to be a token; too common */
 		buf_init(&b, *len + 64);
-		while ((hit = find_bytes(p, (size_t)(end - p), s, sl)) != NULL) {
+		while ((hit = find_bytes(p, (size_t)(end - p), s, sl)) !=
+		       NULL) {
 			buf_add(&b, p, (size_t)(hit - p));
 			buf_adds(&b, "[secret]");
 			p = hit + sl;
@@ -340,9 +344,8 @@ redacted_body(const struct fetch_resp *rs, const char *const *secrets,
 }
 
 int
-capture_exchange(struct db *db, int64_t channel_id,
-                 const struct fetch_resp *rs, const char *const *secrets,
-                 int64_t now, int64_t *exchange_id)
+capture_exchange(struct db *db, int64_t channel_id, const struct fetch_resp *rs,
+                 const char *const *secrets, int64_t now, int64_t *exchange_id)
 {
 	struct xrow x;
 	struct lrow lr;
@@ -480,8 +483,7 @@ add_event(struct db *db, int64_t channel_id, int64_t item_id, int64_t now,
 
 /* Inserts version v (text etc. set) of an item and its event. */
 static int
-add_version(struct db *db, int64_t channel_id, struct vrow *v,
-            const char *kind)
+add_version(struct db *db, int64_t channel_id, struct vrow *v, const char *kind)
 {
 	if (db_run(db,
 	           "INSERT INTO item_versions (item_id, version, seen_at, "
@@ -505,8 +507,7 @@ struct known {
 /* SQLite: replaces item id's row of the FTS5 index (old_stems NULL: it
  * has none yet).  PostgreSQL indexes items.search_stems itself. */
 static int
-fts_set(struct db *db, int64_t id, const char *old_stems,
-        const char *new_stems)
+fts_set(struct db *db, int64_t id, const char *old_stems, const char *new_stems)
 {
 	if (db_kind(db) != DB_SQLITE)
 		return 0;
@@ -524,8 +525,7 @@ fts_set(struct db *db, int64_t id, const char *old_stems,
 
 /* Loads the stored item (channel_id, platform_id): 1 found, 0 not, -1. */
 static int
-find_item(struct db *db, int64_t channel_id, const char *pid,
-          struct known *k)
+find_item(struct db *db, int64_t channel_id, const char *pid, struct known *k)
 {
 	struct db_stmt *st;
 	int rc;
@@ -567,11 +567,11 @@ insert_item(struct db *db, int64_t channel_id, const struct item *it,
 	    "last_seen_at, edited_at, hidden, current_version, search_stems) "
 	    "SELECT c.org_id, c.id, c.platform, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
 	    "?, ?, ?, ?, 0, 1, ? FROM channels c WHERE c.id = ? RETURNING id",
-	    "ttttitttttiiijti", it->id, item_type_name(it->type),
-	    it->parent_id, it->thread_id, (int64_t)(it->inbound ? 1 : 0),
-	    it->author_id, it->author_handle, it->author_name, it->url,
-	    it->lang, it->created_at ? it->created_at : now, now, now,
-	    it->edited_at, stems, channel_id);
+	    "ttttitttttiiijti", it->id, item_type_name(it->type), it->parent_id,
+	    it->thread_id, (int64_t)(it->inbound ? 1 : 0), it->author_id,
+	    it->author_handle, it->author_name, it->url, it->lang,
+	    it->created_at ? it->created_at : now, now, now, it->edited_at,
+	    stems, channel_id);
 	if (st == NULL)
 		return -1;
 	if (db_step(st) == DB_ROW)
@@ -603,8 +603,8 @@ item_tx(struct db *db, int64_t channel_id, const struct item *it,
 		media = media_json(it);
 		stems = stem_text(it->text, it->lang);
 		if (it->raw != NULL) {
-			if (blob_put(db, it->raw, strlen(it->raw),
-			             it->raw_type, now, raw_sha) != 0)
+			if (blob_put(db, it->raw, strlen(it->raw), it->raw_type,
+			             now, raw_sha) != 0)
 				goto out;
 			v.raw_sha256 = raw_sha;
 		}
@@ -627,13 +627,14 @@ item_tx(struct db *db, int64_t channel_id, const struct item *it,
 		r->created = 1;
 		k.version = 1;
 	} else {
-		if (db_run(db,
-		           "UPDATE items SET last_seen_at = ?, author_name = "
-		           "COALESCE(?, author_name), author_handle = "
-		           "COALESCE(?, author_handle), url = COALESCE(?, url), "
-		           "edited_at = COALESCE(?, edited_at) WHERE id = ?",
-		           "itttji", now, it->author_name, it->author_handle,
-		           it->url, it->edited_at, k.id) != 0)
+		if (db_run(
+		        db,
+		        "UPDATE items SET last_seen_at = ?, author_name = "
+		        "COALESCE(?, author_name), author_handle = "
+		        "COALESCE(?, author_handle), url = COALESCE(?, url), "
+		        "edited_at = COALESCE(?, edited_at) WHERE id = ?",
+		        "itttji", now, it->author_name, it->author_handle,
+		        it->url, it->edited_at, k.id) != 0)
 			goto out;
 		if (new_version) {
 			v.item_id = k.id;
@@ -643,24 +644,26 @@ item_tx(struct db *db, int64_t channel_id, const struct item *it,
 			           "UPDATE items SET current_version = ?, "
 			           "search_stems = ?, edited_at = COALESCE(?, "
 			           "edited_at, ?) WHERE id = ?",
-			           "itjii", v.version, stems, it->edited_at, now,
-			           k.id) != 0)
+			           "itjii", v.version, stems, it->edited_at,
+			           now, k.id) != 0)
 				goto out;
 			r->edited = 1;
 			k.version = v.version;
 		}
 	}
 	if (it->deleted && k.deleted_seen_at == 0) {
-		if (db_run(db, "UPDATE items SET deleted_seen_at = ? WHERE id = ?",
+		if (db_run(db,
+		           "UPDATE items SET deleted_seen_at = ? WHERE id = ?",
 		           "ii", now, k.id) != 0 ||
 		    add_event(db, channel_id, k.id, now, "deleted",
 		              "the platform says it is gone", NULL) != 0)
 			goto out;
 		r->deleted = 1;
 	} else if (!it->deleted && k.deleted_seen_at != 0) {
-		if (db_run(db,
-		           "UPDATE items SET deleted_seen_at = NULL WHERE id = ?",
-		           "i", k.id) != 0 ||
+		if (db_run(
+		        db,
+		        "UPDATE items SET deleted_seen_at = NULL WHERE id = ?",
+		        "i", k.id) != 0 ||
 		    add_event(db, channel_id, k.id, now, "reappeared", "",
 		              NULL) != 0)
 			goto out;
@@ -759,10 +762,12 @@ capture_listing(struct db *db, int64_t channel_id, const char *parent_id,
 		                     cmp_str) != NULL;
 		int64_t id = db_col_i64(st, 0);
 		if (!listed && db_col_i64(st, 2) == 0) {
-			gone = xrealloc(gone, sizeof(*gone) * (size_t)(ngone + 1));
+			gone =
+			    xrealloc(gone, sizeof(*gone) * (size_t)(ngone + 1));
 			gone[ngone++] = id;
 		} else if (listed && db_col_i64(st, 2) != 0) {
-			back = xrealloc(back, sizeof(*back) * (size_t)(nback + 1));
+			back =
+			    xrealloc(back, sizeof(*back) * (size_t)(nback + 1));
 			back[nback++] = id;
 		}
 	}
@@ -770,7 +775,8 @@ capture_listing(struct db *db, int64_t channel_id, const char *parent_id,
 	if (rc < 0)
 		goto out;
 	for (int i = 0; i < ngone; i++)
-		if (db_run(db, "UPDATE items SET deleted_seen_at = ? WHERE id = ?",
+		if (db_run(db,
+		           "UPDATE items SET deleted_seen_at = ? WHERE id = ?",
 		           "ii", now, gone[i]) != 0 ||
 		    add_event(db, channel_id, gone[i], now, "deleted",
 		              "no longer listed by the platform", NULL) != 0)
@@ -800,9 +806,8 @@ out:
 }
 
 int
-capture_metric(struct db *db, int64_t channel_id,
-               const char *item_platform_id, const char *name, double value,
-               int64_t at, const char *source)
+capture_metric(struct db *db, int64_t channel_id, const char *item_platform_id,
+               const char *name, double value, int64_t at, const char *source)
 {
 	char v[64];
 	int64_t item_id = 0;
@@ -923,8 +928,9 @@ verify_chain(struct db *db, int64_t *checked, int64_t *versions_logged,
 	int rc, result = 0;
 
 	memcpy(prev, zero_hash, sizeof(prev));
-	/* a second connection would not see the caller's transaction, so the
-	 * rows are read first and the objects checked after */
+	/* each row's object is read while the log statement is open: SQLite
+	 * prepares the nested statements afresh, PostgreSQL holds the whole
+	 * result already */
 	st = db_query(db,
 	              "SELECT seq, at, channel_id, COALESCE(item_id, 0), "
 	              "COALESCE(version, 0), COALESCE(object_id, 0), event, "
@@ -973,9 +979,10 @@ verify_chain(struct db *db, int64_t *checked, int64_t *versions_logged,
 		}
 		if (orc == 1 || strcmp(obj, r.object_sha256) != 0) {
 			*bad_seq = r.seq;
-			*why = orc == 1 ? "the logged object is missing"
-			                : "the logged object (version, event or "
-			                  "exchange) was changed";
+			*why = orc == 1
+			           ? "the logged object is missing"
+			           : "the logged object (version, event or "
+			             "exchange) was changed";
 			result = 1;
 			break;
 		}
@@ -1171,8 +1178,8 @@ read_rows(struct db_stmt *st, struct arena *ar, int cap,
 
 enum kv_rc
 capture_list(struct db *db, struct arena *ar, const struct actor *a,
-             const struct capture_filter *f, struct capture_row **out,
-             int *n, int64_t *total)
+             const struct capture_filter *f, struct capture_row **out, int *n,
+             int64_t *total)
 {
 	struct db_stmt *st;
 	int limit = clamp_limit(f->limit), i;
@@ -1190,8 +1197,8 @@ capture_list(struct db *db, struct arena *ar, const struct actor *a,
 	}
 	*total = db_col_i64(st, 0);
 	db_finalize(st);
-	st = db_prepare(db,
-	                ROW_SCOPE "SELECT " ROW_COLS ROW_FROM ROW_WHERE ROW_ORDER);
+	st = db_prepare(db, ROW_SCOPE
+	                "SELECT " ROW_COLS ROW_FROM ROW_WHERE ROW_ORDER);
 	if (st == NULL)
 		return KV_DBERR;
 	i = bind_filter(st, a, f);
@@ -1201,10 +1208,9 @@ capture_list(struct db *db, struct arena *ar, const struct actor *a,
 }
 
 enum kv_rc
-capture_get(struct db *db, struct arena *ar, const struct actor *a,
-            int64_t id, struct capture_row *row,
-            struct capture_version **versions, int *nversions,
-            struct capture_event **events, int *nevents)
+capture_get(struct db *db, struct arena *ar, const struct actor *a, int64_t id,
+            struct capture_row *row, struct capture_version **versions,
+            int *nversions, struct capture_event **events, int *nevents)
 {
 	struct capture_filter f;
 	struct db_stmt *st;
@@ -1234,12 +1240,13 @@ capture_get(struct db *db, struct arena *ar, const struct actor *a,
 		return KV_DBERR;
 	cap = (int)(count < 1 ? 1 : count > 10000 ? 10000 : count);
 	*versions = arena_alloc(ar, sizeof(**versions) * (size_t)cap);
-	st = db_query(db,
-	              "SELECT version, seen_at, COALESCE(exchange_id, 0), text, "
-	              "html, author_name, content_sha256, raw_sha256, "
-	              "media_json FROM item_versions WHERE item_id = ? ORDER BY "
-	              "version LIMIT ?",
-	              "ii", id, (int64_t)cap);
+	st =
+	    db_query(db,
+	             "SELECT version, seen_at, COALESCE(exchange_id, 0), text, "
+	             "html, author_name, content_sha256, raw_sha256, "
+	             "media_json FROM item_versions WHERE item_id = ? ORDER BY "
+	             "version LIMIT ?",
+	             "ii", id, (int64_t)cap);
 	if (st == NULL)
 		return KV_DBERR;
 	while ((rc = db_step(st)) == DB_ROW && *nversions < cap) {
@@ -1259,8 +1266,8 @@ capture_get(struct db *db, struct arena *ar, const struct actor *a,
 		return KV_DBERR;
 
 	if (db_get_i64(db, &count,
-	               "SELECT COUNT(*) FROM item_events WHERE item_id = ?", "i",
-	               id) != 1)
+	               "SELECT COUNT(*) FROM item_events WHERE item_id = ?",
+	               "i", id) != 1)
 		return KV_DBERR;
 	cap = (int)(count < 1 ? 1 : count > 10000 ? 10000 : count);
 	*events = arena_alloc(ar, sizeof(**events) * (size_t)cap);
@@ -1296,22 +1303,21 @@ capture_search(struct db *db, struct arena *ar, const struct actor *a,
 	if (!stem_query_parse(query, &q))
 		return KV_OK;
 	if (db_kind(db) == DB_SQLITE)
-		st = db_prepare(db, ROW_SCOPE "SELECT " ROW_COLS ROW_FROM
-		                              ROW_WHERE
-		                    " AND i.id IN (SELECT rowid FROM items_fts "
-		                    "WHERE items_fts MATCH ?)" ROW_ORDER);
+		st = db_prepare(db, ROW_SCOPE
+		                "SELECT " ROW_COLS ROW_FROM ROW_WHERE
+		                " AND i.id IN (SELECT rowid FROM items_fts "
+		                "WHERE items_fts MATCH ?)" ROW_ORDER);
 	else
-		st = db_prepare(db, ROW_SCOPE "SELECT " ROW_COLS ROW_FROM
-		                              ROW_WHERE
-		                    " AND to_tsvector('simple', i.search_stems) "
-		                    "@@ to_tsquery('simple', ?)" ROW_ORDER);
+		st = db_prepare(db, ROW_SCOPE
+		                "SELECT " ROW_COLS ROW_FROM ROW_WHERE
+		                " AND to_tsvector('simple', i.search_stems) "
+		                "@@ to_tsquery('simple', ?)" ROW_ORDER);
 	if (st == NULL) {
 		stem_query_free(&q);
 		return KV_DBERR;
 	}
 	i = bind_filter(st, a, f);
-	db_bind_text(st, i++,
-	             db_kind(db) == DB_SQLITE ? q.fts5 : q.tsquery);
+	db_bind_text(st, i++, db_kind(db) == DB_SQLITE ? q.fts5 : q.tsquery);
 	db_bind_i64(st, i++, limit);
 	db_bind_i64(st, i, f->offset > 0 ? f->offset : 0);
 	rc = read_rows(st, ar, limit, out, n);
@@ -1324,7 +1330,8 @@ capture_search(struct db *db, struct arena *ar, const struct actor *a,
 	return rc;
 }
 
-/* --- JSON ------------------------------------------------------------------ */
+/* --- JSON ------------------------------------------------------------------
+ */
 
 static json_t *
 str_or_null(const char *s)

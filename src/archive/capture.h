@@ -44,9 +44,8 @@ int capture_blob(struct db *db, const void *p, size_t n, const char *mime,
  * "refresh_token", …) are replaced by "[secret]" first, so a token refresh
  * never stores a token.  *exchange_id set.  0 or -1. */
 int capture_exchange(struct db *db, int64_t channel_id,
-                     const struct fetch_resp *rs,
-                     const char *const *secrets, int64_t now,
-                     int64_t *exchange_id);
+                     const struct fetch_resp *rs, const char *const *secrets,
+                     int64_t now, int64_t *exchange_id);
 
 /* Stores what the platform shows of it now (see the file comment).
  * exchange_id (0: none) names the exchange whose body held it.  r may be
@@ -65,8 +64,8 @@ int capture_listing(struct db *db, int64_t channel_id, const char *parent_id,
 /* Stores a metric value (item_platform_id NULL: the channel's own; an
  * item not captured yet is stored without its item).  0 or -1. */
 int capture_metric(struct db *db, int64_t channel_id,
-                   const char *item_platform_id, const char *name,
-                   double value, int64_t at, const char *source);
+                   const char *item_platform_id, const char *name, double value,
+                   int64_t at, const char *source);
 
 /* Recomputes the capture log chain, each logged object's hash against its
  * row, that every version is logged, and every blob's SHA-256.  0 when
@@ -115,8 +114,8 @@ struct capture_filter {
 /* Items the actor may see by filter, newest first; *total counts all
  * matches.  Rows in ar. */
 enum kv_rc capture_list(struct db *db, struct arena *ar, const struct actor *a,
-                        const struct capture_filter *f, struct capture_row **out,
-                        int *n, int64_t *total);
+                        const struct capture_filter *f,
+                        struct capture_row **out, int *n, int64_t *total);
 /* One item with every version (oldest first) and event.  KV_NOTFOUND when
  * missing or not the actor's to see.  All in ar. */
 enum kv_rc capture_get(struct db *db, struct arena *ar, const struct actor *a,

@@ -28,8 +28,8 @@ cred_key_path(const char *opt, const char *db_url, char *buf, size_t n)
 		if (slash == NULL)
 			snprintf(buf, n, "secret.key");
 		else
-			snprintf(buf, n, "%.*s/secret.key",
-			         (int)(slash - path), path);
+			snprintf(buf, n, "%.*s/secret.key", (int)(slash - path),
+			         path);
 	} else {
 		snprintf(buf, n, "var/secret.key");
 	}
@@ -61,8 +61,8 @@ read_all(int fd, unsigned char *p, size_t n)
 }
 
 int
-cred_key_load(const char *path, int create, struct cred_key *out,
-              char *err, size_t errlen)
+cred_key_load(const char *path, int create, struct cred_key *out, char *err,
+              size_t errlen)
 {
 	struct stat sb;
 	unsigned char extra;
@@ -174,8 +174,7 @@ cred_seal(const struct cred_key *k, const char *json, char **nonce_hex,
 }
 
 char *
-cred_open(const struct cred_key *k, const char *nonce_hex,
-          const char *box_hex)
+cred_open(const struct cred_key *k, const char *nonce_hex, const char *box_hex)
 {
 	unsigned char nonce[crypto_secretbox_NONCEBYTES];
 	unsigned char *box;
@@ -200,8 +199,8 @@ cred_open(const struct cred_key *k, const char *nonce_hex,
 		return NULL;
 	}
 	plain = xmalloc(blen - crypto_secretbox_MACBYTES + 1);
-	if (crypto_secretbox_open_easy((unsigned char *)plain, box, blen,
-	                               nonce, k->k) != 0) {
+	if (crypto_secretbox_open_easy((unsigned char *)plain, box, blen, nonce,
+	                               k->k) != 0) {
 		free(box);
 		free(plain);
 		return NULL;

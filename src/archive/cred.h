@@ -29,8 +29,8 @@ const char *cred_key_path(const char *opt, const char *db_url, char *buf,
 /* Reads the key at path; when it does not exist and create is 1, makes it
  * (32 random bytes, mode 0600, never overwriting).  0, or -1 with a
  * message in err.  A key readable by others is refused. */
-int cred_key_load(const char *path, int create, struct cred_key *out,
-                  char *err, size_t errlen);
+int cred_key_load(const char *path, int create, struct cred_key *out, char *err,
+                  size_t errlen);
 /* Wipes the key from memory. */
 void cred_key_wipe(struct cred_key *k);
 

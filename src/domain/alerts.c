@@ -745,7 +745,8 @@ alert_review_due(struct db *db, struct arena *ar, int64_t org_id, int64_t now)
 	return raised;
 }
 
-/* --- token_expiring, channel_disconnected (issue 4) ---------------------------
+/* --- token_expiring, channel_disconnected (issue 4)
+ * ---------------------------
  */
 
 static const struct alert_text token_text[] = {
@@ -786,10 +787,9 @@ static const struct alert_text disconnected_text[] = {
  * query (binding org_id and then the two times) selects: columns id,
  * name, unit_id, responsible_id, a date or detail for {2}. */
 static int
-connection_alerts(struct db *db, struct arena *ar, int64_t org_id,
-                  int64_t now, int64_t until, const char *sql,
-                  const char *kind, const char *key_prefix,
-                  const struct alert_text *texts)
+connection_alerts(struct db *db, struct arena *ar, int64_t org_id, int64_t now,
+                  int64_t until, const char *sql, const char *kind,
+                  const char *key_prefix, const struct alert_text *texts)
 {
 	const char *lang = alert_org_lang(db, ar, org_id);
 	struct db_stmt *st;
@@ -821,11 +821,10 @@ connection_alerts(struct db *db, struct arena *ar, int64_t org_id,
 		const char *key, *link, *arg;
 		time_fmt_date(c[i].when, day);
 		arg = c[i].detail && *c[i].detail ? c[i].detail : day;
-		key = arena_printf(ar, "%s:channel:%lld:%s", key_prefix,
-		                   (long long)c[i].id,
-		                   strcmp(kind, "token_expiring") == 0
-		                       ? day
-		                       : alert_week(ar, now));
+		key = arena_printf(
+		    ar, "%s:channel:%lld:%s", key_prefix, (long long)c[i].id,
+		    strcmp(kind, "token_expiring") == 0 ? day
+		                                        : alert_week(ar, now));
 		link = arena_printf(ar, "/channels/%lld", (long long)c[i].id);
 		if (c[i].responsible_id != 0) {
 			to = arena_alloc(ar, sizeof(*to));
@@ -872,8 +871,7 @@ alert_channel_disconnected(struct db *db, struct arena *ar, int64_t org_id,
 	    "c.org_id = ? AND c.status = 'active' AND (cc.last_status = "
 	    "'auth' OR (cc.token_expires_at IS NOT NULL AND "
 	    "cc.token_expires_at <= ? AND ? > 0)) ORDER BY c.id",
-	    "channel_disconnected", "disconnected",
-	    disconnected_text);
+	    "channel_disconnected", "disconnected", disconnected_text);
 }
 
 /* --- the table

@@ -96,7 +96,7 @@ int alert_review_due(struct db *db, struct arena *ar, int64_t org_id,
  * once a week until the channel is connected again. */
 int alert_token_expiring(struct db *db, struct arena *ar, int64_t org_id,
                          int64_t now);
-int alert_channel_disconnected(struct db *db, struct arena *ar,
-                               int64_t org_id, int64_t now);
+int alert_channel_disconnected(struct db *db, struct arena *ar, int64_t org_id,
+                               int64_t now);
 
 #endif

@@ -100,8 +100,9 @@ run(void *arg)
 				int polled = 0;
 				if (sync_pass(db, &s->key, time_now(),
 				              KV_SYNC_PER_PASS, &polled) != 0) {
-					log_warn("scheduler: the sync pass "
-					         "failed; reconnecting next time");
+					log_warn(
+					    "scheduler: the sync pass "
+					    "failed; reconnecting next time");
 					db_close(db);
 					db = NULL;
 				}

@@ -178,8 +178,8 @@ load(struct db *db, int64_t channel_id, struct conn_row *c)
 static int64_t
 failure_delay(int64_t n)
 {
-	int64_t ms = backoff_ms((int)(n > 20 ? 20 : n - 1), 60 * 1000,
-	                        6 * 3600 * 1000);
+	int64_t ms =
+	    backoff_ms((int)(n > 20 ? 20 : n - 1), 60 * 1000, 6 * 3600 * 1000);
 	return ms / 1000 < 60 ? 60 : ms / 1000;
 }
 
@@ -203,9 +203,10 @@ persist(struct db *db, int64_t channel_id, const struct conn_row *c,
 			             cred_seal(key, plain, &nonce, &box) == 0;
 			cred_free(plain);
 			if (!sealed) {
-				snprintf(rep->error, sizeof(rep->error),
-				         "the refreshed credentials could not be "
-				         "sealed");
+				snprintf(
+				    rep->error, sizeof(rep->error),
+				    "the refreshed credentials could not be "
+				    "sealed");
 				goto out;
 			}
 			use_nonce = nonce;
@@ -229,18 +230,19 @@ persist(struct db *db, int64_t channel_id, const struct conn_row *c,
 	    now + (c->poll_interval > 0 ? c->poll_interval : 900);
 	if (db_begin(db) != 0)
 		goto out;
-	if (db_run(db,
-	           "UPDATE channel_connections SET state_json = COALESCE(?, "
-	           "state_json), cred_nonce = ?, cred_box = ?, cred_key_id = ?, "
-	           "token_expires_at = COALESCE(?, token_expires_at), "
-	           "last_sync_at = ?, metrics_at = CASE WHEN ? = 1 THEN ? ELSE "
-	           "metrics_at END, last_status = ?, last_error = ?, failures "
-	           "= ?, backoff_until = ?, next_poll_at = ?, updated_at = ? "
-	           "WHERE channel_id = ?",
-	           "ttttjiiittiiiii", state, use_nonce, use_box, use_key,
-	           rep->token_expires_at, now, (int64_t)ran_metrics, now,
-	           rep->status, rep->error, failures, rep->backoff_until,
-	           rep->next_poll_at, now, channel_id) != 0) {
+	if (db_run(
+	        db,
+	        "UPDATE channel_connections SET state_json = COALESCE(?, "
+	        "state_json), cred_nonce = ?, cred_box = ?, cred_key_id = ?, "
+	        "token_expires_at = COALESCE(?, token_expires_at), "
+	        "last_sync_at = ?, metrics_at = CASE WHEN ? = 1 THEN ? ELSE "
+	        "metrics_at END, last_status = ?, last_error = ?, failures "
+	        "= ?, backoff_until = ?, next_poll_at = ?, updated_at = ? "
+	        "WHERE channel_id = ?",
+	        "ttttjiiittiiiii", state, use_nonce, use_box, use_key,
+	        rep->token_expires_at, now, (int64_t)ran_metrics, now,
+	        rep->status, rep->error, failures, rep->backoff_until,
+	        rep->next_poll_at, now, channel_id) != 0) {
 		db_rollback(db);
 		goto out;
 	}
@@ -268,8 +270,8 @@ out:
 static enum conn_rc
 run_cycle(struct conn_ctx *ctx, int metrics)
 {
-	enum conn_rc rc = ctx->c->check_auth ? ctx->c->check_auth(ctx)
-	                                     : CONN_OK;
+	enum conn_rc rc =
+	    ctx->c->check_auth ? ctx->c->check_auth(ctx) : CONN_OK;
 	if (rc == CONN_OK && ctx->c->sync != NULL)
 		rc = ctx->c->sync(ctx);
 	if (rc == CONN_OK && metrics && ctx->c->metrics != NULL) {
@@ -293,15 +295,15 @@ sync_channel(struct db *db, int64_t channel_id, const struct cred_key *key,
              int64_t now, const struct sync_options *opt,
              struct sync_report *rep)
 {
-	static const struct sync_options defaults = {-1, 0, 0, NULL, NULL,
-	                                             NULL};
+	static const struct sync_options defaults = {-1,   0,    0,
+	                                             NULL, NULL, NULL};
 	struct conn_row c;
 	struct conn_ctx ctx;
 	struct run r;
 	const struct connector *conn;
 	json_t *config = NULL, *cred = NULL, *state = NULL;
 	char *plain;
-	int lrc, metrics, have_ctx = 0, rc;
+	int lrc, metrics = 0, have_ctx = 0, rc;
 
 	memset(rep, 0, sizeof(*rep));
 	if (opt == NULL)
@@ -395,9 +397,9 @@ sync_channel(struct db *db, int64_t channel_id, const struct cred_key *key,
 	json_decref(state);
 	log_info("sync: channel %" PRId64 " (%s): %s; %d new, %d edited, %d "
 	         "deleted, %d requests%s%s",
-	         channel_id, c.platform, rep->status, rep->created,
-	         rep->edited, rep->deleted, rep->requests,
-	         rep->error[0] ? ": " : "", rep->error);
+	         channel_id, c.platform, rep->status, rep->created, rep->edited,
+	         rep->deleted, rep->requests, rep->error[0] ? ": " : "",
+	         rep->error);
 	conn_row_free(&c);
 	return rc;
 }

@@ -40,8 +40,8 @@ struct sync_options {
 
 struct sync_report {
 	enum conn_rc rc;
-	char status[32];  /* "ok", "auth", "rate_limit", …, "config" */
-	char error[600];  /* English, the platform's own words when it spoke */
+	char status[32]; /* "ok", "auth", "rate_limit", …, "config" */
+	char error[600]; /* English, the platform's own words when it spoke */
 	int seen, created, edited, deleted, reappeared, hidden;
 	int requests, exchanges, metrics;
 	int store_errors; /* items the store could not take (cycle stopped) */

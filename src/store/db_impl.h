@@ -34,7 +34,7 @@ struct db_stmt {
 	int row;   /* next row to return */
 	int nrows;
 	int executed;
-	int cur; /* current row index, -1 before the first */
+	int cur;             /* current row index, -1 before the first */
 	unsigned char *blob; /* pg: the last db_col_blob() decoded */
 };
 

@@ -17,8 +17,8 @@
 #include <unictype.h>
 #include <unistr.h>
 
-#define WORD_MAX  64        /* longer runs (URLs, hashes) are not words */
-#define TEXT_MAX  (1 << 20) /* bytes of an item's text that are indexed */
+#define WORD_MAX 64        /* longer runs (URLs, hashes) are not words */
+#define TEXT_MAX (1 << 20) /* bytes of an item's text that are indexed */
 
 static const char *const algos[] = {"norwegian", "swedish", "danish",
                                     "english"};
@@ -80,21 +80,22 @@ next_word(const char *s, size_t len, size_t *pos, size_t *ws, size_t *we)
 
 /* Stop words that tell the four languages apart (folded). */
 static const char *const stop_nb[] = {
-    "og",   "ikke", "jeg", "av",   "hva",  "noen", "mye",   "etter", "være",
-    "skal", "kan",  "vil", "med",  "som",  "det",  "ble",   "blir",  "hvor",
+    "og",   "ikke", "jeg",  "av",  "hva",  "noen",    "mye", "etter", "være",
+    "skal", "kan",  "vil",  "med", "som",  "det",     "ble", "blir",  "hvor",
     "også", "vår",  "våre", "deg", "dere", "hvordan", NULL};
 static const char *const stop_sv[] = {
-    "och",  "inte", "jag", "att", "är",  "av",   "vad",  "någon", "mycket",
-    "efter", "vara", "ska", "kan", "vill", "med", "som", "det", "blev",
-    "blir", "var",  "också", "vår", "våra", "dig",  "ni",   "hur", NULL};
+    "och",   "inte", "jag",   "att", "är",   "av",  "vad", "någon", "mycket",
+    "efter", "vara", "ska",   "kan", "vill", "med", "som", "det",   "blev",
+    "blir",  "var",  "också", "vår", "våra", "dig", "ni",  "hur",   NULL};
 static const char *const stop_da[] = {
-    "og",   "ikke", "jeg", "at",  "af",   "hvad", "nogle", "meget", "efter",
-    "være", "skal", "kan", "vil", "med",  "som",  "det",   "blev",  "bliver",
-    "hvor", "også", "vores", "dig", "jer", "hvordan", NULL};
+    "og",    "ikke",  "jeg",     "at",     "af",   "hvad", "nogle",
+    "meget", "efter", "være",    "skal",   "kan",  "vil",  "med",
+    "som",   "det",   "blev",    "bliver", "hvor", "også", "vores",
+    "dig",   "jer",   "hvordan", NULL};
 static const char *const stop_en[] = {
-    "the", "and", "is",   "of",  "to",   "in",   "it",  "that", "for",
-    "with", "not", "are", "was", "this", "have", "you", "we",   "our",
-    "what", "how", "be",  "will", "can", NULL};
+    "the", "and",  "is",   "of",  "to",  "in",   "it",   "that",
+    "for", "with", "not",  "are", "was", "this", "have", "you",
+    "we",  "our",  "what", "how", "be",  "will", "can",  NULL};
 
 static int
 in_list(const char *const *l, const char *w, size_t n)
@@ -202,8 +203,8 @@ stemmers_close(struct stemmers *sm)
 /* Appends the distinct stems of word w[0..n) in every language to list
  * (xrealloc'd) and returns the new count. */
 static int
-add_stems(struct stemmers *sm, const char *w, size_t n, char ***list,
-          int count, int *first)
+add_stems(struct stemmers *sm, const char *w, size_t n, char ***list, int count,
+          int *first)
 {
 	*first = count;
 	for (int k = 0; k < NALGOS; k++) {
@@ -358,8 +359,8 @@ stem_snippet(const char *text, const struct stem_query *q, size_t max)
 	if (from > 0)
 		buf_adds(&b, "…");
 	for (size_t i = from; i < to; i++)
-		buf_addc(&b, text[i] == '\n' || text[i] == '\r' ? ' '
-		                                                : text[i]);
+		buf_addc(&b,
+		         text[i] == '\n' || text[i] == '\r' ? ' ' : text[i]);
 	if (to < len)
 		buf_adds(&b, "…");
 	out = xstrdup(buf_str(&b));

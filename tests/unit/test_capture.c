@@ -39,28 +39,29 @@ setup(enum db_kind kind)
 		t_db_done(db);
 		return NULL;
 	}
-	T_EQ_INT(db_exec(db,
-	                 "INSERT INTO orgs (id, name, slug, country, timezone, "
-	                 "default_lang, created_at) VALUES (1, 'Meldal', "
-	                 "'meldal', 'NO', 'Europe/Oslo', 'nb', 0);"
-	                 "INSERT INTO units (id, org_id, name, kind, created_at, "
-	                 "updated_at) VALUES (1, 1, 'Kultur', 'unit', 0, 0), "
-	                 "(2, 1, 'Skole', 'unit', 0, 0);"
-	                 "INSERT INTO people (id, org_id, full_name, first_name, "
-	                 "unit_id, email, created_at, updated_at) VALUES "
-	                 "(1, 1, 'Anne A', 'Anne', 1, 'a@x.example', 0, 0), "
-	                 "(2, 1, 'Bo B', 'Bo', 2, 'b@x.example', 0, 0), "
-	                 "(3, 1, 'Cia C', 'Cia', 1, 'c@x.example', 0, 0);"
-	                 "INSERT INTO role_grants (person_id, role, unit_id, "
-	                 "created_at) VALUES (1, 'channel_editor', 1, 0), "
-	                 "(2, 'channel_editor', 2, 0), (3, 'comms', NULL, 0);"
-	                 "INSERT INTO channels (id, org_id, unit_id, platform, "
-	                 "name, address, responsible_id, status, created_at, "
-	                 "updated_at) VALUES (1, 1, 1, 'mastodon', 'Kultur "
-	                 "Mastodon', '@kultur@social.example', 1, 'active', 0, "
-	                 "0), (2, 1, 2, 'blog', 'Skoleblogg', "
-	                 "'https://skole.example/', 2, 'active', 0, 0)"),
-	         0);
+	T_EQ_INT(
+	    db_exec(db,
+	            "INSERT INTO orgs (id, name, slug, country, timezone, "
+	            "default_lang, created_at) VALUES (1, 'Meldal', "
+	            "'meldal', 'NO', 'Europe/Oslo', 'nb', 0);"
+	            "INSERT INTO units (id, org_id, name, kind, created_at, "
+	            "updated_at) VALUES (1, 1, 'Kultur', 'unit', 0, 0), "
+	            "(2, 1, 'Skole', 'unit', 0, 0);"
+	            "INSERT INTO people (id, org_id, full_name, first_name, "
+	            "unit_id, email, created_at, updated_at) VALUES "
+	            "(1, 1, 'Anne A', 'Anne', 1, 'a@x.example', 0, 0), "
+	            "(2, 1, 'Bo B', 'Bo', 2, 'b@x.example', 0, 0), "
+	            "(3, 1, 'Cia C', 'Cia', 1, 'c@x.example', 0, 0);"
+	            "INSERT INTO role_grants (person_id, role, unit_id, "
+	            "created_at) VALUES (1, 'channel_editor', 1, 0), "
+	            "(2, 'channel_editor', 2, 0), (3, 'comms', NULL, 0);"
+	            "INSERT INTO channels (id, org_id, unit_id, platform, "
+	            "name, address, responsible_id, status, created_at, "
+	            "updated_at) VALUES (1, 1, 1, 'mastodon', 'Kultur "
+	            "Mastodon', '@kultur@social.example', 1, 'active', 0, "
+	            "0), (2, 1, 2, 'blog', 'Skoleblogg', "
+	            "'https://skole.example/', 2, 'active', 0, 0)"),
+	    0);
 	return db;
 }
 
@@ -182,8 +183,14 @@ versions_and_events(enum db_kind kind)
 	t_db_done(db);
 }
 
-T_TEST(versions_sqlite) { versions_and_events(DB_SQLITE); }
-T_TEST(versions_pg) { versions_and_events(DB_PG); }
+T_TEST(versions_sqlite)
+{
+	versions_and_events(DB_SQLITE);
+}
+T_TEST(versions_pg)
+{
+	versions_and_events(DB_PG);
+}
 
 static void
 listings(enum db_kind kind)
@@ -213,15 +220,13 @@ listings(enum db_kind kind)
 	         0);
 	T_EQ_INT(del, 0);
 	/* p2 is gone from our posts; comments are not our posts */
-	T_EQ_INT(capture_listing(db, 1, NULL, one, 1, T0 + 20, &del, &back),
-	         0);
+	T_EQ_INT(capture_listing(db, 1, NULL, one, 1, T0 + 20, &del, &back), 0);
 	T_EQ_INT(del, 1);
 	T_EQ_INT(count(db, "SELECT COUNT(*) FROM items WHERE deleted_seen_at "
 	                   "IS NOT NULL"),
 	         1);
 	/* again: no second event */
-	T_EQ_INT(capture_listing(db, 1, NULL, one, 1, T0 + 30, &del, &back),
-	         0);
+	T_EQ_INT(capture_listing(db, 1, NULL, one, 1, T0 + 30, &del, &back), 0);
 	T_EQ_INT(del, 0);
 	/* c2 disappeared from under p1 */
 	T_EQ_INT(capture_listing(db, 1, "p1", kids, 1, T0 + 30, &del, &back),
@@ -245,8 +250,14 @@ listings(enum db_kind kind)
 	t_db_done(db);
 }
 
-T_TEST(listing_sqlite) { listings(DB_SQLITE); }
-T_TEST(listing_pg) { listings(DB_PG); }
+T_TEST(listing_sqlite)
+{
+	listings(DB_SQLITE);
+}
+T_TEST(listing_pg)
+{
+	listings(DB_PG);
+}
 
 /* An exchange whose body has NUL and high bytes. */
 static int64_t
@@ -308,8 +319,8 @@ byte_exact_and_tamper(enum db_kind kind)
 	xid = binary_exchange(db, bin, sizeof(bin) - 1, NULL);
 	T_ASSERT(xid > 0);
 	sha256_hex(bin, sizeof(bin) - 1, sha);
-	st = db_query(db, "SELECT bytes, size FROM blobs WHERE sha256 = ?",
-	              "t", sha);
+	st = db_query(db, "SELECT bytes, size FROM blobs WHERE sha256 = ?", "t",
+	              sha);
 	if (T_ASSERT(st != NULL) && T_EQ_INT(db_step(st), DB_ROW)) {
 		size_t n = 0;
 		const void *p = db_col_blob(st, 0, &n);
@@ -336,25 +347,25 @@ byte_exact_and_tamper(enum db_kind kind)
 	                         : "ALTER TABLE item_versions DISABLE "
 	                           "TRIGGER item_versions_no_update"),
 	         0);
-	T_EQ_INT(db_run(db, "UPDATE item_versions SET text = ?", "t",
-	                "Hei æøå – ✗"),
-	         0);
+	T_EQ_INT(
+	    db_run(db, "UPDATE item_versions SET text = ?", "t", "Hei æøå – ✗"),
+	    0);
 	T_EQ_INT(capture_verify(db, &checked, &bad, &why, blob), 1);
 	T_EQ_INT(bad, 1);
 	T_ASSERT(why != NULL && strstr(why, "changed") != NULL);
-	T_EQ_INT(db_run(db, "UPDATE item_versions SET text = ?", "t",
-	                "Hei æøå – ✓"),
-	         0);
+	T_EQ_INT(
+	    db_run(db, "UPDATE item_versions SET text = ?", "t", "Hei æøå – ✓"),
+	    0);
 	expect_intact(db);
 
 	/* a blob's bytes changed */
-	T_EQ_INT(db_run(db, "UPDATE blobs SET bytes = ? WHERE sha256 = ?",
-	                "bt", "\x00\x01\xff", (size_t)3, sha),
+	T_EQ_INT(db_run(db, "UPDATE blobs SET bytes = ? WHERE sha256 = ?", "bt",
+	                "\x00\x01\xff", (size_t)3, sha),
 	         0);
 	T_EQ_INT(capture_verify(db, &checked, &bad, &why, blob), 1);
 	T_EQ_STR(blob, sha);
-	T_EQ_INT(db_run(db, "UPDATE blobs SET bytes = ? WHERE sha256 = ?",
-	                "bt", bin, sizeof(bin) - 1, sha),
+	T_EQ_INT(db_run(db, "UPDATE blobs SET bytes = ? WHERE sha256 = ?", "bt",
+	                bin, sizeof(bin) - 1, sha),
 	         0);
 	expect_intact(db);
 
@@ -364,8 +375,14 @@ byte_exact_and_tamper(enum db_kind kind)
 	t_db_done(db);
 }
 
-T_TEST(tamper_sqlite) { byte_exact_and_tamper(DB_SQLITE); }
-T_TEST(tamper_pg) { byte_exact_and_tamper(DB_PG); }
+T_TEST(tamper_sqlite)
+{
+	byte_exact_and_tamper(DB_SQLITE);
+}
+T_TEST(tamper_pg)
+{
+	byte_exact_and_tamper(DB_PG);
+}
 
 static void
 redaction(enum db_kind kind)
@@ -395,8 +412,14 @@ redaction(enum db_kind kind)
 	t_db_done(db);
 }
 
-T_TEST(redaction_sqlite) { redaction(DB_SQLITE); }
-T_TEST(redaction_pg) { redaction(DB_PG); }
+T_TEST(redaction_sqlite)
+{
+	redaction(DB_SQLITE);
+}
+T_TEST(redaction_pg)
+{
+	redaction(DB_PG);
+}
 
 /* A trigger makes the 'edited' event fail half-way through: nothing of
  * the edit may remain (blob, version, stems, log, head). */
@@ -413,18 +436,18 @@ atomic(enum db_kind kind)
 	T_EQ_INT(capture_item(db, 1, &it, 0, T0, &r), 0);
 	head = count(db, "SELECT seq FROM capture_head");
 	blobs = count(db, "SELECT COUNT(*) FROM blobs");
-	T_EQ_INT(db_exec(db,
-	                 kind == DB_SQLITE
-	                     ? "CREATE TRIGGER boom BEFORE INSERT ON "
-	                       "item_events WHEN new.kind = 'edited' BEGIN "
-	                       "SELECT RAISE(ABORT, 'boom'); END"
-	                     : "CREATE FUNCTION boom() RETURNS trigger "
-	                       "LANGUAGE plpgsql AS $$ BEGIN IF new.kind = "
-	                       "'edited' THEN RAISE EXCEPTION 'boom'; END IF; "
-	                       "RETURN new; END; $$; CREATE TRIGGER boom "
-	                       "BEFORE INSERT ON item_events FOR EACH ROW "
-	                       "EXECUTE FUNCTION boom()"),
-	         0);
+	T_EQ_INT(
+	    db_exec(db, kind == DB_SQLITE
+	                    ? "CREATE TRIGGER boom BEFORE INSERT ON "
+	                      "item_events WHEN new.kind = 'edited' BEGIN "
+	                      "SELECT RAISE(ABORT, 'boom'); END"
+	                    : "CREATE FUNCTION boom() RETURNS trigger "
+	                      "LANGUAGE plpgsql AS $$ BEGIN IF new.kind = "
+	                      "'edited' THEN RAISE EXCEPTION 'boom'; END IF; "
+	                      "RETURN new; END; $$; CREATE TRIGGER boom "
+	                      "BEFORE INSERT ON item_events FOR EACH ROW "
+	                      "EXECUTE FUNCTION boom()"),
+	    0);
 	it.text = "Andre utgave";
 	it.raw = "{\"id\":\"a1\",\"v\":2}";
 	T_EQ_INT(capture_item(db, 1, &it, 0, T0 + 10, &r), -1);
@@ -449,8 +472,14 @@ atomic(enum db_kind kind)
 	t_db_done(db);
 }
 
-T_TEST(atomic_sqlite) { atomic(DB_SQLITE); }
-T_TEST(atomic_pg) { atomic(DB_PG); }
+T_TEST(atomic_sqlite)
+{
+	atomic(DB_SQLITE);
+}
+T_TEST(atomic_pg)
+{
+	atomic(DB_PG);
+}
 
 T_TEST(stems)
 {
@@ -463,8 +492,7 @@ T_TEST(stems)
 	T_EQ_STR(stem_algorithm("en"), "english");
 	T_EQ_STR(stem_algorithm("de"), NULL);
 	T_EQ_STR(stem_algorithm("nbx"), NULL);
-	T_EQ_STR(stem_guess_lang("Skolorna och förskolorna är stängda"),
-	         "sv");
+	T_EQ_STR(stem_guess_lang("Skolorna och förskolorna är stängda"), "sv");
 	T_EQ_STR(stem_guess_lang("The library is closed and we are sorry"),
 	         "en");
 	T_EQ_STR(stem_guess_lang("Vi har ikke åpent, men hva med i morgen?"),
@@ -525,8 +553,7 @@ add_texts(struct db *db)
 
 /* The platform ids found by q for actor a, comma-separated, into out. */
 static const char *
-found(struct db *db, const struct actor *a, const char *q, char *out,
-      size_t n)
+found(struct db *db, const struct actor *a, const char *q, char *out, size_t n)
 {
 	struct arena ar;
 	struct capture_filter f;
@@ -571,13 +598,11 @@ search(enum db_kind kind)
 	/* query syntax of either backend is only text */
 	T_EQ_STR(found(db, &sys, "\"a\" OR *", buf, sizeof(buf)), "");
 	T_EQ_STR(found(db, &sys, "kommune) OR (x", buf, sizeof(buf)), "");
-	T_EQ_STR(found(db, &sys, "kommune OR budsjett", buf, sizeof(buf)),
-	         "");
+	T_EQ_STR(found(db, &sys, "kommune OR budsjett", buf, sizeof(buf)), "");
 	/* "near" is a word like any other here */
 	T_EQ_STR(found(db, &sys, "NEAR(kommune budsjett)", buf, sizeof(buf)),
 	         "");
-	T_EQ_STR(found(db, &sys, "kommune budsjett", buf, sizeof(buf)),
-	         "nb1");
+	T_EQ_STR(found(db, &sys, "kommune budsjett", buf, sizeof(buf)), "nb1");
 	T_EQ_STR(found(db, &sys, "'; DROP TABLE items; --", buf, sizeof(buf)),
 	         "");
 	T_EQ_STR(found(db, &sys, "!kommune & | :* <->", buf, sizeof(buf)),
@@ -588,8 +613,14 @@ search(enum db_kind kind)
 	t_db_done(db);
 }
 
-T_TEST(search_sqlite) { search(DB_SQLITE); }
-T_TEST(search_pg) { search(DB_PG); }
+T_TEST(search_sqlite)
+{
+	search(DB_SQLITE);
+}
+T_TEST(search_pg)
+{
+	search(DB_PG);
+}
 
 static void
 authz(enum db_kind kind)
@@ -666,8 +697,14 @@ authz(enum db_kind kind)
 	t_db_done(db);
 }
 
-T_TEST(authz_sqlite) { authz(DB_SQLITE); }
-T_TEST(authz_pg) { authz(DB_PG); }
+T_TEST(authz_sqlite)
+{
+	authz(DB_SQLITE);
+}
+T_TEST(authz_pg)
+{
+	authz(DB_PG);
+}
 
 T_TEST(cred_box)
 {
@@ -686,9 +723,9 @@ T_TEST(cred_box)
 	T_EQ_INT(cred_key_load(path, 1, &k2, err, sizeof(err)), 0);
 	T_ASSERT(memcmp(k.k, k2.k, sizeof(k.k)) == 0);
 	T_EQ_STR(k.id, k2.id);
-	T_EQ_INT(cred_seal(&k, "{\"access_token\":\"tok-123456\"}", &nonce,
-	                   &box),
-	         0);
+	T_EQ_INT(
+	    cred_seal(&k, "{\"access_token\":\"tok-123456\"}", &nonce, &box),
+	    0);
 	T_ASSERT(strstr(box, "tok-123456") == NULL);
 	plain = cred_open(&k, nonce, box);
 	T_EQ_STR(plain, "{\"access_token\":\"tok-123456\"}");
@@ -704,16 +741,15 @@ T_TEST(cred_box)
 	{
 		char b[256];
 		setenv("KV_KEY_FILE", "/k/env.key", 1);
-		T_EQ_STR(cred_key_path("/opt.key", "sqlite:var/x.db", b,
-		                       sizeof(b)),
-		         "/opt.key");
+		T_EQ_STR(
+		    cred_key_path("/opt.key", "sqlite:var/x.db", b, sizeof(b)),
+		    "/opt.key");
 		T_EQ_STR(cred_key_path(NULL, "sqlite:var/x.db", b, sizeof(b)),
 		         "/k/env.key");
 		unsetenv("KV_KEY_FILE");
 		T_EQ_STR(cred_key_path(NULL, "sqlite:var/x.db", b, sizeof(b)),
 		         "var/secret.key");
-		T_EQ_STR(cred_key_path(NULL, "postgresql://h/db", b,
-		                       sizeof(b)),
+		T_EQ_STR(cred_key_path(NULL, "postgresql://h/db", b, sizeof(b)),
 		         "var/secret.key");
 	}
 	unlink(path);
@@ -726,14 +762,22 @@ int
 main(int argc, char **argv)
 {
 	static const struct t_entry tests[] = {
-	    T_ENTRY(versions_sqlite), T_ENTRY(versions_pg),
-	    T_ENTRY(listing_sqlite),  T_ENTRY(listing_pg),
-	    T_ENTRY(tamper_sqlite),   T_ENTRY(tamper_pg),
-	    T_ENTRY(redaction_sqlite), T_ENTRY(redaction_pg),
-	    T_ENTRY(atomic_sqlite),   T_ENTRY(atomic_pg),
-	    T_ENTRY(stems),           T_ENTRY(search_sqlite),
-	    T_ENTRY(search_pg),       T_ENTRY(authz_sqlite),
-	    T_ENTRY(authz_pg),        T_ENTRY(cred_box),
+	    T_ENTRY(versions_sqlite),
+	    T_ENTRY(versions_pg),
+	    T_ENTRY(listing_sqlite),
+	    T_ENTRY(listing_pg),
+	    T_ENTRY(tamper_sqlite),
+	    T_ENTRY(tamper_pg),
+	    T_ENTRY(redaction_sqlite),
+	    T_ENTRY(redaction_pg),
+	    T_ENTRY(atomic_sqlite),
+	    T_ENTRY(atomic_pg),
+	    T_ENTRY(stems),
+	    T_ENTRY(search_sqlite),
+	    T_ENTRY(search_pg),
+	    T_ENTRY(authz_sqlite),
+	    T_ENTRY(authz_pg),
+	    T_ENTRY(cred_box),
 	};
 	int rc;
 	crypto_setup();

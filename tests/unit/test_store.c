@@ -77,7 +77,9 @@ check_migrate(struct db *db)
 		int64_t checked = -1, bad = -1, hseq = -1;
 		char hhash[65];
 		const char *why = "x";
-		T_EQ_INT(audit_verify(db, 0, NULL, &checked, &bad, &why, &hseq, hhash), 0);
+		T_EQ_INT(audit_verify(db, 0, NULL, &checked, &bad, &why, &hseq,
+		                      hhash),
+		         0);
 		T_EQ_INT(checked, 0);
 		T_EQ_INT(bad, 0);
 		T_EQ_STR(why, NULL);

@@ -139,8 +139,8 @@ tnet_sync(struct conn_ctx *ctx)
 			    json_string_value(json_object_get(e, "id"));
 			const char *parent =
 			    json_string_value(json_object_get(e, "parent"));
-			char *raw = json_dumps(e, JSON_COMPACT |
-			                              JSON_PRESERVE_ORDER);
+			char *raw =
+			    json_dumps(e, JSON_COMPACT | JSON_PRESERVE_ORDER);
 			item_init(&it);
 			it.id = id;
 			it.type = parent ? ITEM_COMMENT : ITEM_POST;
@@ -222,26 +222,27 @@ setup(enum db_kind kind)
 		t_db_done(db);
 		return NULL;
 	}
-	T_EQ_INT(db_exec(db,
-	                 "INSERT INTO orgs (id, name, slug, country, timezone, "
-	                 "default_lang, created_at) VALUES (1, 'Meldal', "
-	                 "'meldal', 'NO', 'Europe/Oslo', 'en', 0);"
-	                 "INSERT INTO units (id, org_id, name, kind, created_at, "
-	                 "updated_at) VALUES (1, 1, 'Kultur', 'unit', 0, 0);"
-	                 "INSERT INTO people (id, org_id, full_name, first_name, "
-	                 "unit_id, email, created_at, updated_at) VALUES "
-	                 "(1, 1, 'Anne A', 'Anne', 1, 'a@x.example', 0, 0);"
-	                 "INSERT INTO channels (id, org_id, unit_id, platform, "
-	                 "name, address, responsible_id, status, created_at, "
-	                 "updated_at) VALUES (1, 1, 1, 'other', 'Kultur', "
-	                 "'@kultur@social.example', 1, 'active', 0, 0)"),
-	         0);
+	T_EQ_INT(
+	    db_exec(db,
+	            "INSERT INTO orgs (id, name, slug, country, timezone, "
+	            "default_lang, created_at) VALUES (1, 'Meldal', "
+	            "'meldal', 'NO', 'Europe/Oslo', 'en', 0);"
+	            "INSERT INTO units (id, org_id, name, kind, created_at, "
+	            "updated_at) VALUES (1, 1, 'Kultur', 'unit', 0, 0);"
+	            "INSERT INTO people (id, org_id, full_name, first_name, "
+	            "unit_id, email, created_at, updated_at) VALUES "
+	            "(1, 1, 'Anne A', 'Anne', 1, 'a@x.example', 0, 0);"
+	            "INSERT INTO channels (id, org_id, unit_id, platform, "
+	            "name, address, responsible_id, status, created_at, "
+	            "updated_at) VALUES (1, 1, 1, 'other', 'Kultur', "
+	            "'@kultur@social.example', 1, 'active', 0, 0)"),
+	    0);
 	return db;
 }
 
 #define PAGE1                                                                  \
-	"{\"items\":[{\"id\":\"p1\",\"text\":\"Kommunen åpner biblioteket\","  \
-	"\"lang\":\"nb\",\"author\":\"@kultur\"},{\"id\":\"c1\",\"parent\":"  \
+	"{\"items\":[{\"id\":\"p1\",\"text\":\"Kommunen åpner biblioteket\"," \
+	"\"lang\":\"nb\",\"author\":\"@kultur\"},{\"id\":\"c1\",\"parent\":"   \
 	"\"p1\",\"text\":\"Endelig!\",\"author\":\"@ola\"},{\"id\":\"p2\","    \
 	"\"text\":\"Stengt i dag\",\"author\":\"@kultur\"}],\"next\":\"2\"}"
 #define PAGE2                                                                  \
@@ -249,9 +250,9 @@ setup(enum db_kind kind)
 	"\"@kultur\"},{\"id\":\"c2\",\"parent\":\"p1\",\"text\":\"Takk\","     \
 	"\"author\":\"@kari\"}],\"next\":null}"
 #define PAGE1B                                                                 \
-	"{\"items\":[{\"id\":\"p1\",\"text\":\"Kommunen åpner biblioteket\","  \
-	"\"lang\":\"nb\",\"author\":\"@kultur\"},{\"id\":\"p3\",\"text\":"    \
-	"\"Åpent i morgen\",\"author\":\"@kultur\"},{\"id\":\"c2\","           \
+	"{\"items\":[{\"id\":\"p1\",\"text\":\"Kommunen åpner biblioteket\"," \
+	"\"lang\":\"nb\",\"author\":\"@kultur\"},{\"id\":\"p3\",\"text\":"     \
+	"\"Åpent i morgen\",\"author\":\"@kultur\"},{\"id\":\"c2\","          \
 	"\"parent\":\"p1\",\"text\":\"Takk!\",\"author\":\"@kari\"}],"         \
 	"\"next\":null}"
 
@@ -465,8 +466,7 @@ end_to_end(enum db_kind kind)
 	T_EQ_INT(count(db, "SELECT COUNT(*) FROM items"), 5);
 	T_EQ_INT(count(db, "SELECT COUNT(*) FROM item_versions"), 5);
 	T_EQ_INT(count(db, "SELECT failures FROM channel_connections"), 0);
-	T_EQ_INT(count(db, "SELECT backoff_until FROM channel_connections"),
-	         0);
+	T_EQ_INT(count(db, "SELECT backoff_until FROM channel_connections"), 0);
 	T_EQ_INT(count(db, "SELECT next_poll_at FROM channel_connections"),
 	         now + 60 + 900);
 	n = 0;
@@ -575,8 +575,14 @@ end_to_end(enum db_kind kind)
 	t_db_done(db);
 }
 
-T_TEST(sync_sqlite) { end_to_end(DB_SQLITE); }
-T_TEST(sync_pg) { end_to_end(DB_PG); }
+T_TEST(sync_sqlite)
+{
+	end_to_end(DB_SQLITE);
+}
+T_TEST(sync_pg)
+{
+	end_to_end(DB_PG);
+}
 
 /* Not connected, wrong key: reported, nothing run. */
 T_TEST(sync_setup_errors)
@@ -597,8 +603,9 @@ T_TEST(sync_setup_errors)
 	T_EQ_INT(sync_channel(db, 1, &k1, T0, &opt, &rep), -1);
 	T_EQ_STR(rep.status, "not_connected");
 	actor_system(&sys, 1, "test");
-	T_EQ_INT(sync_connect(db, &sys, 1, &k1, "{}", "{\"access_token\":"
-	                                                "\"x\"}",
+	T_EQ_INT(sync_connect(db, &sys, 1, &k1, "{}",
+	                      "{\"access_token\":"
+	                      "\"x\"}",
 	                      0, T0, &v),
 	         KV_OK);
 	T_EQ_INT(sync_channel(db, 1, &k2, T0, &opt, &rep), 0);
