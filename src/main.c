@@ -9,6 +9,11 @@
  *   kanalvakt [--db URL] token create EMAIL [--label L]
  *   kanalvakt [--db URL] audit verify [--anchor SEQ:HASH]
  *   kanalvakt [--db URL] unit list | channel list
+ *   kanalvakt [--db URL] [--key-file F] channel connect CHANNEL
+ *             [--config JSON] --cred-file FILE|-  [--reset-state]
+ *   kanalvakt [--db URL] [--key-file F] sync CHANNEL [--metrics|--no-metrics]
+ *   kanalvakt [--db URL] capture verify
+ *   kanalvakt [--db URL] items search QUERY [--channel CHANNEL] [--limit N]
  *   kanalvakt [--db URL] notify run [--smtp URL --mail-from ADDR] [--now T]
  *   kanalvakt [--db URL] mail list [--state S] | mail retry [--failed]
  *   kanalvakt mail test ADDRESS --smtp URL --mail-from ADDR
@@ -19,6 +24,9 @@
  * system actor of the (first) organisation, so its changes are validated
  * and audited like any other.  See docs/kanalvakt.1.
  */
+#include "archive/capture.h"
+#include "archive/cred.h"
+#include "base/buf.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "base/buf.h"
@@ -28,6 +36,7 @@
 #include "domain/notify.h"
 #include "jobs/mailer.h"
 #include "jobs/scheduler.h"
+#include "jobs/sync.h"
 #include "store/db.h"
 #include "web/web.h"
 
@@ -39,6 +48,8 @@
 #include <unistd.h>
 
 static const char *db_url;
+static const char *key_file; /* --key-file; else KV_KEY_FILE or beside the DB */
+static char key_path[1024];  /* serve: the scheduler's key file */
 
 static void
 usage(FILE *f)
@@ -68,6 +79,21 @@ usage(FILE *f)
 	    "                          that it still holds an earlier anchor)\n"
 	    "  unit list               print the unit tree\n"
 	    "  channel list            print the channel register\n"
+	    "  channel connect CHANNEL [--config JSON] --cred-file FILE|-\n"
+	    "        [--reset-state]   store a channel's connection: settings\n"
+	    "                          (no secrets) and credentials (JSON "
+	    "from\n"
+	    "                          FILE, - for stdin), sealed with the "
+	    "key\n"
+	    "                          file\n"
+	    "  sync CHANNEL [--metrics|--no-metrics]\n"
+	    "                          one poll cycle now; prints each item "
+	    "as\n"
+	    "                          a JSON line, a summary on stderr\n"
+	    "  capture verify          check the capture log's hash chain and\n"
+	    "                          every stored blob\n"
+	    "  items search QUERY [--channel CHANNEL] [--limit N]\n"
+	    "                          full-text search of captured items\n"
 	    "  notify run [--smtp URL --mail-from ADDR] [--now SECONDS]\n"
 	    "                          one alert pass and one send pass\n"
 	    "  mail test ADDRESS       send one test message (needs --smtp,\n"
@@ -87,7 +113,11 @@ usage(FILE *f)
 	    "SMTP: --smtp smtp://HOST:PORT or smtps://…, or KANALVAKT_SMTP;\n"
 	    "--mail-from or KANALVAKT_MAIL_FROM; --smtp-user or "
 	    "KANALVAKT_SMTP_USER;\n"
-	    "the password only from KANALVAKT_SMTP_PASSWORD.\n",
+	    "the password only from KANALVAKT_SMTP_PASSWORD.\n"
+	    "--key-file PATH (before COMMAND), or KV_KEY_FILE: the key that "
+	    "seals\n"
+	    "channel credentials; default secret.key beside the SQLite file.\n"
+	    "CHANNEL is a channel's id or its address.\n",
 	    f);
 }
 
@@ -585,6 +615,289 @@ out:
 	return rc;
 }
 
+/* --- capture (issue 4) ---------------------------------------------------- */
+
+/* Loads (creating on first use) the key file; exits on failure. */
+static void
+load_key(struct cred_key *k, int create)
+{
+	char path[1024], err[1200];
+	cred_key_path(key_file, db_url, path, sizeof(path));
+	if (cred_key_load(path, create, k, err, sizeof(err)) != 0) {
+		fprintf(stderr, "kanalvakt: %s\n", err);
+		exit(1);
+	}
+}
+
+/* The id of the channel named by an id or an address; exits when none
+ * or several. */
+static int64_t
+find_channel(struct db *db, int64_t org, const char *s)
+{
+	int64_t id = 0, n = 0;
+	if (parse_i64(s, &id) == 0 &&
+	    db_get_i64(db, &n,
+	               "SELECT COUNT(*) FROM channels WHERE id = ? AND org_id "
+	               "= ?",
+	               "ii", id, org) == 1 &&
+	    n == 1)
+		return id;
+	if (db_get_i64(db, &n,
+	               "SELECT COUNT(*) FROM channels WHERE address = ? AND "
+	               "org_id = ?",
+	               "ti", s, org) != 1 ||
+	    n != 1) {
+		fprintf(stderr,
+		        n > 1 ? "kanalvakt: several channels have the address "
+		                "%s: use the id\n"
+		              : "kanalvakt: no channel %s\n",
+		        s);
+		exit(1);
+	}
+	db_get_i64(db, &id,
+	           "SELECT id FROM channels WHERE address = ? AND org_id = ?",
+	           "ti", s, org);
+	return id;
+}
+
+/* Reads all of FILE ("-": stdin) as text; malloc'd, NULL on error. */
+static char *
+read_text(const char *path)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	struct buf b;
+	char chunk[4096];
+	size_t n;
+	if (f == NULL)
+		return NULL;
+	buf_init(&b, 1 << 20);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_add(&b, chunk, n) != 0)
+			break;
+	if (f != stdin)
+		fclose(f);
+	return buf_detach(&b, NULL);
+}
+
+static int
+cmd_channel_connect(int argc, char **argv)
+{
+	const char *config = opt(argc, argv, "--config");
+	const char *credf = opt(argc, argv, "--cred-file");
+	struct db *db;
+	struct cred_key key;
+	struct actor sys;
+	struct verrs v = {0};
+	char *cred;
+	int reset = 0, rc;
+	enum kv_rc krc;
+
+	if (argc < 3 || argv[2][0] == '-' || credf == NULL) {
+		fprintf(stderr, "usage: kanalvakt channel connect CHANNEL "
+		                "[--config JSON] --cred-file FILE|- "
+		                "[--reset-state]\n"
+		                "(credentials never on the command line)\n");
+		return 2;
+	}
+	for (int i = 3; i < argc; i++)
+		reset |= strcmp(argv[i], "--reset-state") == 0;
+	cred = read_text(credf);
+	if (cred == NULL) {
+		fprintf(stderr, "kanalvakt: cannot read %s: %s\n", credf,
+		        strerror(errno));
+		return 1;
+	}
+	db = open_ready_db();
+	load_key(&key, 1);
+	actor_system(&sys, need_org(db), "cli");
+	krc =
+	    sync_connect(db, &sys, find_channel(db, sys.org_id, argv[2]), &key,
+	                 config ? config : "{}", cred, reset, time_now(), &v);
+	cred_free(cred);
+	cred_key_wipe(&key);
+	rc = krc == KV_OK ? 0 : 1;
+	if (krc == KV_INVALID)
+		print_verrs(&v);
+	else if (krc != KV_OK)
+		fprintf(stderr, "kanalvakt: could not connect the channel\n");
+	else
+		printf("channel %s connected\n", argv[2]);
+	db_close(db);
+	return rc;
+}
+
+struct cli_sync {
+	const char *platform;
+};
+
+/* Prints one captured item as a JSON line. */
+static void
+print_item(void *ud, const struct item *it, const struct capture_result *r)
+{
+	struct cli_sync *cs = ud;
+	char ts[32];
+	json_t *o = json_object();
+	char *s;
+	const char *author = it->author_handle ? it->author_handle
+	                     : it->author_name ? it->author_name
+	                                       : it->author_id;
+	json_object_set_new(o, "platform", json_string(cs->platform));
+	json_object_set_new(o, "item_id", json_string(it->id));
+	json_object_set_new(o, "type", json_string(item_type_name(it->type)));
+	json_object_set_new(o, "parent_id",
+	                    it->parent_id ? json_string(it->parent_id)
+	                                  : json_null());
+	json_object_set_new(o, "author",
+	                    author ? json_string(author) : json_null());
+	json_object_set_new(o, "text", json_string(it->text ? it->text : ""));
+	json_object_set_new(o, "created_at",
+	                    it->created_at
+	                        ? json_string(time_fmt_iso(it->created_at, ts))
+	                        : json_null());
+	json_object_set_new(o, "version", json_integer(r->version));
+	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (s != NULL) {
+		puts(s);
+		fflush(stdout);
+	}
+	free(s);
+	json_decref(o);
+}
+
+static int
+cmd_sync(int argc, char **argv)
+{
+	struct db *db;
+	struct cred_key key;
+	struct sync_options o;
+	struct sync_report rep;
+	struct cli_sync cs;
+	char platform[32] = "?";
+	int64_t org, id;
+	int rc;
+	struct db_stmt *st;
+
+	if (argc < 2 || argv[1][0] == '-') {
+		fprintf(stderr, "usage: kanalvakt sync CHANNEL "
+		                "[--metrics|--no-metrics]\n");
+		return 2;
+	}
+	db = open_ready_db();
+	org = need_org(db);
+	id = find_channel(db, org, argv[1]);
+	load_key(&key, 0);
+	st =
+	    db_query(db, "SELECT platform FROM channels WHERE id = ?", "i", id);
+	if (st != NULL && db_step(st) == DB_ROW)
+		snprintf(platform, sizeof(platform), "%s", db_col_text(st, 0));
+	db_finalize(st);
+	memset(&o, 0, sizeof(o));
+	o.metrics = -1;
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--metrics") == 0)
+			o.metrics = 1;
+		else if (strcmp(argv[i], "--no-metrics") == 0)
+			o.metrics = 0;
+	}
+	cs.platform = platform;
+	o.on_captured = print_item;
+	o.ud = &cs;
+	rc = sync_channel(db, id, &key, time_now(), &o, &rep);
+	cred_key_wipe(&key);
+	db_close(db);
+	fprintf(stderr,
+	        "sync: channel %lld (%s): items %d new, %d edited, %d deleted "
+	        "(%d seen); %d requests; status %s%s%s\n",
+	        (long long)id, platform, rep.created, rep.edited, rep.deleted,
+	        rep.seen, rep.requests, rep.status, rep.error[0] ? ": " : "",
+	        rep.error);
+	return rc == 0 && strcmp(rep.status, "ok") == 0 ? 0 : 1;
+}
+
+static int
+cmd_capture(int argc, char **argv)
+{
+	struct db *db;
+	int64_t checked, bad;
+	const char *why;
+	char blob[65];
+	int rc;
+	if (argc < 2 || strcmp(argv[1], "verify") != 0) {
+		usage(stderr);
+		return 2;
+	}
+	db = open_ready_db();
+	rc = capture_verify(db, &checked, &bad, &why, blob);
+	db_close(db);
+	if (rc < 0) {
+		fprintf(stderr, "kanalvakt: could not read the capture log\n");
+		return 2;
+	}
+	if (rc > 0) {
+		if (blob[0])
+			printf("capture store BROKEN: blob %s: %s\n", blob,
+			       why);
+		else
+			printf("capture log BROKEN at row %lld: %s\n",
+			       (long long)bad, why);
+		return 1;
+	}
+	printf("capture log intact: %lld rows and blobs verified\n",
+	       (long long)checked);
+	return 0;
+}
+
+static int
+cmd_items(int argc, char **argv)
+{
+	struct db *db;
+	struct arena ar;
+	struct actor sys;
+	struct capture_filter f;
+	struct capture_row *rows;
+	const char *ch = opt(argc, argv, "--channel");
+	const char *lim = opt(argc, argv, "--limit");
+	int64_t t;
+	int n = 0, rc = 0;
+
+	if (argc < 3 || strcmp(argv[1], "search") != 0) {
+		fprintf(stderr, "usage: kanalvakt items search QUERY "
+		                "[--channel CHANNEL] [--limit N]\n");
+		return 2;
+	}
+	db = open_ready_db();
+	arena_init(&ar);
+	actor_system(&sys, need_org(db), "cli");
+	memset(&f, 0, sizeof(f));
+	f.limit = 50;
+	if (ch != NULL)
+		f.channel_id = find_channel(db, sys.org_id, ch);
+	if (lim != NULL) {
+		if (parse_i64(lim, &t) != 0 || t < 1 || t > 500) {
+			fprintf(stderr, "kanalvakt: --limit wants 1-500\n");
+			return 2;
+		}
+		f.limit = (int)t;
+	}
+	if (capture_search(db, &ar, &sys, argv[2], &f, &rows, &n) != KV_OK) {
+		fprintf(stderr, "kanalvakt: search failed\n");
+		rc = 1;
+	}
+	for (int i = 0; i < n; i++) {
+		json_t *o = capture_row_json(&rows[i]);
+		char *s;
+		json_object_del(o, "text");
+		s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		if (s)
+			puts(s);
+		free(s);
+		json_decref(o);
+	}
+	arena_free(&ar);
+	db_close(db);
+	return rc;
+}
+
 static int
 cmd_serve(int argc, char **argv)
 {
@@ -638,11 +951,9 @@ cmd_serve(int argc, char **argv)
 	i18n_init();
 	sched.db_url = db_url;
 	sched.mail = have_mail == 0 ? &mail : NULL;
-	if (have_mail == 0) {
-		char red[300];
-		log_info("mail: SMTP server %s, from %s",
-		         mailer_redact(mail.url, red, sizeof(red)), mail.from);
-	}
+	/* connected channels are polled with the key file once it exists */
+	sched.key_path =
+	    cred_key_path(key_file, db_url, key_path, sizeof(key_path));
 	if (scheduler_start(&sched) != 0) {
 		db_pool_free(app.pool);
 		return 1;
@@ -796,11 +1107,15 @@ main(int argc, char **argv)
 
 	crypto_setup();
 	mailer_global_init(); /* libcurl, before any thread */
+	fetch_global_init();
 	atexit(mailer_global_cleanup);
 	db_url = getenv("KANALVAKT_DB");
 	while (i < argc && argv[i][0] == '-') {
 		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
 			db_url = argv[i + 1];
+			i += 2;
+		} else if (strcmp(argv[i], "--key-file") == 0 && i + 1 < argc) {
+			key_file = argv[i + 1];
 			i += 2;
 		} else if (strcmp(argv[i], "-h") == 0 ||
 		           strcmp(argv[i], "--help") == 0) {
@@ -860,6 +1175,15 @@ main(int argc, char **argv)
 	if (strcmp(cmd, "channel") == 0 && argc > 1 &&
 	    strcmp(argv[1], "list") == 0)
 		return cmd_list("channel");
+	if (strcmp(cmd, "channel") == 0 && argc > 1 &&
+	    strcmp(argv[1], "connect") == 0)
+		return cmd_channel_connect(argc, argv);
+	if (strcmp(cmd, "sync") == 0)
+		return cmd_sync(argc, argv);
+	if (strcmp(cmd, "capture") == 0)
+		return cmd_capture(argc, argv);
+	if (strcmp(cmd, "items") == 0)
+		return cmd_items(argc, argv);
 	if (strcmp(cmd, "notify") == 0)
 		return cmd_notify(argc, argv);
 	if (strcmp(cmd, "mail") == 0)

@@ -745,6 +745,135 @@ alert_review_due(struct db *db, struct arena *ar, int64_t org_id, int64_t now)
 	return raised;
 }
 
+/* --- token_expiring, channel_disconnected (issue 4)
+ * ---------------------------
+ */
+
+static const struct alert_text token_text[] = {
+    {"nb", "Tilgangen til kanalen «{1}» går ut {2}",
+     "kanalvakt henter innlegg og kommentarer fra «{1}» med en tilgang som "
+     "går ut {2}. Koble kanalen til på nytt før det, ellers stopper "
+     "innsamlingen."},
+    {"nn", "Tilgangen til kanalen «{1}» går ut {2}",
+     "kanalvakt hentar innlegg og kommentarar frå «{1}» med ein tilgang som "
+     "går ut {2}. Kopla kanalen til på nytt før det, elles stoppar "
+     "innsamlinga."},
+    {"sv", "Åtkomsten till kanalen ”{1}” går ut {2}",
+     "kanalvakt hämtar inlägg och kommentarer från ”{1}” med en åtkomst som "
+     "går ut {2}. Anslut kanalen på nytt innan dess, annars stannar "
+     "insamlingen."},
+    {"en", "The access to the channel “{1}” expires on {2}",
+     "kanalvakt collects posts and comments from “{1}” with an access that "
+     "expires on {2}. Reconnect the channel before then, or collection "
+     "stops."},
+    {NULL, NULL, NULL}};
+
+static const struct alert_text disconnected_text[] = {
+    {"nb", "Kanalen «{1}» er koblet fra: koble til på nytt",
+     "Plattformen godtar ikke lenger tilgangen kanalvakt bruker for «{1}» "
+     "({2}). Ingenting blir samlet inn før kanalen er koblet til på nytt."},
+    {"nn", "Kanalen «{1}» er kopla frå: kopla til på nytt",
+     "Plattforma godtek ikkje lenger tilgangen kanalvakt brukar for «{1}» "
+     "({2}). Ingenting blir samla inn før kanalen er kopla til på nytt."},
+    {"sv", "Kanalen ”{1}” är frånkopplad: anslut på nytt",
+     "Plattformen godtar inte längre den åtkomst kanalvakt använder för "
+     "”{1}” ({2}). Ingenting samlas in förrän kanalen är ansluten på nytt."},
+    {"en", "The channel “{1}” is disconnected: reconnect it",
+     "The platform no longer accepts the access kanalvakt uses for “{1}” "
+     "({2}). Nothing is collected until the channel is connected again."},
+    {NULL, NULL, NULL}};
+
+/* Raises texts for each connected active channel of org_id that the
+ * query (binding org_id and then the two times) selects: columns id,
+ * name, unit_id, responsible_id, a date or detail for {2}. */
+static int
+connection_alerts(struct db *db, struct arena *ar, int64_t org_id, int64_t now,
+                  int64_t until, const char *sql, const char *kind,
+                  const char *key_prefix, const struct alert_text *texts)
+{
+	const char *lang = alert_org_lang(db, ar, org_id);
+	struct db_stmt *st;
+	struct {
+		int64_t id, unit_id, responsible_id, when;
+		const char *name, *detail;
+	} c[256];
+	int n = 0, rc, raised = 0;
+
+	st = db_query(db, sql, "iii", org_id, now, until);
+	if (st == NULL)
+		return -1;
+	while ((rc = db_step(st)) == DB_ROW && n < (int)ARRAY_LEN(c)) {
+		c[n].id = db_col_i64(st, 0);
+		c[n].name = arena_strdup(ar, db_col_text(st, 1));
+		c[n].unit_id = db_col_i64(st, 2);
+		c[n].responsible_id = db_col_i64(st, 3);
+		c[n].when = db_col_i64(st, 4);
+		c[n].detail = arena_strdup(ar, db_col_text(st, 5));
+		n++;
+	}
+	db_finalize(st);
+	if (rc < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		int64_t *to;
+		int nto = 0, r;
+		char day[16];
+		const char *key, *link, *arg;
+		time_fmt_date(c[i].when, day);
+		arg = c[i].detail && *c[i].detail ? c[i].detail : day;
+		key = arena_printf(
+		    ar, "%s:channel:%lld:%s", key_prefix, (long long)c[i].id,
+		    strcmp(kind, "token_expiring") == 0 ? day
+		                                        : alert_week(ar, now));
+		link = arena_printf(ar, "/channels/%lld", (long long)c[i].id);
+		if (c[i].responsible_id != 0) {
+			to = arena_alloc(ar, sizeof(*to));
+			to[nto++] = c[i].responsible_id;
+		} else if (managers_or_comms(db, ar, org_id, c[i].unit_id, &to,
+		                             &nto) != 0) {
+			return -1;
+		}
+		r = raise_all(db, ar, org_id, to, nto, kind, key, texts, lang,
+		              c[i].name, arg, NULL, link);
+		if (r < 0)
+			return -1;
+		raised += r;
+	}
+	return raised;
+}
+
+int
+alert_token_expiring(struct db *db, struct arena *ar, int64_t org_id,
+                     int64_t now)
+{
+	/* once per expiry date: a new token with a new date alerts again */
+	return connection_alerts(
+	    db, ar, org_id, now, now + 7 * 86400,
+	    "SELECT c.id, c.name, c.unit_id, COALESCE(c.responsible_id, 0), "
+	    "cc.token_expires_at, '' FROM channels c JOIN channel_connections "
+	    "cc ON cc.channel_id = c.id WHERE c.org_id = ? AND c.status = "
+	    "'active' AND cc.token_expires_at IS NOT NULL AND "
+	    "cc.token_expires_at > ? AND cc.token_expires_at <= ? AND "
+	    "cc.last_status <> 'auth' ORDER BY c.id",
+	    "token_expiring", "token_expiring", token_text);
+}
+
+int
+alert_channel_disconnected(struct db *db, struct arena *ar, int64_t org_id,
+                           int64_t now)
+{
+	/* a refused token, or one that ran out: once a week until fixed */
+	return connection_alerts(
+	    db, ar, org_id, now, now,
+	    "SELECT c.id, c.name, c.unit_id, COALESCE(c.responsible_id, 0), "
+	    "COALESCE(cc.token_expires_at, 0), cc.last_error FROM channels c "
+	    "JOIN channel_connections cc ON cc.channel_id = c.id WHERE "
+	    "c.org_id = ? AND c.status = 'active' AND (cc.last_status = "
+	    "'auth' OR (cc.token_expires_at IS NOT NULL AND "
+	    "cc.token_expires_at <= ? AND ? > 0)) ORDER BY c.id",
+	    "channel_disconnected", "disconnected", disconnected_text);
+}
+
 /* --- the table
  * ----------------------------------------------------------------- */
 
@@ -757,6 +886,8 @@ const struct alert_gen alert_gens[] = {
     {"stale_channel", alert_stale_channel},
     {"training_expiring", alert_training_expiring},
     {"review_due", alert_review_due},
+    {"token_expiring", alert_token_expiring},
+    {"channel_disconnected", alert_channel_disconnected},
 };
 const size_t alert_ngens = ARRAY_LEN(alert_gens);
 

@@ -89,5 +89,14 @@ int alert_training_expiring(struct db *db, struct arena *ar, int64_t org_id,
                             int64_t now);
 int alert_review_due(struct db *db, struct arena *ar, int64_t org_id,
                      int64_t now);
+/* Issue 4 (docs/CAPTURE.md "Alerts"): a connected channel's token runs
+ * out within 7 days → its responsible person (else the unit managers,
+ * else comms and administrators), once per expiry date; the platform
+ * refused the token (last_status 'auth') or it ran out → the same people,
+ * once a week until the channel is connected again. */
+int alert_token_expiring(struct db *db, struct arena *ar, int64_t org_id,
+                         int64_t now);
+int alert_channel_disconnected(struct db *db, struct arena *ar, int64_t org_id,
+                               int64_t now);
 
 #endif

@@ -11,11 +11,13 @@
 #include "../base/log.h"
 #include "../base/util.h"
 #include "../domain/alerts.h"
+#include "sync.h"
 
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 int
 scheduler_pass(struct db *db, const struct mailer_cfg *mail, int64_t now,
@@ -83,6 +85,28 @@ run(void *arg)
 				db_close(db);
 				db = NULL;
 			}
+			if (db != NULL && !s->have_key && s->key_path &&
+			    access(s->key_path, F_OK) == 0) {
+				char kerr[1200];
+				if (cred_key_load(s->key_path, 0, &s->key, kerr,
+				                  sizeof(kerr)) == 0)
+					s->have_key = 1;
+				else
+					log_warn("sync: %s; channels are not "
+					         "polled",
+					         kerr);
+			}
+			if (db != NULL && s->have_key) {
+				int polled = 0;
+				if (sync_pass(db, &s->key, time_now(),
+				              KV_SYNC_PER_PASS, &polled) != 0) {
+					log_warn(
+					    "scheduler: the sync pass "
+					    "failed; reconnecting next time");
+					db_close(db);
+					db = NULL;
+				}
+			}
 			if (r.raised || r.sent || r.failed)
 				log_info("scheduler: %d alert(s) raised, %d "
 				         "mail(s) sent, %d failed",
@@ -146,6 +170,8 @@ scheduler_stop(struct scheduler *s)
 	pthread_cond_broadcast(&s->cv);
 	pthread_mutex_unlock(&s->mu);
 	pthread_join(s->thread, NULL);
+	cred_key_wipe(&s->key);
+	s->have_key = 0;
 	pthread_cond_destroy(&s->cv);
 	pthread_mutex_destroy(&s->mu);
 	s->started = 0;

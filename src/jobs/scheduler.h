@@ -1,7 +1,8 @@
 /*
  * scheduler.h - the periodic work of one process: every tick, an alert
- * pass (every generator of src/domain/alerts.c for every organisation)
- * and then, when SMTP is configured, a send pass over the mail outbox.
+ * pass (every generator of src/domain/alerts.c for every organisation),
+ * when SMTP is configured a send pass over the mail outbox, and, when the
+ * key file is loaded, a sync pass over the connected channels due.
  *
  * `serve` runs it on one background thread; `kanalvakt notify run` runs
  * one pass in the foreground (scheduler_pass).  Single-process for now:
@@ -13,6 +14,7 @@
 #define KV_SCHEDULER_H
 
 #include "mailer.h"
+#include "../archive/cred.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -38,12 +40,19 @@ struct scheduler {
 	const char *db_url;
 	int tick;                /* seconds between passes, >= 1 */
 	struct mailer_cfg *mail; /* NULL: alerts only, mail stays queued */
+	/* the key file (src/archive/cred.h): once it exists (the first
+	 * `channel connect` makes it), each pass also polls the connected
+	 * channels due (src/jobs/sync.h, at most KV_SYNC_PER_PASS); NULL:
+	 * no polling */
+	const char *key_path;
 	/* private */
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	atomic_int stop;
 	int started;
+	struct cred_key key;
+	int have_key;
 };
 
 /* Starts the thread (signals blocked in it, so SIGINT/SIGTERM reach the

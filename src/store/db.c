@@ -163,6 +163,71 @@ db_bind_null(struct db_stmt *st, int idx)
 	}
 }
 
+void
+db_bind_blob(struct db_stmt *st, int idx, const void *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *b = p;
+	char *v;
+	if (st->db->kind == DB_SQLITE) {
+		sqlite_bind_blob(st, idx, p, n);
+		return;
+	}
+	/* bytea's text input: \x then two hex digits a byte */
+	v = xmalloc(2 * n + 3);
+	v[0] = '\\';
+	v[1] = 'x';
+	for (size_t i = 0; i < n; i++) {
+		v[2 + 2 * i] = hex[b[i] >> 4];
+		v[3 + 2 * i] = hex[b[i] & 15];
+	}
+	v[2 * n + 2] = '\0';
+	pg_set_param(st, idx, v);
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+const void *
+db_col_blob(struct db_stmt *st, int col, size_t *n)
+{
+	const char *s;
+	size_t len;
+	*n = 0;
+	if (st->db->kind == DB_SQLITE)
+		return sqlite_col_blob(st, col, n);
+	s = pg_col_text(st, col);
+	if (s == NULL)
+		return NULL;
+	free(st->blob);
+	st->blob = NULL;
+	/* bytea_output = hex (the default since PostgreSQL 9.0) */
+	if (s[0] != '\\' || s[1] != 'x')
+		return NULL;
+	s += 2;
+	len = strlen(s) / 2;
+	st->blob = xmalloc(len + 1);
+	for (size_t i = 0; i < len; i++) {
+		int hi = hexval((unsigned char)s[2 * i]);
+		int lo = hexval((unsigned char)s[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return NULL;
+		st->blob[i] = (unsigned char)(hi << 4 | lo);
+	}
+	st->blob[len] = 0;
+	*n = len;
+	return st->blob;
+}
+
 int
 db_step(struct db_stmt *st)
 {
@@ -219,6 +284,7 @@ db_finalize(struct db_stmt *st)
 		pg_finalize(st);
 	for (int i = 0; i < DB_MAX_PARAMS; i++)
 		free(st->params[i]);
+	free(st->blob);
 	free(st);
 }
 
@@ -255,6 +321,7 @@ vquery(struct db *db, const char *sql, const char *types, va_list ap)
 		return NULL;
 	for (const char *t = types ? types : ""; *t; t++, idx++) {
 		int64_t v;
+		const void *bp;
 		switch (*t) {
 		case 'i':
 			db_bind_i64(st, idx, va_arg(ap, int64_t));
@@ -268,6 +335,10 @@ vquery(struct db *db, const char *sql, const char *types, va_list ap)
 			break;
 		case 't':
 			db_bind_text(st, idx, va_arg(ap, const char *));
+			break;
+		case 'b':
+			bp = va_arg(ap, const void *);
+			db_bind_blob(st, idx, bp, va_arg(ap, size_t));
 			break;
 		default:
 			fatal("db_query: bad type '%c' for %s", *t, sql);

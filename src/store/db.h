@@ -60,6 +60,8 @@ void db_bind_i64(struct db_stmt *st, int idx, int64_t v);
 /* Binds s, or SQL NULL when s is NULL. */
 void db_bind_text(struct db_stmt *st, int idx, const char *s);
 void db_bind_null(struct db_stmt *st, int idx);
+/* Binds n bytes as a BLOB (SQLite) / bytea (PostgreSQL); copied. */
+void db_bind_blob(struct db_stmt *st, int idx, const void *p, size_t n);
 /* Runs/advances: DB_ROW, DB_DONE, or -1 (see db_errcode). */
 int db_step(struct db_stmt *st);
 int db_col_count(struct db_stmt *st);
@@ -67,6 +69,10 @@ int db_col_is_null(struct db_stmt *st, int col);
 int64_t db_col_i64(struct db_stmt *st, int col);
 /* Column text (0-based), NULL for SQL NULL; valid until next step. */
 const char *db_col_text(struct db_stmt *st, int col);
+/* Column bytes of a BLOB/bytea column (0-based) and their length in *n;
+ * NULL for SQL NULL.  Owned by the statement, valid until the next step,
+ * the next db_col_blob() on it or finalize. */
+const void *db_col_blob(struct db_stmt *st, int col, size_t *n);
 /* Releases the statement (NULL is fine). */
 void db_finalize(struct db_stmt *st);
 
@@ -74,6 +80,7 @@ void db_finalize(struct db_stmt *st);
  * db_query() prepares sql and binds its arguments by a type string:
  *   'i' int64_t        't' const char * (NULL binds SQL NULL)
  *   'j' int64_t where 0 binds SQL NULL (optional ids)
+ *   'b' two arguments: const void *, size_t (bytes for a BLOB/bytea)
  * Returns a statement to step, or NULL on error.  Caller finalizes.
  */
 struct db_stmt *db_query(struct db *db, const char *sql, const char *types,

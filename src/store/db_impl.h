@@ -34,7 +34,8 @@ struct db_stmt {
 	int row;   /* next row to return */
 	int nrows;
 	int executed;
-	int cur; /* current row index, -1 before the first */
+	int cur;             /* current row index, -1 before the first */
+	unsigned char *blob; /* pg: the last db_col_blob() decoded */
 };
 
 void db_set_err(struct db *db, enum db_err code, const char *msg);
@@ -45,6 +46,8 @@ int sqlite_prepare(struct db_stmt *st);
 void sqlite_bind_i64(struct db_stmt *st, int idx, int64_t v);
 void sqlite_bind_text(struct db_stmt *st, int idx, const char *s);
 void sqlite_bind_null(struct db_stmt *st, int idx);
+void sqlite_bind_blob(struct db_stmt *st, int idx, const void *p, size_t n);
+const void *sqlite_col_blob(struct db_stmt *st, int col, size_t *n);
 int sqlite_step(struct db_stmt *st);
 int sqlite_col_count(struct db_stmt *st);
 int sqlite_col_is_null(struct db_stmt *st, int col);

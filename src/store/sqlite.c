@@ -151,6 +151,24 @@ sqlite_bind_null(struct db_stmt *st, int idx)
 	sqlite3_bind_null(st->st, idx);
 }
 
+void
+sqlite_bind_blob(struct db_stmt *st, int idx, const void *p, size_t n)
+{
+	/* a zero-length blob must not bind NULL */
+	sqlite3_bind_blob64(st->st, idx, n ? p : "", (sqlite3_uint64)n,
+	                    SQLITE_TRANSIENT);
+}
+
+const void *
+sqlite_col_blob(struct db_stmt *st, int col, size_t *n)
+{
+	const void *p = sqlite3_column_blob(st->st, col);
+	*n = (size_t)sqlite3_column_bytes(st->st, col);
+	if (p == NULL && sqlite3_column_type(st->st, col) != SQLITE_NULL)
+		return "";
+	return p;
+}
+
 int
 sqlite_step(struct db_stmt *st)
 {

@@ -77,7 +77,9 @@ check_migrate(struct db *db)
 		int64_t checked = -1, bad = -1, hseq = -1;
 		char hhash[65];
 		const char *why = "x";
-		T_EQ_INT(audit_verify(db, 0, NULL, &checked, &bad, &why, &hseq, hhash), 0);
+		T_EQ_INT(audit_verify(db, 0, NULL, &checked, &bad, &why, &hseq,
+		                      hhash),
+		         0);
 		T_EQ_INT(checked, 0);
 		T_EQ_INT(bad, 0);
 		T_EQ_STR(why, NULL);
@@ -556,15 +558,17 @@ collect(struct db_stmt *st, struct buf_list *out)
 	db_finalize(st);
 }
 
-/* Lists the tables of the migrated schema, sorted by name. */
+/* Lists the tables of the migrated schema, sorted by name (on SQLite
+ * without FTS5's virtual table and its shadow tables, which PostgreSQL
+ * replaces by an index). */
 static void
 list_tables(struct db *db, struct buf_list *out)
 {
 	if (db_kind(db) == DB_SQLITE)
 		collect(db_query(db,
-		                 "SELECT name FROM sqlite_master WHERE type = "
-		                 "'table' AND name NOT LIKE 'sqlite%' ORDER BY "
-		                 "name",
+		                 "SELECT name FROM pragma_table_list WHERE "
+		                 "schema = 'main' AND type = 'table' AND name "
+		                 "NOT LIKE 'sqlite%' ORDER BY name",
 		                 NULL),
 		        out);
 	else
