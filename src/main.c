@@ -50,6 +50,7 @@
 static const char *db_url;
 static const char *key_file; /* --key-file; else KV_KEY_FILE or beside the DB */
 static char key_path[1024];  /* serve: the scheduler's key file */
+static char app_key_path[1024]; /* serve: the web side seals with it */
 
 static void
 usage(FILE *f)
@@ -949,6 +950,10 @@ cmd_serve(int argc, char **argv)
 		return 1;
 	}
 	i18n_init();
+	app.key_path = cred_key_path(key_file, db_url, app_key_path,
+	                             sizeof(app_key_path));
+	app.meta_app_secret = getenv("KANALVAKT_META_APP_SECRET");
+	app.meta_verify_token = getenv("KANALVAKT_META_VERIFY_TOKEN");
 	sched.db_url = db_url;
 	sched.mail = have_mail == 0 ? &mail : NULL;
 	/* connected channels are polled with the key file once it exists */

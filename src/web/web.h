@@ -35,6 +35,10 @@ struct app {
 	int threads;
 	int cookie_secure;  /* add Secure to cookies (behind TLS) */
 	int64_t public_org; /* org shown on public pages (first org) */
+	const char *key_path; /* the credential key file (cred.h) */
+	/* Meta webhooks (/hooks/meta): the app secret that signs deliveries
+	 * and the verify token of the subscription handshake; NULL: off */
+	const char *meta_app_secret, *meta_verify_token;
 };
 
 enum method { M_GET = 1, M_HEAD, M_POST, M_PUT, M_PATCH, M_DELETE, M_OPTIONS };
@@ -238,6 +242,11 @@ void api_channel_overlay(json_t *b, struct channel *c, struct verrs *v);
 int api_paging(struct req *r, int *limit, int *offset);
 /* Parses an optional positive id in the query; -1 + 400 when malformed. */
 int query_id(struct req *r, const char *name, int64_t *out);
+
+/* api_items.c — the credential key of this server (loaded, or made on
+ * first use, from app->key_path).  0, or -1 after logging why. */
+struct cred_key;
+int web_cred_key(struct req *r, struct cred_key *k);
 
 /* i18n.c */
 int i18n_init(void);
