@@ -823,7 +823,8 @@ capture_metric(struct db *db, int64_t channel_id, const char *item_platform_id,
 	snprintf(v, sizeof(v), "%.17g", value);
 	return db_run(db,
 	              "INSERT INTO metric_samples (channel_id, item_id, name, "
-	              "value, at, source) VALUES (?, ?, ?, CAST(? AS REAL), ?, "
+	              "value, at, source) VALUES (?, ?, ?, CAST(? AS DOUBLE "
+	              "PRECISION), ?, "
 	              "?)",
 	              "ijttit", channel_id, item_id, name, v, at,
 	              source ? source : "");

@@ -697,6 +697,43 @@ authz(enum db_kind kind)
 	t_db_done(db);
 }
 
+/* Metric values keep double precision on both backends; an unknown item
+ * is stored without its item; NaN is not a measurement. */
+static void
+metrics(enum db_kind kind)
+{
+	struct db *db = setup(kind);
+	struct item it;
+	if (db == NULL)
+		return;
+	mk(&it, "m1", "Med tall");
+	T_EQ_INT(capture_item(db, 1, &it, 0, T0, NULL), 0);
+	T_EQ_INT(capture_metric(db, 1, NULL, "followers", 1234567.891, T0,
+	                        "connector"),
+	         0);
+	T_EQ_INT(capture_metric(db, 1, "m1", "reactions", 5, T0, "connector"),
+	         0);
+	T_EQ_INT(capture_metric(db, 1, "nope", "reactions", 2, T0, "x"), 0);
+	T_EQ_INT(capture_metric(db, 1, NULL, "views", 0.0 / 0.0, T0, "x"), 0);
+	T_EQ_INT(count(db, "SELECT CAST(ROUND(value * 1000) AS BIGINT) FROM "
+	                   "metric_samples WHERE name = 'followers'"),
+	         1234567891);
+	T_EQ_INT(count(db, "SELECT COUNT(*) FROM metric_samples WHERE item_id "
+	                   "IS NOT NULL"),
+	         1);
+	T_EQ_INT(count(db, "SELECT COUNT(*) FROM metric_samples"), 3);
+	t_db_done(db);
+}
+
+T_TEST(metrics_sqlite)
+{
+	metrics(DB_SQLITE);
+}
+T_TEST(metrics_pg)
+{
+	metrics(DB_PG);
+}
+
 T_TEST(authz_sqlite)
 {
 	authz(DB_SQLITE);
@@ -777,6 +814,8 @@ main(int argc, char **argv)
 	    T_ENTRY(search_pg),
 	    T_ENTRY(authz_sqlite),
 	    T_ENTRY(authz_pg),
+	    T_ENTRY(metrics_sqlite),
+	    T_ENTRY(metrics_pg),
 	    T_ENTRY(cred_box),
 	};
 	int rc;
