@@ -11,10 +11,10 @@
 #    responses (../shared/fixtures/mastodon/cassettes): every stdout line
 #    is one JSON object with exactly the keys platform, item_id, type,
 #    parent_id, author, text, created_at, version; a second run stores
-#    nothing new.  This part needs the Mastodon connector (another branch
-#    of issue 4): without it, it says SKIP loudly and counts nothing.
+#    nothing new.
 . "$(dirname "$0")/../lib/t.sh"
 . "$(dirname "$0")/../lib/server.sh"
+. "$(dirname "$0")/../lib/replay.sh"
 kv_setup
 KEY=$T_DIR/keys/secret.key
 mkdir -p "$T_DIR/keys"
@@ -81,50 +81,15 @@ if [ -z "$MA" ]; then
 	MA=$(kv_sql "SELECT id FROM channels WHERE platform = 'mastodon' LIMIT 1")
 fi
 printf '{"access_token":"tok-MASTO-0815"}' >"$T_DIR/mcred.json"
-RP_DIR=$T_DIR/replay
-mkdir -p "$RP_DIR"
-# verify_credentials and the account's statuses from one recording; each
-# status's context empty; no notifications
-"$T_PY" - "$RP_DIR/scenario.json" <<'EOF'
-import json, os, sys, yaml
-fx = os.environ.get("KV_FIXTURES") or os.path.join(
-    os.path.dirname(os.getcwd()), "shared", "fixtures")
-name = "mastodon/cassettes/test_get_pagination_info.yaml"
-d = yaml.safe_load(open(os.path.join(fx, name)))
-acct = json.loads(d["interactions"][0]["response"]["body"]["string"])["id"]
-routes = [
-    {"path": "/api/v1/accounts/verify_credentials", "times": 0,
-     "cassette": name, "interaction": 0},
-    {"path": "/api/v1/accounts/%s/statuses" % acct, "times": 0,
-     "cassette": name, "interaction": 11},
-    {"path": "/api/v1/notifications", "times": 0, "body": []},
-    {"path": "/api/v2/notifications", "times": 0, "body": []},
-]
-for st in json.loads(d["interactions"][11]["response"]["body"]["string"]):
-    routes.append({"path": "/api/v1/statuses/%s/context" % st["id"],
-                   "times": 0, "body": {"ancestors": [], "descendants": []}})
-json.dump({"rewrite": ["http://localhost:3000"], "routes": routes},
-          open(sys.argv[1], "w"))
-EOF
-"$T_PY" "$KV_ROOT/tests/lib/replay.py" --port-file "$RP_DIR/port" --log "$RP_DIR/log" \
-	"$RP_DIR/scenario.json" >"$RP_DIR/replay.out" 2>&1 &
-RP_PID=$!
-i=0
-while [ ! -s "$RP_DIR/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-RP_BASE=http://127.0.0.1:$(cat "$RP_DIR/port" 2>/dev/null)
+replay_mastodon "$T_DIR/replay"
 cli channel connect "$MA" --config "{\"base_url\":\"$RP_BASE\"}" \
 	--cred-file "$T_DIR/mcred.json" >/dev/null 2>&1
 check_eq "$?" 0 "channel connect (Mastodon)"
 cli sync "$MA" --no-metrics >"$T_DIR/m1.out" 2>"$T_DIR/m1.err"
 m1=$?
-if grep -q "no connector for platform mastodon" "$T_DIR/m1.err"; then
-	echo "# !!! SKIP: no Mastodon connector in this build (it arrives from"
-	echo "# !!! another branch of issue 4); the Mastodon part of this test"
-	echo "# !!! is skipped, 1 skipped"
-else
-	check_eq "$m1" 0 "sync (Mastodon) succeeds" "$(cat "$T_DIR/m1.err")"
-	check_ne "$(wc -l <"$T_DIR/m1.out" | tr -d ' ')" 0 "sync prints the items it captured"
-	bad=$("$T_PY" - "$T_DIR/m1.out" <<'EOF'
+check_eq "$m1" 0 "sync (Mastodon) succeeds" "$(cat "$T_DIR/m1.err")"
+check_ne "$(wc -l <"$T_DIR/m1.out" | tr -d ' ')" 0 "sync prints the items it captured"
+bad=$("$T_PY" - "$T_DIR/m1.out" <<'EOF'
 import json, sys
 want = ["platform", "item_id", "type", "parent_id", "author", "text",
         "created_at", "version"]
@@ -143,18 +108,16 @@ for line in open(sys.argv[1]):
 print(bad)
 EOF
 )
-	check_eq "$bad" 0 "every line is one JSON object with exactly the eight keys"
-	check_match "$(cat "$T_DIR/m1.err")" "status ok" "the summary says ok"
-	n1=$(kv_sql "SELECT COUNT(*) FROM items WHERE channel_id = $MA")
-	cli sync "$MA" --no-metrics >"$T_DIR/m2.out" 2>"$T_DIR/m2.err"
-	check_match "$(cat "$T_DIR/m2.err")" "items 0 new, 0 edited" "a second sync stores nothing new"
-	check_eq "$(kv_sql "SELECT COUNT(*) FROM items WHERE channel_id = $MA")" "$n1" \
-		"…and the item count is the same"
-	check_eq "$(kv_sql "SELECT COUNT(*) FROM channel_connections WHERE cred_box LIKE '%MASTO%'")" 0 \
-		"the Mastodon token is not stored in clear"
-	out=$(cli capture verify)
-	check_eq "$?" 0 "capture verify after the syncs" "$out"
-fi
-kill "$RP_PID" 2>/dev/null
-wait "$RP_PID" 2>/dev/null
+check_eq "$bad" 0 "every line is one JSON object with exactly the eight keys"
+check_match "$(cat "$T_DIR/m1.err")" "status ok" "the summary says ok"
+n1=$(kv_sql "SELECT COUNT(*) FROM items WHERE channel_id = $MA")
+cli sync "$MA" --no-metrics >"$T_DIR/m2.out" 2>"$T_DIR/m2.err"
+check_match "$(cat "$T_DIR/m2.err")" "items 0 new, 0 edited" "a second sync stores nothing new"
+check_eq "$(kv_sql "SELECT COUNT(*) FROM items WHERE channel_id = $MA")" "$n1" \
+	"…and the item count is the same"
+check_eq "$(kv_sql "SELECT COUNT(*) FROM channel_connections WHERE cred_box LIKE '%MASTO%'")" 0 \
+	"the Mastodon token is not stored in clear"
+out=$(cli capture verify)
+check_eq "$?" 0 "capture verify after the syncs" "$out"
+replay_stop
 kv_finish
