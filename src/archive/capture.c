@@ -1092,7 +1092,7 @@ sees_all(const struct actor *a)
 	" WHERE i.org_id = ? AND (? = 1 OR c.unit_id IN (SELECT id FROM "      \
 	"scope) OR c.responsible_id = ? OR EXISTS (SELECT 1 FROM "             \
 	"channel_editors e WHERE e.channel_id = c.id AND e.person_id = ?)) "   \
-	"AND (CAST(? AS BIGINT) = 0 OR i.channel_id = ?) AND (? = '' OR "   \
+	"AND (CAST(? AS BIGINT) = 0 OR i.channel_id = ?) AND (? = '' OR "      \
 	"i.type = ?) AND (? = '' OR i.author_handle = ? OR i.author_id = ?) "  \
 	"AND (CAST(? AS BIGINT) = 0 OR i.created_at >= ?) AND "                \
 	"(CAST(? AS BIGINT) = 0 OR i.created_at < ?) AND (? = '' OR "          \
