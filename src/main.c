@@ -29,9 +29,9 @@
 #include "base/buf.h"
 #include "base/log.h"
 #include "base/util.h"
-#include "base/buf.h"
 #include "connect/connect.h"
 #include "connect/feed.h"
+#include "connect/import.h"
 #include "domain/domain.h"
 #include "domain/notify.h"
 #include "jobs/mailer.h"
@@ -41,6 +41,7 @@
 #include "web/web.h"
 
 #include <errno.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +92,12 @@ usage(FILE *f)
 	    "                          one poll cycle now; prints each item "
 	    "as\n"
 	    "                          a JSON line, a summary on stderr\n"
+	    "  import FORMAT FILE --channel CHANNEL\n"
+	    "                          capture a platform's data export\n"
+	    "                          (mastodon .tar.gz/outbox.json, x .zip/"
+	    "tweets.js,\n"
+	    "                          instagram, facebook .zip/.json, "
+	    "bluesky .car)\n"
 	    "  capture verify          check the capture log's hash chain and\n"
 	    "                          every stored blob\n"
 	    "  items search QUERY [--channel CHANNEL] [--limit N]\n"
@@ -815,6 +822,181 @@ cmd_sync(int argc, char **argv)
 	return rc == 0 && strcmp(rep.status, "ok") == 0 ? 0 : 1;
 }
 
+/* --- import ------------------------------------------------------------ */
+
+struct cli_import {
+	struct db *db;
+	int64_t channel_id, now;
+	int created, edited, seen, failed;
+	int tty;      /* stderr is a terminal: one redrawn progress line */
+	int last_pct; /* last percentage drawn */
+	const char *phase;
+};
+
+static int
+import_item(void *ud, const struct item *it)
+{
+	struct cli_import *ci = ud;
+	struct capture_result r;
+	if (capture_item(ci->db, ci->channel_id, it, 0, ci->now, &r) != 0) {
+		ci->failed++;
+		return -1;
+	}
+	ci->seen++;
+	ci->created += r.created;
+	ci->edited += r.edited;
+	return 0;
+}
+
+/* A progress bar on stderr: redrawn in place on a terminal, else a line
+ * at every tenth. */
+static void
+import_progress(void *ud, const struct import_progress *p)
+{
+	struct cli_import *ci = ud;
+	char bar[31];
+	int pct, fill;
+	if (strcmp(p->phase, "done") == 0) {
+		if (ci->tty)
+			fputc('\n', stderr);
+		return;
+	}
+	if (ci->phase == NULL || strcmp(ci->phase, p->phase) != 0) {
+		if (ci->tty && ci->phase != NULL)
+			fputc('\n', stderr);
+		ci->phase = p->phase;
+		ci->last_pct = -1;
+	}
+	pct = p->total > 0 ? (int)(p->done * 100 / p->total) : 0;
+	if (pct > 100)
+		pct = 100;
+	if (!ci->tty && (pct / 10 == ci->last_pct / 10 && ci->last_pct >= 0))
+		return;
+	if (ci->tty && pct == ci->last_pct && p->total > 0)
+		return;
+	ci->last_pct = pct;
+	fill = pct * 30 / 100;
+	memset(bar, '#', (size_t)fill);
+	memset(bar + fill, '-', (size_t)(30 - fill));
+	bar[30] = 0;
+	if (p->total > 0)
+		fprintf(stderr, "%simport: %-5s [%s] %3d%% (%lld of %lld)%s",
+		        ci->tty ? "\r" : "", p->phase, bar, pct,
+		        (long long)p->done, (long long)p->total,
+		        ci->tty ? "" : "\n");
+	else
+		fprintf(stderr, "%simport: %-5s %lld%s", ci->tty ? "\r" : "",
+		        p->phase, (long long)p->done, ci->tty ? "" : "\n");
+}
+
+/* The platform an export format belongs to. */
+static const char *
+import_platform(const char *format)
+{
+	static const char *const map[][2] = {{"mastodon", "mastodon"},
+	                                     {"x", "x"},
+	                                     {"instagram", "instagram"},
+	                                     {"facebook", "facebook_page"},
+	                                     {"bluesky", "bluesky"}};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(format, map[i][0]) == 0)
+			return map[i][1];
+	return NULL;
+}
+
+/* kanalvakt import FORMAT FILE --channel CHANNEL: reads a platform's data
+ * export and captures its items as the channel's, with progress on
+ * stderr; audited with the file's SHA-256. */
+static int
+cmd_import(int argc, char **argv)
+{
+	struct cli_import ci;
+	struct conn_ctx ctx;
+	struct actor sys;
+	struct db *db;
+	struct db_stmt *st;
+	const char *format, *path, *ch = opt(argc, argv, "--channel");
+	const char *want;
+	char platform[32] = "", sha[65] = "";
+	enum conn_rc rc;
+	int64_t org;
+	json_t *after;
+
+	if (argc < 3 || ch == NULL || argv[1][0] == '-' || argv[2][0] == '-') {
+		fprintf(stderr, "usage: kanalvakt import "
+		                "mastodon|x|instagram|facebook|bluesky FILE "
+		                "--channel CHANNEL\n");
+		return 2;
+	}
+	format = argv[1];
+	path = argv[2];
+	want = import_platform(format);
+	if (want == NULL) {
+		fprintf(stderr,
+		        "kanalvakt: unknown export format %s (mastodon, x, "
+		        "instagram, facebook, bluesky)\n",
+		        format);
+		return 2;
+	}
+	db = open_ready_db();
+	org = need_org(db);
+	memset(&ci, 0, sizeof(ci));
+	ci.db = db;
+	ci.channel_id = find_channel(db, org, ch);
+	ci.now = time_now();
+	ci.tty = isatty(2);
+	st = db_query(db, "SELECT platform FROM channels WHERE id = ?", "i",
+	              ci.channel_id);
+	if (st != NULL && db_step(st) == DB_ROW)
+		snprintf(platform, sizeof(platform), "%s", db_col_text(st, 0));
+	db_finalize(st);
+	if (strcmp(platform, want) != 0) {
+		fprintf(stderr,
+		        "kanalvakt: a %s export belongs to a %s channel; "
+		        "channel %s is %s\n",
+		        format, want, ch, platform);
+		db_close(db);
+		return 2;
+	}
+	conn_ctx_init(&ctx, connector_find(platform), NULL, NULL, NULL);
+	ctx.ud = &ci;
+	ctx.on_item = import_item;
+	rc = import_run(&ctx, format, path, import_progress, &ci);
+	{
+		FILE *f = fopen(path, "rb");
+		crypto_hash_sha256_state hs;
+		unsigned char buf[65536], d[32];
+		size_t n;
+		if (f != NULL) {
+			crypto_hash_sha256_init(&hs);
+			while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+				crypto_hash_sha256_update(&hs, buf, n);
+			fclose(f);
+			crypto_hash_sha256_final(&hs, d);
+			sodium_bin2hex(sha, sizeof(sha), d, sizeof(d));
+		}
+	}
+	actor_system(&sys, org, "cli");
+	after = json_pack("{s:s,s:s,s:s,s:i,s:i,s:i,s:s}", "format", format,
+	                  "file", path, "sha256", sha, "items", ci.seen, "new",
+	                  ci.created, "edited", ci.edited, "result",
+	                  rc == CONN_OK ? "ok" : conn_rc_name(rc));
+	if (db_begin(db) != 0 ||
+	    audit_commit(db, &sys, "import", "channel", ci.channel_id, NULL,
+	                 after) != KV_OK)
+		fprintf(stderr, "kanalvakt: the import could not be audited\n");
+	db_close(db);
+	fprintf(stderr,
+	        "import: %s into channel %lld (%s): items %d new, %d edited "
+	        "(%d read); %s%s%s\n",
+	        format, (long long)ci.channel_id, platform, ci.created,
+	        ci.edited, ci.seen, rc == CONN_OK ? "ok" : conn_rc_name(rc),
+	        rc == CONN_OK ? "" : ": ",
+	        rc == CONN_OK ? "" : ctx.err.message);
+	conn_ctx_cleanup(&ctx);
+	return rc == CONN_OK ? 0 : 1;
+}
+
 static int
 cmd_capture(int argc, char **argv)
 {
@@ -950,8 +1132,8 @@ cmd_serve(int argc, char **argv)
 		return 1;
 	}
 	i18n_init();
-	app.key_path = cred_key_path(key_file, db_url, app_key_path,
-	                             sizeof(app_key_path));
+	app.key_path =
+	    cred_key_path(key_file, db_url, app_key_path, sizeof(app_key_path));
 	app.meta_app_secret = getenv("KANALVAKT_META_APP_SECRET");
 	app.meta_verify_token = getenv("KANALVAKT_META_VERIFY_TOKEN");
 	sched.db_url = db_url;
@@ -1183,6 +1365,8 @@ main(int argc, char **argv)
 	if (strcmp(cmd, "channel") == 0 && argc > 1 &&
 	    strcmp(argv[1], "connect") == 0)
 		return cmd_channel_connect(argc, argv);
+	if (strcmp(cmd, "import") == 0)
+		return cmd_import(argc, argv);
 	if (strcmp(cmd, "sync") == 0)
 		return cmd_sync(argc, argv);
 	if (strcmp(cmd, "capture") == 0)
