@@ -24,6 +24,23 @@ check_status 200 "GET /api/v1/openapi.json is 200 without login"
 check_match "$(hdr Content-Type)" '^application/json' "openapi.json is JSON"
 check_match "$(js 'j["openapi"]')" '^3\.' "it is an OpenAPI 3 document"
 check_eq "$(js '"/api/v1/channels/{id}" in j["paths"]')" true "it documents /api/v1/channels/{id}"
+# every API route of the binary is documented, with its method
+"$KV_BIN" routes >"$T_DIR/routes.txt"
+missing=$("$T_PY" - "$T_DIR/routes.txt" "$H_BODY" <<'EOF'
+import json, re, sys
+spec = json.load(open(sys.argv[2]))
+miss = []
+for line in open(sys.argv[1]):
+    f = line.split()
+    if len(f) < 2 or not (f[1].startswith("/api/") or f[1].startswith("/hooks/")):
+        continue
+    path = re.sub(r":([a-z]+)", r"{\1}", f[1])
+    if f[0].lower() not in spec["paths"].get(path, {}):
+        miss.append(f[0] + " " + path)
+print(" ".join(miss))
+EOF
+)
+check_eq "$missing" "" "every API route is in openapi.json"
 
 # --- units ---------------------------------------------------------------------------
 api GET /api/v1/units
