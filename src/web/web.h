@@ -33,8 +33,8 @@ struct app {
 	struct db_pool *pool;
 	const char *db_url;
 	int threads;
-	int cookie_secure;  /* add Secure to cookies (behind TLS) */
-	int64_t public_org; /* org shown on public pages (first org) */
+	int cookie_secure;    /* add Secure to cookies (behind TLS) */
+	int64_t public_org;   /* org shown on public pages (first org) */
 	const char *key_path; /* the credential key file (cred.h) */
 	/* Meta webhooks (/hooks/meta): the app secret that signs deliveries
 	 * and the verify token of the subscription handshake; NULL: off */
