@@ -360,6 +360,13 @@ conn_json(struct conn_ctx *ctx, const struct fetch_resp *rs)
 		          "the platform's JSON is nested too deep");
 		return NULL;
 	}
+	/* a raw NUL byte is never JSON (inside strings it is \u0000); refuse
+	 * it here so no payload kept as text is cut short at one */
+	if (rs->len > 0 && memchr(rs->body, 0, rs->len) != NULL) {
+		conn_fail(ctx, CONN_E_MALFORMED, "json",
+		          "the platform's body holds a NUL byte");
+		return NULL;
+	}
 	j = json_loadb(rs->body, rs->len, JSON_ALLOW_NUL, &e);
 	if (j == NULL)
 		conn_fail(ctx, CONN_E_MALFORMED, "json",

@@ -247,6 +247,26 @@ T_TEST(web_times)
 	T_EQ_INT(time_parse_web("Thu, 01 Foo 2004 19:48:21 GMT", &t), -1);
 }
 
+T_TEST(json_limits)
+{
+	struct conn_ctx ctx;
+	struct fetch_resp rs = {0};
+	char body[] = "{\"a\":3\0, \"b\":1}";
+	json_t *j;
+	conn_ctx_init(&ctx, NULL, NULL, NULL, NULL);
+	rs.body = body;
+	rs.len = sizeof(body) - 1;
+	T_ASSERT(conn_json(&ctx, &rs) == NULL);
+	T_EQ_INT(ctx.err.rc, CONN_E_MALFORMED);
+	/* duplicate keys: the last wins (real exports have them) */
+	rs.body = (char *)"{\"k\":[],\"k\":[1,2]}";
+	rs.len = strlen(rs.body);
+	j = conn_json(&ctx, &rs);
+	T_EQ_INT(json_array_size(json_object_get(j, "k")), 2);
+	json_decref(j);
+	conn_ctx_cleanup(&ctx);
+}
+
 T_TEST(html_text)
 {
 	char *t = html_to_text("<p>Hei &amp; h&#229;! <a href=\"x\">@a</a></p>"
@@ -265,7 +285,7 @@ main(int argc, char **argv)
 	    T_ENTRY(fetch_basics),   T_ENTRY(ratelimit_styles),
 	    T_ENTRY(backoff_jitter), T_ENTRY(request_retries),
 	    T_ENTRY(registry),       T_ENTRY(web_times),
-	    T_ENTRY(html_text)};
+	    T_ENTRY(json_limits),    T_ENTRY(html_text)};
 	if (sodium_init() < 0)
 		return 1;
 	fetch_global_init();
