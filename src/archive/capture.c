@@ -1092,8 +1092,10 @@ sees_all(const struct actor *a)
 	"scope) OR c.responsible_id = ? OR EXISTS (SELECT 1 FROM "             \
 	"channel_editors e WHERE e.channel_id = c.id AND e.person_id = ?)) "   \
 	"AND (? = 0 OR i.channel_id = ?) AND (? = '' OR i.type = ?) AND (? = " \
-	"'' OR i.author_handle = ? OR i.author_id = ?) AND (? = 0 OR "         \
-	"i.created_at >= ?) AND (? = 0 OR i.created_at < ?) AND (? = '' OR "   \
+	"'' OR i.author_handle = ? OR i.author_id = ?) AND (CAST(? AS "        \
+	"BIGINT) "                                                             \
+	"= 0 OR i.created_at >= ?) AND (CAST(? AS BIGINT) = 0 OR "             \
+	"i.created_at < ?) AND (? = '' OR "                                    \
 	"(? = 'live' AND i.deleted_seen_at IS NULL) OR (? = 'deleted' AND "    \
 	"i.deleted_seen_at IS NOT NULL) OR (? = 'hidden' AND i.hidden = 1) "   \
 	"OR (? = 'edited' AND i.current_version > 1))"
