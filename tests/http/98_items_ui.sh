@@ -253,6 +253,23 @@ kv_sql "UPDATE channel_connections SET last_status = 'ok' WHERE channel_id = $FB
 req GET "$KV_URL/dashboard?lang=en" -b "$J"
 check_nomatch "$(body)" 'class="notice"' "no banner when all is well"
 
+# --- the populated pages are valid HTML (80_tidy.sh has the empty ones) ----------
+if command -v tidy >/dev/null 2>&1; then
+	kv_sql "UPDATE channel_connections SET token_expires_at = $SOON WHERE channel_id = $FB"
+	for p in "/items?lang=nn" "/items?q=numbers&lang=sv" "/items/$IT?lang=nb" \
+		"/items/$IT?lang=en" "/channels/$MA/connection?lang=nn" "/channels/$FB/connection?lang=sv"; do
+		req GET "$KV_URL$p" -b "$J"
+		tidy -e -q "$H_BODY" >"$T_DIR/tidy.out" 2>&1
+		if [ $? -lt 2 ] && [ "$H_STATUS" = 200 ]; then
+			ok "GET $p: 200 and tidy finds no errors"
+		else
+			fail "GET $p: 200 and tidy finds no errors" "status $H_STATUS" "$(grep -i error "$T_DIR/tidy.out" | head -n 10)"
+		fi
+	done
+else
+	fail "tidy is installed" "install it: sh tools/deps.sh"
+fi
+
 kill "$RP_PID" 2>/dev/null
 wait "$RP_PID" 2>/dev/null
 kv_finish
