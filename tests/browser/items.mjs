@@ -191,7 +191,7 @@ async function main() {
     // poll (check_auth); no Graph API here, so the test sets it itself
     const soonT = Math.floor(Date.now() / 1000) + 3 * 86400;
     const sql = `UPDATE channel_connections SET token_expires_at = ${soonT} WHERE channel_id = ${Number(fbId)}`;
-    if (url.startsWith('sqlite:')) execFileSync('sqlite3', [url.slice(7), sql]);
+    if (url.startsWith('sqlite:')) execFileSync('sqlite3', ['-cmd', '.timeout 10000', url.slice(7), sql]);
     else execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', url, '-c', sql]);
     await page.reload();
     ok(await page.isVisible(`.notice a[href="/channels/${fbId}/connection"]`), 'the banner names the channel with an expiring token');
