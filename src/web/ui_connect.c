@@ -243,7 +243,7 @@ cred_input(struct req *r, const struct conn_field *f, const struct verrs *v)
 		html_lit(r, "\" type=\"date\" value=\"");
 	else
 		html_lit(r, "\" type=\"password\" value=\"");
-	if (date && r->method == M_POST && form_get(r, f->name))
+	if (date && v != NULL && form_get(r, f->name))
 		html_attr(r, form_get(r, f->name));
 	html_lit(r, "\" autocomplete=\"off\"");
 	if (err)
@@ -293,9 +293,9 @@ connect_form(struct req *r, const struct channel *c,
 		const struct conn_field *f =
 		    field_of(cfg_fields, ARRAY_LEN(cfg_fields),
 		             platform_fields[fi].cfg[i]);
-		const char *val = r->method == M_POST
-		                      ? form_get(r, f->name)
-		                      : config_value(r, cfg, f->name);
+		/* after a refused form, what was typed; else what is stored */
+		const char *val = v != NULL ? form_get(r, f->name)
+		                            : config_value(r, cfg, f->name);
 		if (strcmp(f->name, "kind") == 0)
 			field_select(r, f->name, f->label, val ? val : "feed",
 			             blog_kinds, blog_kind_labels, v,
@@ -316,7 +316,7 @@ connect_form(struct req *r, const struct channel *c,
 	html_lit(r, "</fieldset><div class=\"field\"><input type=\"checkbox\" "
 	            "id=\"f-reset_state\" name=\"reset_state\" value=\"1\" "
 	            "aria-describedby=\"h-reset_state\"");
-	if (r->method == M_POST && form_get(r, "reset_state"))
+	if (v != NULL && form_get(r, "reset_state"))
 		html_lit(r, " checked");
 	html_lit(r, "> <label for=\"f-reset_state\">");
 	html_tr(r, "Start the sync state afresh");
