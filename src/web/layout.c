@@ -11,6 +11,7 @@
 #include "web.h"
 #include "../base/util.h"
 #include "../domain/notify.h"
+#include "../jobs/connection.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -22,6 +23,7 @@ struct nav_item {
 static const struct nav_item nav_items[] = {
     {"dashboard", "/dashboard", N_("Dashboard")},
     {"channels", "/channels", N_("Channels")},
+    {"items", "/items", N_("Items")},
     {"plans", "/plans", N_("Requests and plans")},
     {"rota", "/rota", N_("Rota")},
     {"upkeep", "/upkeep", N_("Upkeep")},
@@ -67,6 +69,54 @@ notify_link(struct req *r, const char *nav)
 		html_lit(r, ")</span>");
 	}
 	html_lit(r, "</a>");
+}
+
+/* Connections that need a person (issue 4): a token that runs out within
+ * 7 days or credentials the platform refused, for the channels the person
+ * may act on (administrators and communications: every one they see;
+ * others: the channels they may change).  One query per page view. */
+static void
+connection_banner(struct req *r)
+{
+	struct conn_status *cs = NULL;
+	int n = 0, shown = 0;
+	int64_t now = time_now();
+	int all = actor_is_admin(&r->actor) ||
+	          actor_has_org_role(&r->actor, ROLE_COMMS);
+	if (r->db == NULL ||
+	    connection_attention(r->db, &r->ar, &r->actor, now, 7 * 86400, &cs,
+	                         &n, 5) != KV_OK)
+		return;
+	for (int i = 0; i < n; i++) {
+		struct channel c;
+		if (channel_get(r->db, &r->ar, &r->actor, cs[i].channel_id,
+		                &c) != KV_OK ||
+		    (!all && !channel_can_edit(r->db, &r->actor, &c)))
+			continue;
+		if (shown++ == 0) {
+			html_lit(r,
+			         "<div class=\"notice\" role=\"status\"><p>");
+			html_tr(r, "Channel connections that need attention:");
+			html_lit(r, "</p><ul>");
+		}
+		html_lit(r, "<li><a href=\"/channels/");
+		html_int(r, c.id);
+		html_lit(r, "/connection\">");
+		html_txt(r, c.name);
+		html_lit(r, " (");
+		html_tr(r, platform_label(c.platform));
+		html_lit(r, ")</a>: ");
+		if (strcmp(cs[i].last_status, "auth") == 0 ||
+		    cs[i].token_expires_at <= now)
+			html_tr(r, "needs to be reconnected");
+		else
+			html_txt(r,
+			         tr_sub(r, "the token expires on %s",
+			                fmt_time(r, cs[i].token_expires_at)));
+		html_lit(r, "</li>");
+	}
+	if (shown)
+		html_lit(r, "</ul></div>\n");
 }
 
 void
@@ -146,6 +196,8 @@ page_begin(struct req *r, const char *title, const char *nav)
 	}
 	html_lit(
 	    r, "</ul></nav>\n</header>\n<main id=\"main\" tabindex=\"-1\">\n");
+	if (r->authed)
+		connection_banner(r); /* issue 4 */
 }
 
 void
@@ -394,6 +446,28 @@ field_label_of(const char *field)
 	    {"course_id", N_("Course")},
 	    {"completed_on", N_("Completed on")},
 	    {"expires_on", N_("Expires on")},
+	    /* captured items and connections (issue 4) */
+	    {"type", N_("Type")},
+	    {"state", N_("State")},
+	    {"author", N_("Author")},
+	    {"channel", N_("Channel")},
+	    {"feed_url", N_("Feed address (feed_url)")},
+	    {"comments_feed_url",
+	     N_("Comments feed address (comments_feed_url)")},
+	    {"base_url", N_("API address (base_url)")},
+	    {"account", N_("Account id (account)")},
+	    {"version", N_("API version (version)")},
+	    {"access_token", N_("Access token (access_token)")},
+	    {"refresh_token", N_("Refresh token (refresh_token)")},
+	    {"client_id", N_("Client id (client_id)")},
+	    {"client_secret", N_("Client secret (client_secret)")},
+	    {"page_token", N_("Page access token (page_token)")},
+	    {"app_secret", N_("App secret (app_secret)")},
+	    {"identifier", N_("Handle or e-mail (identifier)")},
+	    {"app_password", N_("App password (app_password)")},
+	    {"username", N_("User name (username)")},
+	    {"api_key", N_("API key (api_key)")},
+	    {"expires_at", N_("Token expires on (expires_at)")},
 	};
 	for (size_t i = 0; i < ARRAY_LEN(labels); i++)
 		if (strcmp(labels[i].field, field) == 0)

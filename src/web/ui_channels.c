@@ -425,6 +425,7 @@ governance_links(struct req *r, const struct channel *c)
 	    {"coverage", N_("Coverage and gaps")},
 	    {"updates", N_("Update log")},
 	    {"review", N_("Review")},
+	    {"connection", N_("Connection to the platform")}, /* issue 4 */
 	};
 	struct plan_filter f;
 	struct plan *ps;
@@ -461,6 +462,11 @@ governance_links(struct req *r, const struct channel *c)
 		html_tr(r, pages[i].label);
 		html_lit(r, "</a></li>");
 	}
+	html_lit(r, "<li><a href=\"/items?channel="); /* issue 4 */
+	html_int(r, c->id);
+	html_lit(r, "\">");
+	html_tr(r, "Captured items");
+	html_lit(r, "</a></li>");
 	if (strcmp(c->status, "closed") != 0 &&
 	    strcmp(c->status, "requested") != 0 &&
 	    channel_can_edit(r->db, &r->actor, c)) {

@@ -1,5 +1,5 @@
 #!/bin/sh
-# run.sh - runs the browser tests (smoke.mjs, governance.mjs) in Debian's
+# run.sh - runs the browser tests (smoke.mjs, governance.mjs, items.mjs) in Debian's
 # Chromium, one after the other, and sums their counts into one closing
 # line "N passed, N failed" (each test's own closing line is kept, as a
 # comment); exits non-zero when any test failed.
@@ -17,7 +17,7 @@ out=$(mktemp "${TMPDIR:-/tmp}/kv-browser-run.XXXXXX")
 trap 'rm -f "$out"' EXIT
 total_p=0
 total_f=0
-for t in smoke.mjs governance.mjs; do
+for t in smoke.mjs governance.mjs items.mjs; do
 	echo "# ---- $t"
 	rc=0
 	node "$here/$t" "$bin" >"$out" 2>&1 || rc=$?

@@ -197,6 +197,31 @@ req GET "$KV_URL/channels/$XC/close?saved=1" -b "$J"
 tidy_last "GET a closed channel's closing page" 200
 page "/channels/$XC/updates"
 
+kv_login "siri.bakken@meldal-kommune.example" "$KV_PW" "$T_DIR/siri"
+# issue 4: captured items (none in this database: the empty state; the
+# populated pages are tidied by 98_items_ui.sh) and a channel's connection
+FBC=$(kv_sql "SELECT id FROM channels WHERE name = 'Meldal kommune'")
+BLOG=$(kv_sql "SELECT id FROM channels WHERE platform = 'blog' LIMIT 1")
+FORUM=$(kv_sql "SELECT id FROM channels WHERE platform = 'forum' LIMIT 1")
+for lang in nb nn sv en; do
+	page "/items?lang=$lang"
+	page "/channels/$FBC/connection?lang=$lang"
+done
+page "/items?q=kommunen&type=post&state=live&from=2026-01-01&to=2026-12-31"
+page "/items?from=bad&type=x" 422
+page "/channels/$BLOG/connection"
+page "/channels/$FORUM/connection"
+page "/items/999999" 404
+kv_form_post "$J" "/channels/$FBC/connection" page_token=x account= base_url=ftp://x expires_at=bad
+tidy_last "POST /channels/ID/connection with errors" 422
+kv_form_post "$J" "/channels/$FBC/connection/poll"
+tidy_last "POST /channels/ID/connection/poll when not connected" 409
+kv_form_post "$J" "/channels/$BLOG/connection" kind=feed feed_url=https://example.no/feed
+req GET "$KV_URL/channels/$BLOG/connection?saved=1" -b "$J"
+tidy_last "GET a connected blog's connection page" 200
+req GET "$KV_URL/channels/$FBC/connection" -b "$T_DIR/siri"
+tidy_last "GET /channels/ID/connection read-only" 200
+
 # error pages
 page /nope 404
 page /channels/999999 404

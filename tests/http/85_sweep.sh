@@ -64,7 +64,8 @@ while read -r method pattern handler flags; do
 	*:id*)
 		paths=
 		for i in $IDS; do
-			paths="$paths $(printf '%s' "$pattern" | sed "s/:id/$i/")"
+			# (:name after :id: the version of /items/:id/raw/:name)
+			paths="$paths $(printf '%s' "$pattern" | sed "s/:id/$i/; s/:name/1/")"
 		done
 		;;
 	*:name*) paths="/static/style.css /static/x..y /static/.. /static/a.b.c" ;;
