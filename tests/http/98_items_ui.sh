@@ -20,6 +20,7 @@ mkdir -p "$T_DIR/keys"
 KV_KEY_FILE=$T_DIR/keys/secret.key
 export KV_KEY_FILE
 . "$(dirname "$0")/../lib/server.sh"
+. "$(dirname "$0")/../lib/replay.sh"
 kv_setup
 D=meldal-kommune.example
 cli() { "$KV_BIN" --db "$KV_DB_URL" "$@"; }
@@ -41,35 +42,7 @@ sql_w() {
 STAB=$(kv_sql "SELECT id FROM units WHERE name = 'Stab og service'")
 sql_w "INSERT INTO channels (org_id, unit_id, platform, name, address, status, created_at, updated_at) SELECT org_id, $STAB, 'mastodon', 'Meldal på Mastodon', '@kommune@mastodon.example', 'active', 0, 0 FROM units WHERE id = $STAB"
 MA=$(kv_sql "SELECT id FROM channels WHERE name = 'Meldal på Mastodon'")
-RP_DIR=$T_DIR/replay
-mkdir -p "$RP_DIR"
-"$T_PY" - "$RP_DIR/scenario.json" <<'EOF'
-import json, os, sys, yaml
-fx = os.environ.get("KV_FIXTURES") or os.path.join(
-    os.path.dirname(os.getcwd()), "shared", "fixtures")
-name = "mastodon/cassettes/test_get_pagination_info.yaml"
-d = yaml.safe_load(open(os.path.join(fx, name)))
-acct = json.loads(d["interactions"][0]["response"]["body"]["string"])["id"]
-routes = [
-    {"path": "/api/v1/accounts/verify_credentials", "times": 0,
-     "cassette": name, "interaction": 0},
-    {"path": "/api/v1/accounts/%s/statuses" % acct, "times": 0,
-     "cassette": name, "interaction": 11},
-    {"path": "/api/v1/notifications", "times": 0, "body": []},
-    {"path": "/api/v2/notifications", "times": 0, "body": []},
-]
-for st in json.loads(d["interactions"][11]["response"]["body"]["string"]):
-    routes.append({"path": "/api/v1/statuses/%s/context" % st["id"],
-                   "times": 0, "body": {"ancestors": [], "descendants": []}})
-json.dump({"rewrite": ["http://localhost:3000"], "routes": routes},
-          open(sys.argv[1], "w"))
-EOF
-"$T_PY" "$KV_ROOT/tests/lib/replay.py" --port-file "$RP_DIR/port" --log "$RP_DIR/log" \
-	"$RP_DIR/scenario.json" >"$RP_DIR/replay.out" 2>&1 &
-RP_PID=$!
-i=0
-while [ ! -s "$RP_DIR/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-RP_BASE=http://127.0.0.1:$(cat "$RP_DIR/port" 2>/dev/null)
+replay_mastodon "$T_DIR/replay"
 printf '{"access_token":"tok-CLI-MASTO-5150"}' >"$T_DIR/mcred.json"
 cli channel connect "$MA" --config "{\"base_url\":\"$RP_BASE\"}" \
 	--cred-file "$T_DIR/mcred.json" >/dev/null 2>"$T_DIR/c.err"
@@ -283,6 +256,5 @@ else
 	fail "tidy is installed" "install it: sh tools/deps.sh"
 fi
 
-kill "$RP_PID" 2>/dev/null
-wait "$RP_PID" 2>/dev/null
+replay_stop
 kv_finish
