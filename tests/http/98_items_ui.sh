@@ -24,23 +24,9 @@ export KV_KEY_FILE
 kv_setup
 D=meldal-kommune.example
 cli() { "$KV_BIN" --db "$KV_DB_URL" "$@"; }
-# sql_w SQL: a write through kv_sql, retried while the server's scheduler
-# holds the SQLite write lock (the sqlite3 shell does not wait for it)
-sql_w() {
-	sw_i=0
-	until kv_sql "$1" 2>"$T_DIR/sql_w.err"; do
-		sw_i=$((sw_i + 1))
-		if [ "$sw_i" -ge 50 ]; then
-			fail "SQL: $1" "$(cat "$T_DIR/sql_w.err")"
-			return 1
-		fi
-		sleep 0.2
-	done
-}
-
 # --- seed: a Mastodon channel in Stab og service, polled through replay -------
 STAB=$(kv_sql "SELECT id FROM units WHERE name = 'Stab og service'")
-sql_w "INSERT INTO channels (org_id, unit_id, platform, name, address, status, created_at, updated_at) SELECT org_id, $STAB, 'mastodon', 'Meldal på Mastodon', '@kommune@mastodon.example', 'active', 0, 0 FROM units WHERE id = $STAB"
+kv_sql "INSERT INTO channels (org_id, unit_id, platform, name, address, status, created_at, updated_at) SELECT org_id, $STAB, 'mastodon', 'Meldal på Mastodon', '@kommune@mastodon.example', 'active', 0, 0 FROM units WHERE id = $STAB"
 MA=$(kv_sql "SELECT id FROM channels WHERE name = 'Meldal på Mastodon'")
 replay_mastodon "$T_DIR/replay"
 printf '{"access_token":"tok-CLI-MASTO-5150"}' >"$T_DIR/mcred.json"
@@ -199,7 +185,7 @@ check_match "$(body)" 'value="123456"' "…the account setting"
 check_nomatch "$(body)" "$SECRET|APPSECRET" "…and never the secrets"
 check_match "$(body)" 'role="status"' "…and says it was saved"
 # poll now
-sql_w "UPDATE channel_connections SET next_poll_at = 4102444800, backoff_until = 4102444800 WHERE channel_id = $FB"
+kv_sql "UPDATE channel_connections SET next_poll_at = 4102444800, backoff_until = 4102444800 WHERE channel_id = $FB"
 kv_form_post "$J" "/channels/$FB/connection/poll"
 check_status 303 "poll now answers 303"
 check_eq "$(kv_sql "SELECT COUNT(*) FROM channel_connections WHERE channel_id = $FB AND next_poll_at < 4102444800 AND backoff_until = 0")" 1 \
@@ -223,7 +209,7 @@ check_eq "$(kv_sql "SELECT COUNT(*) FROM items WHERE channel_id = $MA")" "$NITEM
 
 # --- the banner -----------------------------------------------------------------
 SOON=$(($(date +%s) + 3 * 86400))
-sql_w "UPDATE channel_connections SET token_expires_at = $SOON WHERE channel_id = $FB"
+kv_sql "UPDATE channel_connections SET token_expires_at = $SOON WHERE channel_id = $FB"
 req GET "$KV_URL/dashboard?lang=en" -b "$J"
 check_match "$(body)" 'class="notice" role="status"' "the banner appears for an expiring token"
 check_match "$(body)" "href=\"/channels/$FB/connection\">Meldal kommune \\(Facebook page\\)</a>: the token expires on" \
@@ -232,16 +218,16 @@ req GET "$KV_URL/items?lang=nb" -b "$J"
 check_match "$(body)" 'class="notice" role="status"' "…on every page"
 req GET "$KV_URL/dashboard?lang=en" -b "$SIRI"
 check_nomatch "$(body)" 'class="notice"' "…but not for someone who cannot act on it"
-sql_w "UPDATE channel_connections SET token_expires_at = NULL, last_status = 'auth' WHERE channel_id = $FB"
+kv_sql "UPDATE channel_connections SET token_expires_at = NULL, last_status = 'auth' WHERE channel_id = $FB"
 req GET "$KV_URL/dashboard?lang=en" -b "$J"
 check_match "$(body)" 'needs to be reconnected' "a refused token says to reconnect"
-sql_w "UPDATE channel_connections SET last_status = 'ok' WHERE channel_id = $FB"
+kv_sql "UPDATE channel_connections SET last_status = 'ok' WHERE channel_id = $FB"
 req GET "$KV_URL/dashboard?lang=en" -b "$J"
 check_nomatch "$(body)" 'class="notice"' "no banner when all is well"
 
 # --- the populated pages are valid HTML (80_tidy.sh has the empty ones) ----------
 if command -v tidy >/dev/null 2>&1; then
-	sql_w "UPDATE channel_connections SET token_expires_at = $SOON WHERE channel_id = $FB"
+	kv_sql "UPDATE channel_connections SET token_expires_at = $SOON WHERE channel_id = $FB"
 	for p in "/items?lang=nn" "/items?q=numbers&lang=sv" "/items/$IT?lang=nb" \
 		"/items/$IT?lang=en" "/channels/$MA/connection?lang=nn" "/channels/$FB/connection?lang=sv"; do
 		req GET "$KV_URL$p" -b "$J"

@@ -57,7 +57,8 @@ kv_token() {
 
 kv_sql() {
 	case $KV_DB_URL in
-	sqlite:*) sqlite3 -bail "${KV_DB_URL#sqlite:}" "$1" ;;
+	# wait up to 10 s for the server's write lock (its scheduler writes)
+	sqlite:*) sqlite3 -bail -cmd '.timeout 10000' "${KV_DB_URL#sqlite:}" "$1" ;;
 	*) psql -X -q -At -v ON_ERROR_STOP=1 "$KV_DB_URL" -c "$1" ;;
 	esac
 }
