@@ -7,7 +7,10 @@
 #include "../base/util.h"
 
 #include <ctype.h>
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -143,6 +146,56 @@ parse_headers(struct fetch_resp *rs, const char *blk)
 	}
 }
 
+/* 1 when the address is one a URL from outside may lead to. */
+static int
+addr_public(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET) {
+		const unsigned char *b =
+		    (const unsigned char *)&(
+		        (const struct sockaddr_in *)(const void *)sa)
+		        ->sin_addr;
+		return !(b[0] == 0 || b[0] == 10 || b[0] == 127 ||
+		         (b[0] == 100 && (b[1] & 0xC0) == 64) ||
+		         (b[0] == 169 && b[1] == 254) ||
+		         (b[0] == 172 && (b[1] & 0xF0) == 16) ||
+		         (b[0] == 192 && b[1] == 168) || b[0] >= 224);
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct in6_addr *a =
+		    &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+		const unsigned char *b = a->s6_addr;
+		if (IN6_IS_ADDR_V4MAPPED(a)) {
+			struct sockaddr_in v4;
+			memset(&v4, 0, sizeof(v4));
+			v4.sin_family = AF_INET;
+			memcpy(&v4.sin_addr, b + 12, 4);
+			return addr_public(
+			    (const struct sockaddr *)(const void *)&v4);
+		}
+		return !(IN6_IS_ADDR_UNSPECIFIED(a) ||
+		         IN6_IS_ADDR_LOOPBACK(a) || IN6_IS_ADDR_LINKLOCAL(a) ||
+		         IN6_IS_ADDR_SITELOCAL(a) || IN6_IS_ADDR_MULTICAST(a) ||
+		         (b[0] & 0xFE) == 0xFC);
+	}
+	return 0;
+}
+
+/* CURLOPT_OPENSOCKETFUNCTION for public_only: refuses the connection to
+ * any address that is not public (checked after DNS, so a name that
+ * resolves to 127.0.0.1 is refused too). */
+static curl_socket_t
+open_public(void *ud, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	int *refused = ud;
+	(void)purpose;
+	if (!addr_public(&a->addr)) {
+		*refused = 1;
+		return CURL_SOCKET_BAD;
+	}
+	return socket(a->family, a->socktype, a->protocol);
+}
+
 static int
 url_ok(const char *u)
 {
@@ -161,6 +214,7 @@ fetch_do(const struct fetch_req *rq, struct fetch_resp *rs)
 	const char *method = rq->method ? rq->method : "GET";
 	char *eff = NULL;
 	double secs = 0;
+	int refused = 0;
 	int rc = -1;
 
 	memset(rs, 0, sizeof(*rs));
@@ -246,6 +300,10 @@ fetch_do(const struct fetch_req *rq, struct fetch_resp *rs)
 		}
 	}
 
+	if (rq->public_only) {
+		curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_public);
+		curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &refused);
+	}
 	cc = curl_easy_perform(h);
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &rs->status);
 	curl_easy_getinfo(h, CURLINFO_TOTAL_TIME, &secs);
@@ -285,7 +343,11 @@ fetch_do(const struct fetch_req *rq, struct fetch_resp *rs)
 		rs->err = FETCH_E_OTHER;
 		break;
 	}
-	if (rc != 0)
+	if (rc != 0 && refused) {
+		rs->err = FETCH_E_URL;
+		snprintf(rs->errmsg, sizeof(rs->errmsg),
+		         "url: refused: not a public address");
+	} else if (rc != 0)
 		snprintf(rs->errmsg, sizeof(rs->errmsg), "%s: %s",
 		         fetch_err_name(rs->err),
 		         s.toobig ? "body larger than the cap"

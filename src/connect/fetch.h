@@ -46,6 +46,10 @@ struct fetch_req {
 	const char *secrets[FETCH_MAX_SECRETS + 1];
 	/* HTTP Basic credentials "user:password" (redacted), or NULL */
 	const char *userpwd;
+	/* 1: connect only to public addresses (no loopback, private, link-
+	 * local, multicast or unspecified ones, redirects included): for URLs
+	 * that come from platform content, such as media */
+	int public_only;
 };
 
 struct fetch_hdr {

@@ -14,6 +14,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 struct run {
 	struct db *db;
@@ -21,7 +22,124 @@ struct run {
 	struct conn_ctx *ctx;
 	struct sync_report *rep;
 	const struct sync_options *opt;
+	int media_left; /* media downloads this run may still make */
 };
+
+/* --- media: the pictures and videos of items, kept as blobs ------------- */
+
+#define SYNC_MEDIA_MAX_BYTES (25u << 20)
+#define SYNC_MEDIA_PER_RUN   200
+
+/* 1 when a and b have the same scheme, host and port. */
+static int
+same_origin(const char *a, const char *b)
+{
+	const char *ea, *eb;
+	size_t la, lb;
+	if (a == NULL || b == NULL || (ea = strstr(a, "://")) == NULL ||
+	    (eb = strstr(b, "://")) == NULL)
+		return 0;
+	ea += 3 + strcspn(ea + 3, "/?#");
+	eb += 3 + strcspn(eb + 3, "/?#");
+	la = (size_t)(ea - a);
+	lb = (size_t)(eb - b);
+	return la == lb && strncasecmp(a, b, la) == 0;
+}
+
+/* The SHA-256 kept for url in the item's current version, into sha. */
+static int
+media_known(struct db *db, int64_t channel_id, const char *platform_id,
+            const char *url, char sha[65])
+{
+	struct db_stmt *st =
+	    db_query(db,
+	             "SELECT v.media_json FROM items i JOIN item_versions v ON "
+	             "v.item_id = i.id AND v.version = i.current_version WHERE "
+	             "i.channel_id = ? AND i.platform_id = ?",
+	             "it", channel_id, platform_id);
+	int found = 0;
+	if (st != NULL && db_step(st) == DB_ROW) {
+		json_t *a = json_loads(db_col_text(st, 0), 0, NULL);
+		size_t i;
+		for (i = 0; i < json_array_size(a); i++) {
+			json_t *m = json_array_get(a, i);
+			const char *u =
+			    json_string_value(json_object_get(m, "url"));
+			const char *h =
+			    json_string_value(json_object_get(m, "sha256"));
+			if (!found && u && h && strcmp(u, url) == 0 &&
+			    strlen(h) == 64) {
+				memcpy(sha, h, 65);
+				found = 1;
+			}
+		}
+		json_decref(a);
+	}
+	db_finalize(st);
+	return found;
+}
+
+/* Downloads url and keeps its bytes as a blob; sha set.  A URL from the
+ * platform's content may lead only to public addresses, unless it is on
+ * the channel's own API host (an on-premises instance, a test server). */
+static int
+media_fetch(struct run *r, const char *url, const char *mime, char sha[65])
+{
+	struct fetch_req rq;
+	struct fetch_resp rs;
+	const char *ct;
+	int rc = -1;
+	memset(&rq, 0, sizeof(rq));
+	rq.url = url;
+	rq.follow = 1;
+	rq.max_body = SYNC_MEDIA_MAX_BYTES;
+	rq.timeout_ms = 60000;
+	rq.public_only = !same_origin(url, r->ctx->base_url);
+	if (fetch_do(&rq, &rs) == 0 && rs.status == 200 && rs.len > 0) {
+		ct = fetch_header(&rs, "Content-Type");
+		rc = capture_blob(r->db, rs.body, rs.len,
+		                  mime ? mime
+		                  : ct ? ct
+		                       : "",
+		                  r->now, sha);
+	}
+	fetch_resp_free(&rs);
+	return rc;
+}
+
+/* Fills in the hashes of it's media: known ones from the stored version,
+ * new ones downloaded (at most media_left per run; a failure leaves the
+ * hash empty and is counted).  The copy's strings live in shas. */
+static void
+media_hashes(struct run *r, const struct item *it, struct item *copy,
+             char shas[ITEM_MAX_MEDIA][65])
+{
+	const char *off = conn_cfg(r->ctx, "fetch_media");
+	*copy = *it;
+	if (off != NULL && strcmp(off, "no") == 0)
+		return;
+	for (int i = 0; i < it->nmedia && i < ITEM_MAX_MEDIA; i++) {
+		const struct item_media *m = &it->media[i];
+		if (m->sha256 != NULL || m->url == NULL ||
+		    !(str_starts(m->url, "https://") ||
+		      str_starts(m->url, "http://")))
+			continue;
+		if (media_known(r->db, r->channel_id, it->id, m->url,
+		                shas[i])) {
+			copy->media[i].sha256 = shas[i];
+			continue;
+		}
+		if (r->media_left <= 0)
+			continue;
+		r->media_left--;
+		if (media_fetch(r, m->url, m->mime, shas[i]) == 0) {
+			copy->media[i].sha256 = shas[i];
+			r->rep->media++;
+		} else {
+			r->rep->media_failed++;
+		}
+	}
+}
 
 #define MAX_SECRETS 16
 
@@ -66,7 +184,10 @@ on_item(void *ud, const struct item *it)
 {
 	struct run *r = ud;
 	struct capture_result cr;
-	if (capture_item(r->db, r->channel_id, it, r->last_exchange, r->now,
+	struct item copy;
+	char shas[ITEM_MAX_MEDIA][65];
+	media_hashes(r, it, &copy, shas);
+	if (capture_item(r->db, r->channel_id, &copy, r->last_exchange, r->now,
 	                 &cr) != 0) {
 		r->rep->store_errors++;
 		return -1;
@@ -355,6 +476,7 @@ sync_channel(struct db *db, int64_t channel_id, const struct cred_key *key,
 		r.ctx = &ctx;
 		r.rep = rep;
 		r.opt = opt;
+		r.media_left = SYNC_MEDIA_PER_RUN;
 		ctx.ud = &r;
 		ctx.on_item = on_item;
 		ctx.on_listing = on_listing;

@@ -44,6 +44,7 @@ struct sync_report {
 	char error[600]; /* English, the platform's own words when it spoke */
 	int seen, created, edited, deleted, reappeared, hidden;
 	int requests, exchanges, metrics;
+	int media, media_failed; /* media downloaded and kept / not */
 	int store_errors; /* items the store could not take (cycle stopped) */
 	int cred_changed;
 	int64_t next_poll_at, backoff_until, token_expires_at;

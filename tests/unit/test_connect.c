@@ -71,6 +71,28 @@ T_TEST(fetch_basics)
 		T_EQ_INT(fetch_do(&rq, &rs), -1);
 		T_EQ_INT(rs.err, FETCH_E_TOOBIG);
 		fetch_resp_free(&rs);
+		/* URLs from platform content reach only public addresses */
+		rq.max_body = 0;
+		rq.public_only = 1;
+		T_EQ_INT(fetch_do(&rq, &rs), -1);
+		T_EQ_INT(rs.err, FETCH_E_URL);
+		T_ASSERT(strstr(rs.errmsg, "not a public address") != NULL);
+		fetch_resp_free(&rs);
+		rq.url = "http://localhost:9/x";
+		T_EQ_INT(fetch_do(&rq, &rs), -1);
+		T_EQ_INT(rs.err, FETCH_E_URL);
+		fetch_resp_free(&rs);
+		rq.url = "http://[::1]:9/x";
+		T_EQ_INT(fetch_do(&rq, &rs), -1);
+		T_EQ_INT(rs.err, FETCH_E_URL);
+		fetch_resp_free(&rs);
+		rq.url = "http://10.1.2.3:9/x";
+		rq.timeout_ms = 2000;
+		T_EQ_INT(fetch_do(&rq, &rs), -1);
+		T_EQ_INT(rs.err, FETCH_E_URL);
+		fetch_resp_free(&rs);
+		rq.public_only = 0;
+		T_EQ_INT(replay_count(&rp, "GET", "/big"), 1);
 		rq.url = "file:///etc/passwd";
 		T_EQ_INT(fetch_do(&rq, &rs), -1);
 		T_EQ_INT(rs.err, FETCH_E_URL);
