@@ -134,8 +134,6 @@ api_connection_put(struct req *r)
 	cfg = json_object_get(b, "config");
 	cred = json_object_get(b, "credentials");
 	reset = json_object_get(b, "reset_state");
-	if (cfg == NULL)
-		cfg = json_object_get(json_object(), "x"); /* NULL */
 	if (cfg != NULL)
 		check_flat(cfg, "config", 0, MAX_CONFIG_BYTES, &v);
 	if (cred == NULL)
@@ -148,8 +146,11 @@ api_connection_put(struct req *r)
 	if (v.n == 0 && connector_find(ch.platform) == NULL)
 		verr_add(&v, "channel_id",
 		         "kanalvakt has no connector for this platform");
-	if (v.n == 0)
-		check_config(cfg ? cfg : json_object(), ch.platform, &v);
+	if (v.n == 0) {
+		json_t *none = json_object();
+		check_config(cfg ? cfg : none, ch.platform, &v);
+		json_decref(none);
+	}
 	if (v.n) {
 		api_invalid(r, 422, &v);
 		return;
