@@ -3,6 +3,7 @@
  * ids (bearer.h), for the X and YouTube connectors.
  */
 #include "bearer.h"
+#include "jutil.h"
 #include "../base/buf.h"
 #include "../base/util.h"
 
@@ -256,12 +257,5 @@ idset_free(struct idset *s)
 int64_t
 json_count(const json_t *j)
 {
-	int64_t v;
-	if (json_is_integer(j))
-		return json_integer_value(j);
-	if (json_is_real(j))
-		return (int64_t)json_real_value(j);
-	if (json_is_string(j) && parse_i64(json_string_value(j), &v) == 0)
-		return v;
-	return -1;
+	return json_count_or(j, -1);
 }

@@ -23,6 +23,7 @@
  * the post's JSON exactly as received (jspan.h).
  */
 #include "bluesky.h"
+#include "jutil.h"
 #include "jspan.h"
 #include "../base/buf.h"
 #include "../base/util.h"
@@ -46,20 +47,6 @@
 #define B_GATE       "app.bsky.feed.threadgate"
 
 /* --- small helpers ----------------------------------------------------- */
-
-static const char *
-jstr(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return s && *s ? s : NULL;
-}
-
-static int64_t
-jint(json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-	return json_is_integer(v) ? (int64_t)json_integer_value(v) : -1;
-}
 
 /* The parts of at://did/collection/rkey; 0, or -1 when uri is not one. */
 static int

@@ -18,6 +18,7 @@
  * publish with that idempotency key produced).
  */
 #include "graph.h"
+#include "jutil.h"
 #include "../base/buf.h"
 #include "../base/util.h"
 #include "../base/xmem.h"
@@ -41,31 +42,6 @@
 	"is_hidden,permalink_url,attachment"
 #define FB_DM_FIELDS                                                           \
 	"id,updated_time,messages.limit(25){id,message,created_time,from}"
-
-/* Ends a parse when the caller's callback said stop. */
-static enum conn_rc
-stopped(struct conn_ctx *ctx)
-{
-	if (ctx->err.rc == CONN_OK)
-		conn_fail(ctx, CONN_E_PLATFORM, "stopped",
-		          "the caller stopped the cycle");
-	return ctx->err.rc;
-}
-
-/* The string at j[key] or NULL. */
-static const char *
-jstr(json_t *j, const char *key)
-{
-	const char *s = json_string_value(json_object_get(j, key));
-	return s && *s ? s : NULL;
-}
-
-static int64_t
-jint(json_t *j, const char *key)
-{
-	json_t *v = json_object_get(j, key);
-	return json_is_integer(v) ? json_integer_value(v) : -1;
-}
 
 /* The digits after key ("comment_id=", "/posts/") in url into out; 0 when
  * found.  A query key must start the query or follow '&'. */
@@ -110,18 +86,6 @@ add_attachment(struct item *it, json_t *a, int depth)
 	{
 		add_attachment(it, s, depth + 1);
 	}
-}
-
-/* Emits one item with raw set to j; 0 or -1 from the callback. */
-static int
-emit_raw(struct conn_ctx *ctx, struct item *it, json_t *j)
-{
-	char *raw = json_dumps(j, JSON_COMPACT);
-	int r;
-	it->raw = raw;
-	r = conn_emit(ctx, it);
-	free(raw);
-	return r;
 }
 
 enum conn_rc
@@ -190,8 +154,8 @@ facebook_parse_posts(struct conn_ctx *ctx, const char *body, size_t len,
 		}
 		if (!graph_ids_add(seen, id))
 			continue; /* emitted already in this run */
-		if (emit_raw(ctx, &it, p) != 0) {
-			rc = stopped(ctx);
+		if (conn_emit_json(ctx, &it, p) != 0) {
+			rc = conn_stopped(ctx);
 			break;
 		}
 	}
@@ -274,8 +238,8 @@ facebook_parse_comments(struct conn_ctx *ctx, const char *body, size_t len,
 		it.likes = jint(c, "like_count");
 		it.replies = jint(c, "comment_count");
 		add_attachment(&it, json_object_get(c, "attachment"), 1);
-		if (emit_raw(ctx, &it, c) != 0) {
-			rc = stopped(ctx);
+		if (conn_emit_json(ctx, &it, c) != 0) {
+			rc = conn_stopped(ctx);
 			break;
 		}
 	}
@@ -332,8 +296,8 @@ facebook_parse_conversations(struct conn_ctx *ctx, const char *body, size_t len,
 			it.author_name = jstr(from, "name");
 			it.inbound =
 			    !(fid && page_id && strcmp(fid, page_id) == 0);
-			if (emit_raw(ctx, &it, m) != 0) {
-				rc = stopped(ctx);
+			if (conn_emit_json(ctx, &it, m) != 0) {
+				rc = conn_stopped(ctx);
 				goto out;
 			}
 		}
@@ -452,7 +416,7 @@ sync_comments(struct conn_ctx *ctx, const char *page, const char *post)
 	if (rc == CONN_OK && complete &&
 	    conn_emit_listing(ctx, post, (const char *const *)ids.v, ids.n) !=
 	        0)
-		rc = stopped(ctx);
+		rc = conn_stopped(ctx);
 	graph_ids_free(&ids);
 	return rc;
 }
@@ -565,7 +529,7 @@ fb_sync(struct conn_ctx *ctx)
 	if (rc == CONN_OK && complete &&
 	    conn_emit_listing(ctx, NULL, (const char *const *)seen.v, seen.n) !=
 	        0)
-		rc = stopped(ctx);
+		rc = conn_stopped(ctx);
 
 	/* comments of the posts active within the window */
 	for (int i = 0; rc == CONN_OK && i < posts.n; i++) {
@@ -916,7 +880,7 @@ fb_metrics(struct conn_ctx *ctx)
 		                                (double)c, ctx->now) != 0) ||
 		    (s >= 0 && conn_emit_metric(ctx, id, METRIC_SHARES,
 		                                (double)s, ctx->now) != 0)) {
-			rc = stopped(ctx);
+			rc = conn_stopped(ctx);
 			break;
 		}
 		snprintf(path, sizeof(path), "%s/insights", id);

@@ -18,6 +18,7 @@
  * key).
  */
 #include "graph.h"
+#include "jutil.h"
 #include "../base/buf.h"
 #include "../base/util.h"
 #include "../base/xmem.h"
@@ -39,40 +40,6 @@
 #define IG_COMMENT_FIELDS                                                      \
 	"id,text,timestamp,username,like_count,hidden,from,"                   \
 	"replies{id,text,timestamp,username,like_count,hidden,from}"
-
-static enum conn_rc
-stopped(struct conn_ctx *ctx)
-{
-	if (ctx->err.rc == CONN_OK)
-		conn_fail(ctx, CONN_E_PLATFORM, "stopped",
-		          "the caller stopped the cycle");
-	return ctx->err.rc;
-}
-
-static const char *
-jstr(json_t *j, const char *key)
-{
-	const char *s = json_string_value(json_object_get(j, key));
-	return s && *s ? s : NULL;
-}
-
-static int64_t
-jint(json_t *j, const char *key)
-{
-	json_t *v = json_object_get(j, key);
-	return json_is_integer(v) ? json_integer_value(v) : -1;
-}
-
-static int
-emit_raw(struct conn_ctx *ctx, struct item *it, json_t *j)
-{
-	char *raw = json_dumps(j, JSON_COMPACT);
-	int r;
-	it->raw = raw;
-	r = conn_emit(ctx, it);
-	free(raw);
-	return r;
-}
 
 /* Fills the fields a media object and a mention share. */
 static void
@@ -131,8 +98,8 @@ instagram_parse_media(struct conn_ctx *ctx, const char *body, size_t len,
 		}
 		if (!graph_ids_add(seen, it.id))
 			continue;
-		if (emit_raw(ctx, &it, m) != 0) {
-			rc = stopped(ctx);
+		if (conn_emit_json(ctx, &it, m) != 0) {
+			rc = conn_stopped(ctx);
 			break;
 		}
 	}
@@ -169,7 +136,7 @@ emit_comment(struct conn_ctx *ctx, json_t *c, const char *username,
 	it.likes = jint(c, "like_count");
 	if (json_is_boolean(json_object_get(c, "hidden")))
 		it.hidden = json_is_true(json_object_get(c, "hidden"));
-	return emit_raw(ctx, &it, c);
+	return conn_emit_json(ctx, &it, c);
 }
 
 enum conn_rc
@@ -194,7 +161,7 @@ instagram_parse_comments(struct conn_ctx *ctx, const char *body, size_t len,
 	{
 		const char *cid = jstr(c, "id");
 		if (emit_comment(ctx, c, username, media_id, NULL, seen) != 0) {
-			rc = stopped(ctx);
+			rc = conn_stopped(ctx);
 			goto out;
 		}
 		if (cid == NULL || strlen(cid) > 256)
@@ -205,7 +172,7 @@ instagram_parse_comments(struct conn_ctx *ctx, const char *body, size_t len,
 		{
 			if (emit_comment(ctx, r, username, media_id, cid,
 			                 seen) != 0) {
-				rc = stopped(ctx);
+				rc = conn_stopped(ctx);
 				goto out;
 			}
 		}
@@ -250,8 +217,8 @@ instagram_parse_mention(struct conn_ctx *ctx, const char *body, size_t len,
 	}
 	it.inbound = 1;
 	if (it.id && strlen(it.id) <= 256 && graph_ids_add(seen, it.id) &&
-	    emit_raw(ctx, &it, m) != 0)
-		rc = stopped(ctx);
+	    conn_emit_json(ctx, &it, m) != 0)
+		rc = conn_stopped(ctx);
 	json_decref(j);
 	return rc;
 }
@@ -357,7 +324,7 @@ sync_comments(struct conn_ctx *ctx, const char *media_id, int64_t count)
 		char c[32];
 		if (conn_emit_listing(ctx, media_id, (const char *const *)ids.v,
 		                      ids.n) != 0)
-			rc = stopped(ctx);
+			rc = conn_stopped(ctx);
 		snprintf(key, sizeof(key), "cc:%s", media_id);
 		snprintf(c, sizeof(c), "%lld", (long long)count);
 		conn_state_set(ctx, key, c);
@@ -487,7 +454,7 @@ ig_sync(struct conn_ctx *ctx)
 	if (rc == CONN_OK && complete &&
 	    conn_emit_listing(ctx, NULL, (const char *const *)seen.v, seen.n) !=
 	        0)
-		rc = stopped(ctx);
+		rc = conn_stopped(ctx);
 
 	for (int i = 0; rc == CONN_OK && i < media.n; i++) {
 		char id[300], key[320];
@@ -506,7 +473,7 @@ ig_sync(struct conn_ctx *ctx)
 		if (cnt == 0) {
 			/* nothing to read: an empty listing */
 			if (conn_emit_listing(ctx, id, NULL, 0) != 0)
-				rc = stopped(ctx);
+				rc = conn_stopped(ctx);
 			continue;
 		}
 		if (since > 0 && ts < since && was &&
@@ -844,7 +811,7 @@ ig_metrics(struct conn_ctx *ctx)
 	     conn_emit_metric(ctx, NULL, METRIC_POSTS,
 	                      (double)jint(j, "media_count"), ctx->now) != 0)) {
 		json_decref(j);
-		return stopped(ctx);
+		return conn_stopped(ctx);
 	}
 	json_decref(j);
 	snprintf(path, sizeof(path), "%s/insights", acc);

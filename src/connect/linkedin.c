@@ -35,6 +35,7 @@
  * of one hour and the next midnight UTC.
  */
 #include "linkedin.h"
+#include "jutil.h"
 #include "../base/buf.h"
 #include "../base/util.h"
 
@@ -72,19 +73,12 @@ js(const json_t *o, const char *k)
 	return json_string_value(json_object_get(o, k));
 }
 
-/* An integer member, also when sent as a numeric string; dflt otherwise. */
+/* An integer member, also when sent as a number or a numeric string;
+ * dflt otherwise. */
 static int64_t
 ji(const json_t *o, const char *k, int64_t dflt)
 {
-	const json_t *v = json_object_get(o, k);
-	int64_t n;
-	if (json_is_integer(v))
-		return (int64_t)json_integer_value(v);
-	if (json_is_real(v))
-		return (int64_t)json_real_value(v);
-	if (json_is_string(v) && parse_i64(json_string_value(v), &n) == 0)
-		return n;
-	return dflt;
+	return json_count_or(json_object_get(o, k), dflt);
 }
 
 /* --- errors ------------------------------------------------------------ */

@@ -17,6 +17,7 @@
  * status JSON exactly as received (jspan.h).
  */
 #include "mastodon.h"
+#include "jutil.h"
 #include "jspan.h"
 #include "../base/buf.h"
 #include "../base/util.h"
@@ -33,20 +34,6 @@
 #define M_MEDIA_POLL 10           /* GET /api/v1/media/:id while processing */
 
 /* --- small helpers ----------------------------------------------------- */
-
-static const char *
-jstr(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return s && *s ? s : NULL;
-}
-
-static int64_t
-jint(json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-	return json_is_integer(v) ? (int64_t)json_integer_value(v) : -1;
-}
 
 /* Copies s into out[n] ("" when NULL or too long). */
 static void

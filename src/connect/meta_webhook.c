@@ -8,6 +8,7 @@
  * from.id); both are read.  The raw of each item is its change's "value".
  */
 #include "meta_webhook.h"
+#include "jutil.h"
 #include "graph.h"
 #include "../base/buf.h"
 #include "../base/util.h"
@@ -69,13 +70,6 @@ meta_webhook_challenge(const char *mode, const char *verify_token,
 }
 
 /* --- parsing ----------------------------------------------------------- */
-
-static const char *
-jstr(json_t *j, const char *key)
-{
-	const char *s = json_string_value(json_object_get(j, key));
-	return s && *s ? s : NULL;
-}
 
 /* Emits it with raw = value; 1 emitted, -1 stopped. */
 static int

@@ -12,6 +12,7 @@
  */
 #include "t.h"
 #include "replay.h"
+#include "conn_collect.h"
 
 #include "../../src/base/util.h"
 #include "../../src/connect/blog.h"
@@ -20,113 +21,14 @@
 #include <strings.h>
 #include <unistd.h>
 
-/* what the callbacks saw */
-struct seen {
-	json_t *items;    /* [{id,type,parent,text,hidden,inbound,created}] */
-	json_t *listings; /* {parent: [ids]} */
-	json_t *metrics;  /* {name: value} */
-	int dups;         /* ids emitted twice in one call */
-};
-
-static int
-on_item(void *ud, const struct item *it)
-{
-	struct seen *s = ud;
-	json_t *o;
-	size_t i;
-	json_t *x;
-	json_array_foreach(s->items, i, x)
-	{
-		if (strcmp(json_string_value(json_object_get(x, "id")),
-		           it->id) == 0)
-			s->dups++;
-	}
-	o = json_pack("{sssssisi sI}", "id", it->id, "type",
-	              item_type_name(it->type), "hidden", it->hidden, "inbound",
-	              it->inbound, "created", (json_int_t)it->created_at);
-	json_object_set_new(o, "parent",
-	                    it->parent_id ? json_string(it->parent_id)
-	                                  : json_null());
-	json_object_set_new(o, "text", json_string(it->text ? it->text : ""));
-	json_object_set_new(o, "url",
-	                    it->url ? json_string(it->url) : json_null());
-	json_object_set_new(o, "nmedia", json_integer(it->nmedia));
-	json_array_append_new(s->items, o);
-	return 0;
-}
-
-static int
-on_listing(void *ud, const char *parent, const char *const *ids, int n)
-{
-	struct seen *s = ud;
-	json_t *a = json_array();
-	for (int i = 0; i < n; i++)
-		json_array_append_new(a, json_string(ids[i]));
-	json_object_set_new(s->listings, parent ? parent : "", a);
-	return 0;
-}
-
-static int
-on_metric(void *ud, const char *item, const char *name, double v, int64_t at)
-{
-	struct seen *s = ud;
-	(void)item;
-	(void)at;
-	json_object_set_new(s->metrics, name, json_real(v));
-	return 0;
-}
-
 static void
-seen_reset(struct seen *s)
-{
-	json_decref(s->items);
-	json_decref(s->listings);
-	json_decref(s->metrics);
-	s->items = json_array();
-	s->listings = json_object();
-	s->metrics = json_object();
-	s->dups = 0;
-}
-
-static void
-ctx_setup(struct conn_ctx *ctx, struct seen *s, json_t *config, json_t *cred,
+ctx_setup(struct conn_ctx *ctx, struct coll *s, json_t *config, json_t *cred,
           json_t *state)
 {
 	conn_ctx_init(ctx, &conn_blog, config, cred, state);
 	ctx->backoff_base_ms = 5;
-	ctx->ud = s;
-	ctx->on_item = on_item;
-	ctx->on_listing = on_listing;
-	ctx->on_metric = on_metric;
-	seen_reset(s);
-}
-
-static const char *
-item_field(const struct seen *s, const char *id, const char *k)
-{
-	size_t i;
-	json_t *x;
-	json_array_foreach(s->items, i, x)
-	{
-		if (strcmp(json_string_value(json_object_get(x, "id")), id) ==
-		    0)
-			return json_string_value(json_object_get(x, k));
-	}
-	return NULL;
-}
-
-static json_int_t
-item_int(const struct seen *s, const char *id, const char *k)
-{
-	size_t i;
-	json_t *x;
-	json_array_foreach(s->items, i, x)
-	{
-		if (strcmp(json_string_value(json_object_get(x, "id")), id) ==
-		    0)
-			return json_integer_value(json_object_get(x, k));
-	}
-	return -99;
+	coll_reset(s);
+	coll_attach(s, ctx);
 }
 
 /* header name of the idx-th logged request to path (-1: last), or NULL */
@@ -178,7 +80,7 @@ T_TEST(feed_conditional)
 {
 	struct replay rp;
 	struct conn_ctx ctx;
-	struct seen s = {0};
+	struct coll s = {0};
 	json_t *cfg, *st = json_object();
 	char *h;
 	if (!replay_start(
@@ -194,15 +96,15 @@ T_TEST(feed_conditional)
 	ctx_setup(&ctx, &s, cfg, NULL, st);
 	T_EQ_INT(conn_blog.sync(&ctx), CONN_OK);
 	T_EQ_INT(json_array_size(s.items), 2);
-	T_EQ_STR(item_field(&s,
-	                    "https://insanity.industries/post/"
-	                    "pareto-optimal-compression/",
-	                    "type"),
+	T_EQ_STR(coll_s(&s,
+	                "https://insanity.industries/post/"
+	                "pareto-optimal-compression/",
+	                "type"),
 	         "post");
-	T_EQ_INT(item_int(&s,
-	                  "https://insanity.industries/post/"
-	                  "pareto-optimal-compression/",
-	                  "inbound"),
+	T_EQ_INT(coll_i(&s,
+	                "https://insanity.industries/post/"
+	                "pareto-optimal-compression/",
+	                "inbound"),
 	         0);
 	T_EQ_STR(conn_state(&ctx, "etag"), "\"v1\"");
 	T_EQ_STR(conn_state(&ctx, "last_modified"),
@@ -237,10 +139,7 @@ T_TEST(feed_conditional)
 	T_EQ_INT(replay_unmatched(&rp), 0);
 	json_decref(cfg);
 	json_decref(st);
-	seen_reset(&s);
-	json_decref(s.items);
-	json_decref(s.listings);
-	json_decref(s.metrics);
+	coll_free(&s);
 	replay_stop(&rp);
 }
 
@@ -248,7 +147,7 @@ T_TEST(feed_moved_and_throttled)
 {
 	struct replay rp;
 	struct conn_ctx ctx;
-	struct seen s = {0};
+	struct coll s = {0};
 	json_t *cfg, *st = json_object();
 	char want[256];
 	if (!replay_start(&rp,
@@ -283,9 +182,7 @@ T_TEST(feed_moved_and_throttled)
 	T_EQ_INT(replay_unmatched(&rp), 0);
 	json_decref(cfg);
 	json_decref(st);
-	json_decref(s.items);
-	json_decref(s.listings);
-	json_decref(s.metrics);
+	coll_free(&s);
 	replay_stop(&rp);
 }
 
@@ -293,7 +190,7 @@ T_TEST(feed_paging_recovery)
 {
 	struct replay rp;
 	struct conn_ctx ctx;
-	struct seen s = {0};
+	struct coll s = {0};
 	json_t *cfg, *st = json_object(), *all = json_object();
 	size_t i;
 	json_t *x;
@@ -339,18 +236,18 @@ T_TEST(feed_paging_recovery)
 		char want[256];
 		snprintf(want, sizeof(want), "%s/2024/03/01/apningstider/",
 		         rp.base);
-		T_EQ_STR(item_field(&s, "urn:post:a1", "url"), want);
+		T_EQ_STR(coll_s(&s, "urn:post:a1", "url"), want);
 	}
-	T_EQ_STR(item_field(&s, "urn:post:a1", "text"),
+	T_EQ_STR(coll_s(&s, "urn:post:a1", "text"),
 	         "\xc3\x85pningstider i p\xc3\xa5sken\n\nBiblioteket holder "
 	         "\xc3\xa5pent.");
-	T_EQ_INT(item_int(&s, "urn:post:a2", "nmedia"), 1);
-	T_EQ_INT(item_int(&s, "urn:post:a2", "created"), 1709634600);
-	T_EQ_STR(item_field(&s, "urn:comment:c1", "type"), "comment");
-	T_EQ_STR(item_field(&s, "urn:comment:c1", "parent"), "urn:post:a1");
-	T_EQ_INT(item_int(&s, "urn:comment:c1", "inbound"), 1);
-	T_EQ_STR(item_field(&s, "urn:comment:c2", "parent"), "urn:comment:c1");
-	T_EQ_STR(item_field(&s, "urn:comment:c2", "text"), "Nei.");
+	T_EQ_INT(coll_i(&s, "urn:post:a2", "nmedia"), 1);
+	T_EQ_INT(coll_i(&s, "urn:post:a2", "created"), 1709634600);
+	T_EQ_STR(coll_s(&s, "urn:comment:c1", "type"), "comment");
+	T_EQ_STR(coll_s(&s, "urn:comment:c1", "parent"), "urn:post:a1");
+	T_EQ_INT(coll_i(&s, "urn:comment:c1", "inbound"), 1);
+	T_EQ_STR(coll_s(&s, "urn:comment:c2", "parent"), "urn:comment:c1");
+	T_EQ_STR(coll_s(&s, "urn:comment:c2", "text"), "Nei.");
 	conn_ctx_cleanup(&ctx);
 
 	/* a broken feed is a clean CONN_E_MALFORMED */
@@ -365,9 +262,7 @@ T_TEST(feed_paging_recovery)
 	json_decref(cfg);
 	json_decref(st);
 	json_decref(all);
-	json_decref(s.items);
-	json_decref(s.listings);
-	json_decref(s.metrics);
+	coll_free(&s);
 	replay_stop(&rp);
 }
 
@@ -385,7 +280,7 @@ T_TEST(wordpress_sync)
 {
 	struct replay rp;
 	struct conn_ctx ctx;
-	struct seen s = {0};
+	struct coll s = {0};
 	json_t *cfg, *cred, *st = json_object();
 	json_t *l;
 	if (!replay_start(
@@ -445,19 +340,19 @@ T_TEST(wordpress_sync)
 	T_EQ_INT(s.dups, 0);
 	/* 3 posts, comments 12 13 15 and 20 (15 again from recent: once) */
 	T_EQ_INT(json_array_size(s.items), 7);
-	T_EQ_STR(item_field(&s, "post/4", "text"),
+	T_EQ_STR(coll_s(&s, "post/4", "text"),
 	         "\xc3\x85pningstider i p\xc3\xa5sken\n\nBiblioteket holder "
 	         "\xc3\xa5pent & stengt.");
-	T_EQ_INT(item_int(&s, "post/4", "inbound"), 0);
-	T_EQ_INT(item_int(&s, "post/4", "created"), 1709283600);
-	T_EQ_STR(item_field(&s, "comment/12", "type"), "comment");
-	T_EQ_STR(item_field(&s, "comment/12", "parent"), "post/4");
-	T_EQ_INT(item_int(&s, "comment/12", "inbound"), 1);
-	T_EQ_STR(item_field(&s, "comment/13", "type"), "reply");
-	T_EQ_STR(item_field(&s, "comment/13", "parent"), "comment/12");
-	T_EQ_INT(item_int(&s, "comment/13", "hidden"), 1);
-	T_EQ_INT(item_int(&s, "comment/13", "inbound"), 0); /* our user 1 */
-	T_EQ_STR(item_field(&s, "comment/20", "parent"), "post/2");
+	T_EQ_INT(coll_i(&s, "post/4", "inbound"), 0);
+	T_EQ_INT(coll_i(&s, "post/4", "created"), 1709283600);
+	T_EQ_STR(coll_s(&s, "comment/12", "type"), "comment");
+	T_EQ_STR(coll_s(&s, "comment/12", "parent"), "post/4");
+	T_EQ_INT(coll_i(&s, "comment/12", "inbound"), 1);
+	T_EQ_STR(coll_s(&s, "comment/13", "type"), "reply");
+	T_EQ_STR(coll_s(&s, "comment/13", "parent"), "comment/12");
+	T_EQ_INT(coll_i(&s, "comment/13", "hidden"), 1);
+	T_EQ_INT(coll_i(&s, "comment/13", "inbound"), 0); /* our user 1 */
+	T_EQ_STR(coll_s(&s, "comment/20", "parent"), "post/2");
 	l = json_object_get(s.listings, "post/4");
 	T_EQ_INT(json_array_size(l), 2);
 	T_EQ_INT(json_array_size(json_object_get(s.listings, "post/9")), 0);
@@ -476,7 +371,7 @@ T_TEST(wordpress_sync)
 	ctx_setup(&ctx, &s, cfg, cred, st);
 	T_EQ_INT(conn_blog.sync(&ctx), CONN_OK);
 	T_EQ_INT(json_array_size(s.items), 1);
-	T_EQ_STR(item_field(&s, "post/9", "text"),
+	T_EQ_STR(coll_s(&s, "post/9", "text"),
 	         "Valg (oppdatert)\n\nForh\xc3\xa5ndsstemming til 8. "
 	         "september.");
 	T_EQ_STR(conn_state(&ctx, "posts_modified_after"),
@@ -486,9 +381,7 @@ T_TEST(wordpress_sync)
 	json_decref(cfg);
 	json_decref(cred);
 	json_decref(st);
-	json_decref(s.items);
-	json_decref(s.listings);
-	json_decref(s.metrics);
+	coll_free(&s);
 	replay_stop(&rp);
 }
 
@@ -496,7 +389,7 @@ T_TEST(wordpress_write)
 {
 	struct replay rp;
 	struct conn_ctx ctx;
-	struct seen s = {0};
+	struct coll s = {0};
 	struct conn_result r;
 	struct conn_post p;
 	json_t *cfg, *cred;
@@ -594,16 +487,13 @@ T_TEST(wordpress_write)
 	unlink(img);
 
 	T_EQ_INT(conn_blog.metrics(&ctx), CONN_OK);
-	T_ASSERT(json_real_value(json_object_get(s.metrics, "posts")) == 42.0);
-	T_ASSERT(json_real_value(json_object_get(s.metrics, "comments")) ==
-	         317.0);
+	T_ASSERT(coll_metric_of(&s, NULL, "posts") == 42.0);
+	T_ASSERT(coll_metric_of(&s, NULL, "comments") == 317.0);
 	T_EQ_INT(replay_unmatched(&rp), 0);
 	conn_ctx_cleanup(&ctx);
 	json_decref(cfg);
 	json_decref(cred);
-	json_decref(s.items);
-	json_decref(s.listings);
-	json_decref(s.metrics);
+	coll_free(&s);
 	replay_stop(&rp);
 }
 
@@ -611,7 +501,7 @@ T_TEST(wordpress_errors)
 {
 	struct replay rp;
 	struct conn_ctx ctx;
-	struct seen s = {0};
+	struct coll s = {0};
 	struct conn_post p;
 	struct conn_result r;
 	json_t *cfg, *cred;
@@ -670,9 +560,7 @@ T_TEST(wordpress_errors)
 	T_EQ_INT(replay_unmatched(&rp), 0);
 	json_decref(cfg);
 	json_decref(cred);
-	json_decref(s.items);
-	json_decref(s.listings);
-	json_decref(s.metrics);
+	coll_free(&s);
 	replay_stop(&rp);
 }
 

@@ -11,6 +11,7 @@
  */
 #include "t.h"
 #include "replay.h"
+#include "conn_collect.h"
 
 #include "../../src/base/buf.h"
 #include "../../src/base/util.h"
@@ -29,141 +30,6 @@
 #define FEED   XRPC "app.bsky.feed.getAuthorFeed"
 #define NOTIF  XRPC "app.bsky.notification.listNotifications"
 #define THREAD XRPC "app.bsky.feed.getPostThread"
-
-/* What the callbacks saw: items as JSON objects, listings, metrics. */
-struct seen {
-	json_t *items;    /* [{id,type,parent,thread,...}] */
-	json_t *listings; /* {parent: [ids]} */
-	int metrics;
-	int dup; /* an id emitted twice in one run */
-};
-
-static int
-on_item(void *ud, const struct item *it)
-{
-	struct seen *s = ud;
-	json_t *o = json_object(), *v;
-	size_t i;
-	json_array_foreach(s->items, i, v)
-	{
-		if (strcmp(json_string_value(json_object_get(v, "id")),
-		           it->id) == 0)
-			s->dup++;
-	}
-	json_object_set_new(o, "id", json_string(it->id));
-	json_object_set_new(o, "type", json_string(item_type_name(it->type)));
-	json_object_set_new(o, "parent",
-	                    it->parent_id ? json_string(it->parent_id)
-	                                  : json_null());
-	json_object_set_new(o, "thread",
-	                    it->thread_id ? json_string(it->thread_id)
-	                                  : json_null());
-	json_object_set_new(o, "inbound", json_integer(it->inbound));
-	json_object_set_new(o, "deleted", json_integer(it->deleted));
-	if (it->text)
-		json_object_set_new(o, "text", json_string(it->text));
-	if (it->html)
-		json_object_set_new(o, "html", json_string(it->html));
-	if (it->author_handle)
-		json_object_set_new(o, "handle",
-		                    json_string(it->author_handle));
-	if (it->author_name)
-		json_object_set_new(o, "name", json_string(it->author_name));
-	if (it->lang)
-		json_object_set_new(o, "lang", json_string(it->lang));
-	if (it->url)
-		json_object_set_new(o, "url", json_string(it->url));
-	if (it->raw)
-		json_object_set_new(o, "raw", json_string(it->raw));
-	json_object_set_new(o, "created", json_integer(it->created_at));
-	json_object_set_new(o, "edited", json_integer(it->edited_at));
-	json_object_set_new(o, "likes", json_integer(it->likes));
-	json_object_set_new(o, "replies", json_integer(it->replies));
-	json_object_set_new(o, "shares", json_integer(it->shares));
-	json_object_set_new(o, "nmedia", json_integer(it->nmedia));
-	if (it->nmedia > 0) {
-		json_object_set_new(o, "media_url",
-		                    json_string(it->media[0].url));
-		json_object_set_new(o, "media_mime",
-		                    json_string(it->media[0].mime));
-		json_object_set_new(o, "media_alt",
-		                    it->media[0].alt
-		                        ? json_string(it->media[0].alt)
-		                        : json_null());
-	}
-	json_array_append_new(s->items, o);
-	return 0;
-}
-
-static int
-on_listing(void *ud, const char *parent, const char *const *ids, int n)
-{
-	struct seen *s = ud;
-	json_t *a = json_array();
-	for (int i = 0; i < n; i++)
-		json_array_append_new(a, json_string(ids[i]));
-	json_object_set_new(s->listings, parent ? parent : "", a);
-	return 0;
-}
-
-static int
-on_metric(void *ud, const char *item_id, const char *name, double value,
-          int64_t at)
-{
-	struct seen *s = ud;
-	(void)item_id, (void)name, (void)value, (void)at;
-	s->metrics++;
-	return 0;
-}
-
-static void
-seen_reset(struct seen *s)
-{
-	json_decref(s->items);
-	json_decref(s->listings);
-	s->items = json_array();
-	s->listings = json_object();
-	s->metrics = 0;
-	s->dup = 0;
-}
-
-/* The item with id, or NULL. */
-static json_t *
-find(const struct seen *s, const char *id)
-{
-	json_t *v;
-	size_t i;
-	json_array_foreach(s->items, i, v)
-	{
-		if (strcmp(json_string_value(json_object_get(v, "id")), id) ==
-		    0)
-			return v;
-	}
-	return NULL;
-}
-
-static const char *
-field(json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
-/* The last request with method and path in the replay log (decref). */
-static json_t *
-last_request(const struct replay *rp, const char *method, const char *path)
-{
-	json_t *a = replay_requests(rp), *r, *found = NULL;
-	size_t i;
-	json_array_foreach(a, i, r)
-	{
-		if (strcmp(field(r, "method"), method) == 0 &&
-		    strcmp(field(r, "path"), path) == 0)
-			found = r;
-	}
-	json_incref(found);
-	json_decref(a);
-	return found;
-}
 
 /* 1 when s is, byte for byte, part of the fixture file rel. */
 static int
@@ -190,7 +56,7 @@ in_file(const char *rel, const char *s)
 
 /* A ctx pointed at the replay server; session (1) or only the password. */
 static void
-ctx_setup(struct conn_ctx *ctx, struct seen *s, const struct replay *rp,
+ctx_setup(struct conn_ctx *ctx, struct coll *s, const struct replay *rp,
           int session)
 {
 	json_t *cfg = json_object(), *cred = json_object();
@@ -207,23 +73,15 @@ ctx_setup(struct conn_ctx *ctx, struct seen *s, const struct replay *rp,
 	}
 	conn_ctx_init(ctx, connector_find("bluesky"), cfg, cred, json_object());
 	ctx->backoff_base_ms = 5;
-	ctx->ud = s;
-	ctx->on_item = on_item;
-	ctx->on_listing = on_listing;
-	ctx->on_metric = on_metric;
-	memset(s, 0, sizeof(*s));
-	seen_reset(s);
+	coll_init(s);
+	coll_attach(s, ctx);
 }
 
 static void
-ctx_done(struct conn_ctx *ctx, struct seen *s)
+ctx_done(struct conn_ctx *ctx, struct coll *s)
 {
-	json_decref(ctx->config);
-	json_decref(ctx->cred);
-	json_decref(ctx->state);
-	conn_ctx_cleanup(ctx);
-	json_decref(s->items);
-	json_decref(s->listings);
+	ctx_release(ctx);
+	coll_free(s);
 }
 
 /* The feed (page 2 with `fault` first `times`), threads, notifications. */
@@ -266,7 +124,7 @@ T_TEST(sync_full)
 {
 	struct replay rp;
 	struct conn_ctx ctx;
-	struct seen s;
+	struct coll s;
 	struct buf scn;
 	json_t *it, *rq;
 	buf_init(&scn, 1 << 16);
@@ -281,58 +139,58 @@ T_TEST(sync_full)
 	T_EQ_STR(conn_cred(&ctx, "access_jwt"), "eeeeeeeeeeeee");
 	T_EQ_STR(conn_cred(&ctx, "refresh_jwt"), "uuuuuuuuuuuuuuuu");
 	T_EQ_STR(conn_state(&ctx, "did"), ME);
-	rq = last_request(&rp, "POST", XRPC "com.atproto.server.createSession");
+	rq = req_last(&rp, "POST", XRPC "com.atproto.server.createSession");
 	if (T_ASSERT(rq != NULL))
-		T_EQ_STR(field(rq, "body"),
+		T_EQ_STR(js(rq, "body"),
 		         "{\"identifier\":\"shinyakato.dev\","
 		         "\"password\":\"abcd-efgh-ijkl-mnop\"}");
 	json_decref(rq);
 
-	T_EQ_INT(s.dup, 0);
+	T_EQ_INT(s.dups, 0);
 	/* 23 own + 2 older own, 5 + 1 from threads, 24 notifications */
 	T_EQ_INT(json_array_size(s.items), 55);
-	it = find(&s, AT "3jukoxegkhw2s");
+	it = coll_find(&s, AT "3jukoxegkhw2s");
 	if (T_ASSERT(it != NULL)) {
-		T_EQ_STR(field(it, "type"), "post");
+		T_EQ_STR(js(it, "type"), "post");
 		T_EQ_INT(json_integer_value(json_object_get(it, "inbound")), 0);
-		T_EQ_STR(field(it, "handle"), "shinyakato.dev");
-		T_EQ_STR(field(it, "url"), "https://bsky.app/profile/"
-		                           "shinyakato.dev/post/3jukoxegkhw2s");
+		T_EQ_STR(js(it, "handle"), "shinyakato.dev");
+		T_EQ_STR(js(it, "url"), "https://bsky.app/profile/"
+		                        "shinyakato.dev/post/3jukoxegkhw2s");
 		T_EQ_INT(json_integer_value(json_object_get(it, "replies")), 3);
-		T_ASSERT(
-		    in_file(APP "feed/getAuthorFeed.json", field(it, "raw")));
-		T_ASSERT(strstr(field(it, "raw"),
+		T_ASSERT(in_file(APP "feed/getAuthorFeed.json", js(it, "raw")));
+		T_ASSERT(strstr(js(it, "raw"),
 		                "\"uri\": \"" AT "3jukoxegkhw2s\"") != NULL);
 	}
 	/* a reply of ours in our feed */
-	it = find(&s, AT "3jukterj4bp2j");
+	it = coll_find(&s, AT "3jukterj4bp2j");
 	if (T_ASSERT(it != NULL)) {
-		T_EQ_STR(field(it, "type"), "reply");
-		T_EQ_STR(field(it, "parent"),
+		T_EQ_STR(js(it, "type"), "reply");
+		T_EQ_STR(js(it, "parent"),
 		         "at://did:plc:gojiv3xdlwobtke4csnksyy"
 		         "b/app.bsky.feed.post/3jukqq23rvy2w");
 	}
 	/* reposts are not ours */
-	T_ASSERT(find(&s, "at://did:plc:gggcwmwoyak6op4pkqm76ckz/app.bsky.feed."
+	T_ASSERT(
+	    coll_find(&s, "at://did:plc:gggcwmwoyak6op4pkqm76ckz/app.bsky.feed."
 	                  "post/3jukz62npim26") == NULL);
 	/* page 2 (synthetic): an image with alt text, a CDN URL */
-	it = find(&s, AT "3juk5aaaaaa2a");
+	it = coll_find(&s, AT "3juk5aaaaaa2a");
 	if (T_ASSERT(it != NULL)) {
 		T_EQ_INT(json_integer_value(json_object_get(it, "nmedia")), 1);
-		T_EQ_STR(field(it, "media_alt"), "Rådhuset i snø");
-		T_EQ_STR(field(it, "media_mime"), "image/jpeg");
-		T_EQ_STR(field(it, "media_url"),
+		T_EQ_STR(js(it, "alt"), "Rådhuset i snø");
+		T_EQ_STR(js(it, "media_mime"), "image/jpeg");
+		T_EQ_STR(js(it, "media_url"),
 		         "https://cdn.bsky.app/img/feed_fullsize/plain/" ME
 		         "/bafkreisyntheticimage@jpeg");
-		T_EQ_STR(field(it, "lang"), "nb");
+		T_EQ_STR(js(it, "lang"), "nb");
 	}
 	/* a direct reply in a thread */
-	it =
-	    find(&s, "at://did:plc:yxobbkztpigv6u4jnwymnwvp/app.bsky.feed.post/"
-	             "3jve4frgrzy2f");
+	it = coll_find(
+	    &s, "at://did:plc:yxobbkztpigv6u4jnwymnwvp/app.bsky.feed.post/"
+	        "3jve4frgrzy2f");
 	if (T_ASSERT(it != NULL)) {
-		T_EQ_STR(field(it, "type"), "comment");
-		T_EQ_STR(field(it, "thread"),
+		T_EQ_STR(js(it, "type"), "comment");
+		T_EQ_STR(js(it, "thread"),
 		         "at://did:plc:iuk433sj23ncu2oo2pfnw7fw/"
 		         "app.bsky.feed.post/3jujgsslyxt2h");
 		T_EQ_INT(json_integer_value(json_object_get(it, "inbound")), 1);
@@ -345,31 +203,31 @@ T_TEST(sync_full)
 	    json_is_array(json_object_get(s.listings, AT "3jukdwsblqu2l")));
 	T_EQ_INT(json_object_size(s.listings), 5);
 	/* notifications: a reply to us and its raw bytes */
-	it =
-	    find(&s, "at://did:plc:wpmuup4caccl3a726wdni6wj/app.bsky.feed.post/"
-	             "3k6k4as23yu2g");
+	it = coll_find(
+	    &s, "at://did:plc:wpmuup4caccl3a726wdni6wj/app.bsky.feed.post/"
+	        "3k6k4as23yu2g");
 	if (T_ASSERT(it != NULL)) {
-		T_EQ_STR(field(it, "lang"), "ja");
-		T_EQ_STR(field(it, "handle"), "maccalennon.bsky.social");
+		T_EQ_STR(js(it, "lang"), "ja");
+		T_EQ_STR(js(it, "handle"), "maccalennon.bsky.social");
 		T_ASSERT(in_file(APP "notification/listNotifications.json",
-		                 field(it, "raw")));
-		T_ASSERT(strstr(field(it, "raw"), "\"reason\": \"reply\"") !=
+		                 js(it, "raw")));
+		T_ASSERT(strstr(js(it, "raw"), "\"reason\": \"reply\"") !=
 		         NULL);
 	}
 	T_ASSERT(conn_state(&ctx, "feed_since") != NULL);
 	T_ASSERT(conn_state(&ctx, "notif_since") != NULL);
 	T_EQ_INT(replay_count(&rp, "GET", THREAD), 2);
 	T_EQ_INT(replay_count(&rp, "GET", FEED), 2);
-	rq = last_request(&rp, "GET", FEED);
+	rq = req_last(&rp, "GET", FEED);
 	if (T_ASSERT(rq != NULL))
-		T_EQ_STR(field(json_object_get(rq, "headers"), "Authorization"),
+		T_EQ_STR(js(json_object_get(rq, "headers"), "Authorization"),
 		         "Bearer eeeeeeeeeeeee");
 	json_decref(rq);
 
 	/* the next run stops at what it knows */
-	seen_reset(&s);
+	coll_reset(&s);
 	T_EQ_INT(ctx.c->sync(&ctx), CONN_OK);
-	T_EQ_INT(s.dup, 0);
+	T_EQ_INT(s.dups, 0);
 	T_EQ_INT(replay_count(&rp, "GET", FEED), 3);
 	T_EQ_INT(replay_count(&rp, "GET", NOTIF), 3);
 	T_EQ_INT(replay_count(&rp, "POST", NULL), 1);
@@ -383,7 +241,7 @@ T_TEST(failure_mid_listing)
 {
 	struct replay rp;
 	struct conn_ctx ctx;
-	struct seen s;
+	struct coll s;
 	struct buf scn;
 	buf_init(&scn, 1 << 16);
 	sync_routes(&scn, "close_mid_body", 4);
@@ -391,15 +249,15 @@ T_TEST(failure_mid_listing)
 		return;
 	ctx_setup(&ctx, &s, &rp, 1);
 	T_EQ_INT(ctx.c->sync(&ctx), CONN_E_NETWORK);
-	T_EQ_INT(s.dup, 0);
+	T_EQ_INT(s.dups, 0);
 	T_EQ_INT(json_array_size(s.items), 23);
 	T_EQ_STR(conn_state(&ctx, "feed_since"), NULL);
 	T_EQ_STR(conn_state(&ctx, "notif_since"), NULL);
-	seen_reset(&s);
+	coll_reset(&s);
 	T_EQ_INT(ctx.c->sync(&ctx), CONN_OK);
-	T_EQ_INT(s.dup, 0);
+	T_EQ_INT(s.dups, 0);
 	T_EQ_INT(json_array_size(s.items), 55);
-	T_ASSERT(find(&s, AT "3juk4aaaaaa2a") != NULL);
+	T_ASSERT(coll_find(&s, AT "3juk4aaaaaa2a") != NULL);
 	T_ASSERT(conn_state(&ctx, "feed_since") != NULL);
 	T_EQ_INT(replay_unmatched(&rp), 0);
 	ctx_done(&ctx, &s);
@@ -411,7 +269,7 @@ T_TEST(expired_token)
 {
 	struct replay rp;
 	struct conn_ctx ctx;
-	struct seen s;
+	struct coll s;
 	json_t *rq;
 	if (!replay_start(
 	        &rp,
@@ -457,10 +315,9 @@ T_TEST(expired_token)
 	T_EQ_INT(ctx.cred_changed, 1);
 	T_EQ_STR(conn_cred(&ctx, "access_jwt"), "eeeeeeeeeeeee");
 	T_EQ_STR(conn_state(&ctx, "handle"), "shinyakato.bsky.social");
-	rq =
-	    last_request(&rp, "POST", XRPC "com.atproto.server.refreshSession");
+	rq = req_last(&rp, "POST", XRPC "com.atproto.server.refreshSession");
 	if (T_ASSERT(rq != NULL))
-		T_EQ_STR(field(json_object_get(rq, "headers"), "Authorization"),
+		T_EQ_STR(js(json_object_get(rq, "headers"), "Authorization"),
 		         "Bearer old-refresh");
 	json_decref(rq);
 	T_EQ_INT(
@@ -484,7 +341,7 @@ T_TEST(rate_limit_and_malformed)
 {
 	struct replay rp;
 	struct conn_ctx ctx;
-	struct seen s;
+	struct coll s;
 	struct buf scn;
 	buf_init(&scn, 1 << 16);
 	buf_printf(&scn,
@@ -540,7 +397,7 @@ T_TEST(reply)
 {
 	struct replay rp;
 	struct conn_ctx ctx;
-	struct seen s;
+	struct coll s;
 	struct conn_result r;
 	json_t *rq, *b;
 	const char *parent = "at://did:plc:d3zpokjdspr22chfrc427eis/"
@@ -558,20 +415,20 @@ T_TEST(reply)
 	T_EQ_STR(r.id, AT "3jqhxhsrye223");
 	T_EQ_STR(r.url, "https://bsky.app/profile/shinyakato.dev/post/"
 	                "3jqhxhsrye223");
-	rq = last_request(&rp, "POST", XRPC "com.atproto.repo.createRecord");
-	b = rq ? json_loads(field(rq, "body"), 0, NULL) : NULL;
+	rq = req_last(&rp, "POST", XRPC "com.atproto.repo.createRecord");
+	b = rq ? json_loads(js(rq, "body"), 0, NULL) : NULL;
 	if (T_ASSERT(b != NULL)) {
 		json_t *rec = json_object_get(b, "record");
 		json_t *rep = json_object_get(rec, "reply");
-		T_EQ_STR(field(b, "repo"), ME);
-		T_EQ_STR(field(b, "collection"), "app.bsky.feed.post");
-		T_EQ_STR(field(rec, "text"), "Takk!");
-		T_EQ_STR(field(json_object_get(rep, "root"), "uri"), parent);
+		T_EQ_STR(js(b, "repo"), ME);
+		T_EQ_STR(js(b, "collection"), "app.bsky.feed.post");
+		T_EQ_STR(js(rec, "text"), "Takk!");
+		T_EQ_STR(js(json_object_get(rep, "root"), "uri"), parent);
 		T_EQ_STR(
-		    field(json_object_get(rep, "parent"), "cid"),
+		    js(json_object_get(rep, "parent"), "cid"),
 		    "bafyreigsrxui256rn6lxwgzhswg3qc3e3t2vnlej3ddlq4w5ebg7fd2"
 		    "voq");
-		T_ASSERT(str_starts(field(rec, "createdAt"), "20"));
+		T_ASSERT(str_starts(js(rec, "createdAt"), "20"));
 	}
 	json_decref(b);
 	json_decref(rq);
@@ -584,7 +441,7 @@ T_TEST(moderate)
 {
 	struct replay rp;
 	struct conn_ctx ctx;
-	struct seen s;
+	struct coll s;
 	json_t *rq, *b;
 	const char *visitor = "at://did:plc:synthetic0000000000000001/"
 	                      "app.bsky.feed.post/3jukzzzzzzz2a";
@@ -613,13 +470,13 @@ T_TEST(moderate)
 	ctx_setup(&ctx, &s, &rp, 1);
 	/* hide: a new thread gate on our post with the reply in it */
 	T_EQ_INT(ctx.c->moderate(&ctx, visitor, MOD_HIDE), CONN_OK);
-	rq = last_request(&rp, "POST", XRPC "com.atproto.repo.putRecord");
-	b = rq ? json_loads(field(rq, "body"), 0, NULL) : NULL;
+	rq = req_last(&rp, "POST", XRPC "com.atproto.repo.putRecord");
+	b = rq ? json_loads(js(rq, "body"), 0, NULL) : NULL;
 	if (T_ASSERT(b != NULL)) {
 		json_t *rec = json_object_get(b, "record");
-		T_EQ_STR(field(b, "collection"), "app.bsky.feed.threadgate");
-		T_EQ_STR(field(b, "rkey"), "3jukoxegkhw2s");
-		T_EQ_STR(field(rec, "post"), AT "3jukoxegkhw2s");
+		T_EQ_STR(js(b, "collection"), "app.bsky.feed.threadgate");
+		T_EQ_STR(js(b, "rkey"), "3jukoxegkhw2s");
+		T_EQ_STR(js(rec, "post"), AT "3jukoxegkhw2s");
 		T_EQ_INT(json_array_size(json_object_get(rec, "hiddenReplies")),
 		         1);
 		T_EQ_STR(json_string_value(json_array_get(
@@ -630,8 +487,8 @@ T_TEST(moderate)
 	json_decref(rq);
 	/* unhide: the existing gate keeps its other hidden reply */
 	T_EQ_INT(ctx.c->moderate(&ctx, visitor, MOD_UNHIDE), CONN_OK);
-	rq = last_request(&rp, "POST", XRPC "com.atproto.repo.putRecord");
-	b = rq ? json_loads(field(rq, "body"), 0, NULL) : NULL;
+	rq = req_last(&rp, "POST", XRPC "com.atproto.repo.putRecord");
+	b = rq ? json_loads(js(rq, "body"), 0, NULL) : NULL;
 	if (T_ASSERT(b != NULL)) {
 		json_t *h = json_object_get(json_object_get(b, "record"),
 		                            "hiddenReplies");
@@ -654,12 +511,11 @@ T_TEST(moderate)
 	T_ASSERT(strstr(ctx.err.message, "only its own") != NULL);
 	T_EQ_INT(ctx.c->moderate(&ctx, AT "3jukoxegkhw2s", MOD_DELETE),
 	         CONN_OK);
-	rq = last_request(&rp, "POST", XRPC "com.atproto.repo.deleteRecord");
+	rq = req_last(&rp, "POST", XRPC "com.atproto.repo.deleteRecord");
 	if (T_ASSERT(rq != NULL))
-		T_EQ_STR(field(rq, "body"),
-		         "{\"repo\":\"" ME "\",\"collection\":"
-		         "\"app.bsky.feed.post\",\"rkey\":"
-		         "\"3jukoxegkhw2s\"}");
+		T_EQ_STR(js(rq, "body"), "{\"repo\":\"" ME "\",\"collection\":"
+		                         "\"app.bsky.feed.post\",\"rkey\":"
+		                         "\"3jukoxegkhw2s\"}");
 	json_decref(rq);
 	T_EQ_INT(replay_unmatched(&rp), 0);
 	ctx_done(&ctx, &s);
@@ -670,7 +526,7 @@ T_TEST(publish_media)
 {
 	struct replay rp;
 	struct conn_ctx ctx;
-	struct seen s;
+	struct coll s;
 	struct conn_post p = {0};
 	struct conn_result r;
 	struct buf big;
@@ -704,29 +560,29 @@ T_TEST(publish_media)
 	p.media[0].alt = "Kart over kommunen med de nye bydelene";
 	T_EQ_INT(ctx.c->publish(&ctx, &p, &r), CONN_OK);
 	T_EQ_STR(r.id, AT "3jqhxhsrye223");
-	rq = last_request(&rp, "POST", XRPC "com.atproto.repo.uploadBlob");
+	rq = req_last(&rp, "POST", XRPC "com.atproto.repo.uploadBlob");
 	if (T_ASSERT(rq != NULL)) {
-		T_EQ_STR(field(json_object_get(rq, "headers"), "Content-Type"),
+		T_EQ_STR(js(json_object_get(rq, "headers"), "Content-Type"),
 		         "image/png");
-		T_EQ_STR(field(rq, "body"), "\xef\xbf\xbdPNG not really");
+		T_EQ_STR(js(rq, "body"), "\xef\xbf\xbdPNG not really");
 	}
 	json_decref(rq);
-	rq = last_request(&rp, "POST", XRPC "com.atproto.repo.createRecord");
-	b = rq ? json_loads(field(rq, "body"), 0, NULL) : NULL;
+	rq = req_last(&rp, "POST", XRPC "com.atproto.repo.createRecord");
+	b = rq ? json_loads(js(rq, "body"), 0, NULL) : NULL;
 	if (T_ASSERT(b != NULL)) {
 		json_t *rec = json_object_get(b, "record");
 		json_t *emb = json_object_get(rec, "embed");
 		json_t *im = json_array_get(json_object_get(emb, "images"), 0);
-		T_EQ_STR(field(rec, "text"), "Nytt kart over kommunen");
+		T_EQ_STR(js(rec, "text"), "Nytt kart over kommunen");
 		T_EQ_STR(json_string_value(
 		             json_array_get(json_object_get(rec, "langs"), 0)),
 		         "nb");
-		T_EQ_STR(field(emb, "$type"), "app.bsky.embed.images");
-		T_EQ_STR(field(im, "alt"), "Kart over kommunen med de nye "
-		                           "bydelene");
+		T_EQ_STR(js(emb, "$type"), "app.bsky.embed.images");
+		T_EQ_STR(js(im, "alt"), "Kart over kommunen med de nye "
+		                        "bydelene");
 		T_EQ_STR(
-		    field(json_object_get(json_object_get(im, "image"), "ref"),
-		          "$link"),
+		    js(json_object_get(json_object_get(im, "image"), "ref"),
+		       "$link"),
 		    "bafkreiflipfku74fw2rmagyxnznibpb2ks5wtyuawa6q5vyrttdtlz"
 		    "loba");
 	}
@@ -755,7 +611,7 @@ T_TEST(metrics)
 {
 	struct replay rp;
 	struct conn_ctx ctx;
-	struct seen s;
+	struct coll s;
 	if (!replay_start(&rp,
 	                  "{\"routes\":[{\"path\":\"" XRPC
 	                  "app.bsky.actor.getProfile\",\"query\":{\"actor\":"
@@ -767,7 +623,7 @@ T_TEST(metrics)
 	ctx_setup(&ctx, &s, &rp, 1);
 	T_EQ_INT(ctx.c->metrics(&ctx), CONN_OK);
 	/* followers + posts, then likes/reposts/replies of 23 own posts */
-	T_EQ_INT(s.metrics, 2 + 23 * 3);
+	T_EQ_INT((int)json_array_size(s.mseq), 2 + 23 * 3);
 	T_EQ_INT(replay_unmatched(&rp), 0);
 	ctx_done(&ctx, &s);
 	replay_stop(&rp);

@@ -11,6 +11,7 @@
  */
 #include "t.h"
 #include "replay.h"
+#include "conn_collect.h"
 
 #include "../../src/base/util.h"
 #include "../../src/connect/linkedin.h"
@@ -33,163 +34,28 @@
 	"urn%3Ali%3Acomment%3A%28urn%3Ali%3Ashare%3A7001%2C9001%29/comments"
 #define C9001 "urn:li:comment:(urn:li:share:7001,9001)"
 
-/* What the callbacks saw in one run. */
-struct col {
-	json_t *items; /* array of {id,type,parent,thread,inbound,text,…} */
-	json_t *seen;  /* ids emitted in this run */
-	int dups;      /* ids emitted twice in this run */
-	json_t *listings; /* parent ("" = own posts) -> array of ids */
-	json_t *metrics;  /* "item|name" -> value */
-};
-
-static int
-on_item(void *ud, const struct item *it)
-{
-	struct col *c = ud;
-	json_t *o;
-	if (json_object_get(c->seen, it->id))
-		c->dups++;
-	json_object_set_new(c->seen, it->id, json_true());
-	o = json_pack("{s:s, s:s, s:i, s:i, s:I, s:I, s:I, s:I, s:i}", "id",
-	              it->id, "type", item_type_name(it->type), "inbound",
-	              it->inbound, "nmedia", it->nmedia, "created",
-	              (json_int_t)it->created_at, "edited",
-	              (json_int_t)it->edited_at, "replies",
-	              (json_int_t)it->replies, "likes", (json_int_t)it->likes,
-	              "hasraw", it->raw != NULL && it->raw[0] == '{');
-	if (it->parent_id)
-		json_object_set_new(o, "parent", json_string(it->parent_id));
-	if (it->thread_id)
-		json_object_set_new(o, "thread", json_string(it->thread_id));
-	if (it->text)
-		json_object_set_new(o, "text", json_string(it->text));
-	if (it->author_id)
-		json_object_set_new(o, "author", json_string(it->author_id));
-	if (it->url)
-		json_object_set_new(o, "url", json_string(it->url));
-	if (it->nmedia > 0 && it->media[0].alt)
-		json_object_set_new(o, "alt", json_string(it->media[0].alt));
-	json_array_append_new(c->items, o);
-	return 0;
-}
-
-static int
-on_listing(void *ud, const char *parent, const char *const *ids, int n)
-{
-	struct col *c = ud;
-	json_t *a = json_array();
-	for (int i = 0; i < n; i++)
-		json_array_append_new(a, json_string(ids[i]));
-	json_object_set_new(c->listings, parent ? parent : "", a);
-	return 0;
-}
-
-static int
-on_metric(void *ud, const char *item, const char *name, double v, int64_t at)
-{
-	struct col *c = ud;
-	char k[256];
-	(void)at;
-	snprintf(k, sizeof(k), "%s|%s", item ? item : "", name);
-	json_object_set_new(c->metrics, k, json_real(v));
-	return 0;
-}
-
-static void
-col_init(struct col *c)
-{
-	c->items = json_array();
-	c->seen = json_object();
-	c->dups = 0;
-	c->listings = json_object();
-	c->metrics = json_object();
-}
-
-static void
-col_free(struct col *c)
-{
-	json_decref(c->items);
-	json_decref(c->seen);
-	json_decref(c->listings);
-	json_decref(c->metrics);
-}
-
-/* The item with id, or NULL. */
-static json_t *
-find(const struct col *c, const char *id)
-{
-	size_t i;
-	json_t *o;
-	json_array_foreach(c->items, i, o)
-	{
-		if (strcmp(json_string_value(json_object_get(o, "id")), id) ==
-		    0)
-			return o;
-	}
-	return NULL;
-}
-
-static const char *
-fs(const json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
-
-static long long
-fi(const json_t *o, const char *k)
-{
-	return (long long)json_integer_value(json_object_get(o, k));
-}
-
-/* A route of the replay scenario. */
-static json_t *
-rt(const char *method, const char *path, int status, const char *file)
-{
-	json_t *r = json_pack("{s:s, s:s, s:i}", "method", method, "path", path,
-	                      "status", status);
-	if (file)
-		json_object_set_new(r, "body_file", json_string(file));
-	return r;
-}
-
 /* The routes of one full, successful sync. */
 static void
 full_sync_routes(json_t *routes)
 {
-	json_t *r = rt("GET", P_POSTS, 200, FX "posts_p1.json");
+	json_t *r = scn_route("GET", P_POSTS, 200, FX "posts_p1.json");
 	json_object_set_new(r, "query",
 	                    json_pack("{s:s, s:s, s:s, s:s}", "author", ORG,
 	                              "q", "author", "start", "0", "count",
 	                              "*"));
 	json_array_append_new(routes, r);
-	r = rt("GET", P_POSTS, 200, FX "posts_p2.json");
+	r = scn_route("GET", P_POSTS, 200, FX "posts_p2.json");
 	json_object_set_new(
 	    r, "query", json_pack("{s:s, s:s}", "author", ORG, "start", "2"));
 	json_array_append_new(routes, r);
-	json_array_append_new(routes,
-	                      rt("GET", P_C7001, 200, FX "comments_7001.json"));
 	json_array_append_new(
-	    routes, rt("GET", P_C7002, 200, FX "comments_empty.json"));
-	json_array_append_new(routes,
-	                      rt("GET", P_C7003, 200, FX "comments_7003.json"));
-	json_array_append_new(routes,
-	                      rt("GET", P_R9001, 200, FX "replies_9001.json"));
-}
-
-/* Starts the replay server on routes (consumed). */
-static int
-start(struct replay *rp, json_t *routes, json_t *rewrite)
-{
-	json_t *scn = json_pack("{s:o}", "routes", routes);
-	char *s;
-	int ok;
-	if (rewrite)
-		json_object_set_new(scn, "rewrite", rewrite);
-	s = json_dumps(scn, JSON_COMPACT);
-	ok = replay_start(rp, s);
-	free(s);
-	json_decref(scn);
-	return ok;
+	    routes, scn_route("GET", P_C7001, 200, FX "comments_7001.json"));
+	json_array_append_new(
+	    routes, scn_route("GET", P_C7002, 200, FX "comments_empty.json"));
+	json_array_append_new(
+	    routes, scn_route("GET", P_C7003, 200, FX "comments_7003.json"));
+	json_array_append_new(
+	    routes, scn_route("GET", P_R9001, 200, FX "replies_9001.json"));
 }
 
 /* The channel: config, cred and state owned by the test. */
@@ -219,14 +85,11 @@ chan_free(struct chan *ch)
 }
 
 static void
-ctx_init(struct conn_ctx *ctx, struct chan *ch, struct col *c)
+ctx_init(struct conn_ctx *ctx, struct chan *ch, struct coll *c)
 {
 	conn_ctx_init(ctx, &conn_linkedin, ch->config, ch->cred, ch->state);
 	ctx->backoff_base_ms = 5;
-	ctx->ud = c;
-	ctx->on_item = on_item;
-	ctx->on_listing = on_listing;
-	ctx->on_metric = on_metric;
+	coll_attach(c, ctx);
 }
 
 #define CRED "{\"access_token\":\"AQVsynthOLDaccess\"}"
@@ -235,72 +98,52 @@ ctx_init(struct conn_ctx *ctx, struct chan *ch, struct col *c)
 	"\"AQTsynthrefresh\",\"client_id\":\"synthclient\","                   \
 	"\"client_secret\":\"synthsecret\"}"
 
-/* The n-th logged request (0-based), or NULL; caller decrefs *all. */
-static json_t *
-nth(json_t *all, size_t n)
-{
-	return json_array_get(all, n);
-}
-
-static const char *
-hdr(const json_t *req, const char *name)
-{
-	const char *k;
-	json_t *v;
-	json_object_foreach(json_object_get(req, "headers"), k, v)
-	{
-		if (str_eq_nocase(k, name))
-			return json_string_value(v);
-	}
-	return NULL;
-}
-
 T_TEST(sync_all)
 {
 	struct replay rp;
 	struct chan ch;
 	struct conn_ctx ctx;
-	struct col c;
+	struct coll c;
 	json_t *routes = json_array(), *o, *reqs, *l;
 	full_sync_routes(routes);
-	if (!start(&rp, routes, NULL))
+	if (!scn_start(&rp, routes, NULL))
 		return;
 	chan_init(&ch, &rp, CRED);
-	col_init(&c);
+	coll_init(&c);
 	ctx_init(&ctx, &ch, &c);
 	T_EQ_INT(conn_linkedin.sync(&ctx), CONN_OK);
 	T_EQ_INT(json_array_size(c.items), 7);
 	T_EQ_INT(c.dups, 0);
 	T_EQ_INT(ctx.requests, 6);
 
-	o = find(&c, "urn:li:share:7001");
-	T_EQ_STR(fs(o, "type"), "post");
-	T_EQ_INT(fi(o, "inbound"), 0);
-	T_EQ_INT(fi(o, "created"), 1785592429);
-	T_EQ_INT(fi(o, "edited"), 1785596029);
-	T_EQ_STR(fs(o, "alt"), "Biblioteket sett fra torget");
-	T_EQ_STR(fs(o, "url"),
+	o = coll_find(&c, "urn:li:share:7001");
+	T_EQ_STR(js(o, "type"), "post");
+	T_EQ_INT(ji(o, "inbound"), 0);
+	T_EQ_INT(ji(o, "created"), 1785592429);
+	T_EQ_INT(ji(o, "edited"), 1785596029);
+	T_EQ_STR(js(o, "alt"), "Biblioteket sett fra torget");
+	T_EQ_STR(js(o, "url"),
 	         "https://www.linkedin.com/feed/update/urn:li:share:7001/");
-	T_EQ_INT(fi(o, "hasraw"), 1);
-	T_ASSERT(find(&c, "urn:li:ugcPost:7002") != NULL);
-	T_ASSERT(find(&c, "urn:li:share:7003") != NULL);
+	T_EQ_INT(ji(o, "hasraw"), 1);
+	T_ASSERT(coll_find(&c, "urn:li:ugcPost:7002") != NULL);
+	T_ASSERT(coll_find(&c, "urn:li:share:7003") != NULL);
 
-	o = find(&c, C9001);
-	T_EQ_STR(fs(o, "type"), "comment");
-	T_EQ_STR(fs(o, "parent"), "urn:li:share:7001");
-	T_EQ_STR(fs(o, "author"), "urn:li:person:SynthA1");
-	T_EQ_INT(fi(o, "inbound"), 1);
-	T_EQ_INT(fi(o, "replies"), 1);
-	T_EQ_INT(fi(o, "likes"), 2);
-	T_EQ_STR(fs(o, "text"), "Gjelder dette også filialen på Ås?");
-	o = find(&c, "urn:li:comment:(urn:li:share:7001,9002)");
-	T_EQ_INT(fi(o, "inbound"), 0); /* the organisation's own */
-	o = find(&c, "urn:li:comment:(urn:li:share:7003,9301)");
-	T_EQ_INT(fi(o, "edited"), 1785426829);
-	o = find(&c, "urn:li:comment:(urn:li:share:7001,9011)");
-	T_EQ_STR(fs(o, "type"), "reply");
-	T_EQ_STR(fs(o, "parent"), C9001);
-	T_EQ_STR(fs(o, "thread"), "urn:li:share:7001");
+	o = coll_find(&c, C9001);
+	T_EQ_STR(js(o, "type"), "comment");
+	T_EQ_STR(js(o, "parent"), "urn:li:share:7001");
+	T_EQ_STR(js(o, "author"), "urn:li:person:SynthA1");
+	T_EQ_INT(ji(o, "inbound"), 1);
+	T_EQ_INT(ji(o, "replies"), 1);
+	T_EQ_INT(ji(o, "likes"), 2);
+	T_EQ_STR(js(o, "text"), "Gjelder dette også filialen på Ås?");
+	o = coll_find(&c, "urn:li:comment:(urn:li:share:7001,9002)");
+	T_EQ_INT(ji(o, "inbound"), 0); /* the organisation's own */
+	o = coll_find(&c, "urn:li:comment:(urn:li:share:7003,9301)");
+	T_EQ_INT(ji(o, "edited"), 1785426829);
+	o = coll_find(&c, "urn:li:comment:(urn:li:share:7001,9011)");
+	T_EQ_STR(js(o, "type"), "reply");
+	T_EQ_STR(js(o, "parent"), C9001);
+	T_EQ_STR(js(o, "thread"), "urn:li:share:7001");
 
 	/* complete listings: own posts, comments per post, replies */
 	l = json_object_get(c.listings, "");
@@ -319,16 +162,18 @@ T_TEST(sync_all)
 	/* every call carries the three LinkedIn headers */
 	reqs = replay_requests(&rp);
 	for (size_t i = 0; i < json_array_size(reqs); i++) {
-		T_EQ_STR(hdr(nth(reqs, i), "Authorization"),
+		T_EQ_STR(req_hdr(json_array_get(reqs, i), "Authorization"),
 		         "Bearer AQVsynthOLDaccess");
-		T_EQ_STR(hdr(nth(reqs, i), "LinkedIn-Version"), "202601");
-		T_EQ_STR(hdr(nth(reqs, i), "X-Restli-Protocol-Version"),
+		T_EQ_STR(req_hdr(json_array_get(reqs, i), "LinkedIn-Version"),
+		         "202601");
+		T_EQ_STR(req_hdr(json_array_get(reqs, i),
+		                 "X-Restli-Protocol-Version"),
 		         "2.0.0");
 	}
 	json_decref(reqs);
 	T_EQ_INT(replay_unmatched(&rp), 0);
 	conn_ctx_cleanup(&ctx);
-	col_free(&c);
+	coll_free(&c);
 	chan_free(&ch);
 	replay_stop(&rp);
 }
@@ -338,15 +183,15 @@ T_TEST(rate_limited)
 	struct replay rp;
 	struct chan ch;
 	struct conn_ctx ctx;
-	struct col c;
+	struct coll c;
 	json_t *routes = json_array();
 	int64_t now, want, midnight;
-	json_array_append_new(routes,
-	                      rt("GET", P_POSTS, 429, FX "error_429.json"));
-	if (!start(&rp, routes, NULL))
+	json_array_append_new(
+	    routes, scn_route("GET", P_POSTS, 429, FX "error_429.json"));
+	if (!scn_start(&rp, routes, NULL))
 		return;
 	chan_init(&ch, &rp, CRED);
-	col_init(&c);
+	coll_init(&c);
 	ctx_init(&ctx, &ch, &c);
 	T_EQ_INT(conn_linkedin.sync(&ctx), CONN_E_RATELIMIT);
 	now = time_now();
@@ -360,7 +205,7 @@ T_TEST(rate_limited)
 	T_ASSERT(conn_state(&ctx, "synced_at") == NULL);
 	T_EQ_INT(replay_unmatched(&rp), 0);
 	conn_ctx_cleanup(&ctx);
-	col_free(&c);
+	coll_free(&c);
 	chan_free(&ch);
 	replay_stop(&rp);
 }
@@ -370,18 +215,19 @@ T_TEST(expired_token_refreshed)
 	struct replay rp;
 	struct chan ch;
 	struct conn_ctx ctx;
-	struct col c;
+	struct coll c;
 	json_t *routes = json_array(), *reqs, *tokreq = NULL;
 	size_t i;
+	json_array_append_new(
+	    routes, scn_route("GET", P_POSTS, 401, FX "error_401.json"));
 	json_array_append_new(routes,
-	                      rt("GET", P_POSTS, 401, FX "error_401.json"));
-	json_array_append_new(routes, rt("POST", "/oauth/v2/accessToken", 200,
-	                                 FX "token_refreshed.json"));
+	                      scn_route("POST", "/oauth/v2/accessToken", 200,
+	                                FX "token_refreshed.json"));
 	full_sync_routes(routes);
-	if (!start(&rp, routes, NULL))
+	if (!scn_start(&rp, routes, NULL))
 		return;
 	chan_init(&ch, &rp, CRED_RT);
-	col_init(&c);
+	coll_init(&c);
 	ctx_init(&ctx, &ch, &c);
 	T_EQ_INT(conn_linkedin.sync(&ctx), CONN_OK);
 	T_EQ_INT(json_array_size(c.items), 7);
@@ -395,27 +241,27 @@ T_TEST(expired_token_refreshed)
 	T_EQ_INT(ctx.token_expires_at, ctx.now + 5184000);
 	reqs = replay_requests(&rp);
 	for (i = 0; i < json_array_size(reqs); i++)
-		if (strcmp(fs(nth(reqs, i), "path"), "/oauth/v2/accessToken") ==
-		    0)
-			tokreq = nth(reqs, i);
+		if (strcmp(js(json_array_get(reqs, i), "path"),
+		           "/oauth/v2/accessToken") == 0)
+			tokreq = json_array_get(reqs, i);
 	T_ASSERT(tokreq != NULL);
 	if (tokreq) {
-		const char *b = fs(tokreq, "body");
+		const char *b = js(tokreq, "body");
 		T_ASSERT(strstr(b, "grant_type=refresh_token") != NULL);
 		T_ASSERT(strstr(b, "refresh_token=AQTsynthrefresh") != NULL);
 		T_ASSERT(strstr(b, "client_id=synthclient") != NULL);
 		T_ASSERT(strstr(b, "client_secret=synthsecret") != NULL);
 	}
 	/* the first call had the old token, the retry the new one */
-	T_EQ_STR(hdr(nth(reqs, 0), "Authorization"),
+	T_EQ_STR(req_hdr(json_array_get(reqs, 0), "Authorization"),
 	         "Bearer AQVsynthOLDaccess");
-	T_EQ_STR(hdr(nth(reqs, 2), "Authorization"),
+	T_EQ_STR(req_hdr(json_array_get(reqs, 2), "Authorization"),
 	         "Bearer AQVsynthNEWaccess0000000000");
-	T_EQ_STR(fs(nth(reqs, 2), "path"), P_POSTS);
+	T_EQ_STR(js(json_array_get(reqs, 2), "path"), P_POSTS);
 	json_decref(reqs);
 	T_EQ_INT(replay_unmatched(&rp), 0);
 	conn_ctx_cleanup(&ctx);
-	col_free(&c);
+	coll_free(&c);
 	chan_free(&ch);
 	replay_stop(&rp);
 }
@@ -425,39 +271,40 @@ T_TEST(expired_token_refused)
 	struct replay rp;
 	struct chan ch;
 	struct conn_ctx ctx;
-	struct col c;
+	struct coll c;
 	json_t *routes = json_array();
+	json_array_append_new(
+	    routes, scn_route("GET", P_POSTS, 401, FX "error_401.json"));
 	json_array_append_new(routes,
-	                      rt("GET", P_POSTS, 401, FX "error_401.json"));
-	json_array_append_new(routes, rt("POST", "/oauth/v2/accessToken", 400,
-	                                 FX "token_invalid_grant.json"));
-	json_array_append_new(routes,
-	                      rt("GET", P_POSTS, 401, FX "error_401.json"));
-	if (!start(&rp, routes, NULL))
+	                      scn_route("POST", "/oauth/v2/accessToken", 400,
+	                                FX "token_invalid_grant.json"));
+	json_array_append_new(
+	    routes, scn_route("GET", P_POSTS, 401, FX "error_401.json"));
+	if (!scn_start(&rp, routes, NULL))
 		return;
 
 	/* with a refresh token that LinkedIn refuses: auth, refreshed once */
 	chan_init(&ch, &rp, CRED_RT);
-	col_init(&c);
+	coll_init(&c);
 	ctx_init(&ctx, &ch, &c);
 	T_EQ_INT(conn_linkedin.sync(&ctx), CONN_E_AUTH);
 	T_EQ_STR(ctx.err.code, "invalid_grant");
 	T_EQ_INT(ctx.cred_changed, 0);
 	T_EQ_INT(replay_count(&rp, "POST", "/oauth/v2/accessToken"), 1);
 	conn_ctx_cleanup(&ctx);
-	col_free(&c);
+	coll_free(&c);
 	chan_free(&ch);
 
 	/* without one: the platform's own code, no refresh tried */
 	chan_init(&ch, &rp, CRED);
-	col_init(&c);
+	coll_init(&c);
 	ctx_init(&ctx, &ch, &c);
 	T_EQ_INT(conn_linkedin.sync(&ctx), CONN_E_AUTH);
 	T_EQ_STR(ctx.err.code, "EXPIRED_ACCESS_TOKEN");
 	T_ASSERT(strstr(ctx.err.message, "has expired") != NULL);
 	T_EQ_INT(replay_count(&rp, "POST", "/oauth/v2/accessToken"), 1);
 	conn_ctx_cleanup(&ctx);
-	col_free(&c);
+	coll_free(&c);
 	chan_free(&ch);
 	T_EQ_INT(replay_unmatched(&rp), 0);
 	replay_stop(&rp);
@@ -468,18 +315,20 @@ T_TEST(expired_ahead_of_time)
 	struct replay rp;
 	struct chan ch;
 	struct conn_ctx ctx;
-	struct col c;
+	struct coll c;
 	json_t *routes = json_array(), *reqs;
-	json_array_append_new(routes, rt("POST", "/oauth/v2/accessToken", 200,
-	                                 FX "token_refreshed.json"));
-	json_array_append_new(routes, rt("GET", "/rest/organizations/123", 200,
-	                                 FX "organization.json"));
-	if (!start(&rp, routes, NULL))
+	json_array_append_new(routes,
+	                      scn_route("POST", "/oauth/v2/accessToken", 200,
+	                                FX "token_refreshed.json"));
+	json_array_append_new(routes,
+	                      scn_route("GET", "/rest/organizations/123", 200,
+	                                FX "organization.json"));
+	if (!scn_start(&rp, routes, NULL))
 		return;
 	chan_init(&ch, &rp, CRED_RT);
 	json_object_set_new(ch.cred, "expires_at",
 	                    json_integer(time_now() - 10));
-	col_init(&c);
+	coll_init(&c);
 	ctx_init(&ctx, &ch, &c);
 	/* cred says the token has expired: refreshed before any call */
 	T_EQ_INT(conn_linkedin.check_auth(&ctx), CONN_OK);
@@ -488,12 +337,12 @@ T_TEST(expired_ahead_of_time)
 	T_EQ_STR(conn_state(&ctx, "account_name"), "Synthetic kommune");
 	reqs = replay_requests(&rp);
 	T_EQ_INT(json_array_size(reqs), 2);
-	T_EQ_STR(hdr(nth(reqs, 1), "Authorization"),
+	T_EQ_STR(req_hdr(json_array_get(reqs, 1), "Authorization"),
 	         "Bearer AQVsynthNEWaccess0000000000");
 	json_decref(reqs);
 	T_EQ_INT(replay_unmatched(&rp), 0);
 	conn_ctx_cleanup(&ctx);
-	col_free(&c);
+	coll_free(&c);
 	chan_free(&ch);
 	replay_stop(&rp);
 }
@@ -503,28 +352,28 @@ T_TEST(malformed_and_refused)
 	struct replay rp;
 	struct chan ch;
 	struct conn_ctx ctx;
-	struct col c;
+	struct coll c;
 	json_t *routes = json_array(), *r;
-	r = rt("GET", P_POSTS, 200, NULL);
+	r = scn_route("GET", P_POSTS, 200, NULL);
 	json_object_set_new(r, "body_text", json_string("{\"elements\": [{"));
 	json_array_append_new(routes, r);
-	r = rt("GET", P_POSTS, 200, NULL);
+	r = scn_route("GET", P_POSTS, 200, NULL);
 	json_object_set_new(r, "body_text", json_string("{\"items\": []}"));
 	json_array_append_new(routes, r);
-	json_array_append_new(routes,
-	                      rt("GET", P_POSTS, 403, FX "error_403.json"));
-	json_array_append_new(routes,
-	                      rt("GET", P_POSTS, 200, FX "posts_p1.json"));
-	json_array_append_new(routes,
-	                      rt("GET", P_C7001, 200, FX "comments_7001.json"));
 	json_array_append_new(
-	    routes, rt("GET", P_C7002, 200, FX "comments_empty.json"));
-	json_array_append_new(routes,
-	                      rt("GET", P_R9001, 200, FX "replies_9001.json"));
-	if (!start(&rp, routes, NULL))
+	    routes, scn_route("GET", P_POSTS, 403, FX "error_403.json"));
+	json_array_append_new(
+	    routes, scn_route("GET", P_POSTS, 200, FX "posts_p1.json"));
+	json_array_append_new(
+	    routes, scn_route("GET", P_C7001, 200, FX "comments_7001.json"));
+	json_array_append_new(
+	    routes, scn_route("GET", P_C7002, 200, FX "comments_empty.json"));
+	json_array_append_new(
+	    routes, scn_route("GET", P_R9001, 200, FX "replies_9001.json"));
+	if (!scn_start(&rp, routes, NULL))
 		return;
 	chan_init(&ch, &rp, CRED);
-	col_init(&c);
+	coll_init(&c);
 	ctx_init(&ctx, &ch, &c);
 	T_EQ_INT(conn_linkedin.sync(&ctx), CONN_E_MALFORMED);
 	T_EQ_STR(ctx.err.code, "json");
@@ -537,11 +386,11 @@ T_TEST(malformed_and_refused)
 	T_EQ_INT(json_object_size(c.listings), 0);
 	T_ASSERT(conn_state(&ctx, "synced_at") == NULL);
 	conn_ctx_cleanup(&ctx);
-	col_free(&c);
+	coll_free(&c);
 
 	/* capped at one page of posts: their comments are read, but the
 	 * posts listing is not complete, so neither reported nor marked */
-	col_init(&c);
+	coll_init(&c);
 	ctx_init(&ctx, &ch, &c);
 	ctx.max_pages = 1;
 	T_EQ_INT(conn_linkedin.sync(&ctx), CONN_OK);
@@ -552,16 +401,16 @@ T_TEST(malformed_and_refused)
 	    2);
 	T_ASSERT(conn_state(&ctx, "posts_synced_at") == NULL);
 	conn_ctx_cleanup(&ctx);
-	col_free(&c);
+	coll_free(&c);
 
 	/* a bad account in config: no request at all */
 	json_object_set_new(ch.config, "account", json_string("acme"));
-	col_init(&c);
+	coll_init(&c);
 	ctx_init(&ctx, &ch, &c);
 	T_EQ_INT(conn_linkedin.sync(&ctx), CONN_E_CONFIG);
 	T_EQ_INT(ctx.requests, 0);
 	conn_ctx_cleanup(&ctx);
-	col_free(&c);
+	coll_free(&c);
 	chan_free(&ch);
 	T_EQ_INT(replay_unmatched(&rp), 0);
 	replay_stop(&rp);
@@ -572,25 +421,25 @@ T_TEST(failure_mid_listing_recovered)
 	struct replay rp;
 	struct chan ch;
 	struct conn_ctx ctx;
-	struct col c1, c2;
+	struct coll c1, c2;
 	json_t *routes = json_array(), *r, *all;
 	size_t i;
 	json_t *o;
-	r = rt("GET", P_POSTS, 200, FX "posts_p1.json");
+	r = scn_route("GET", P_POSTS, 200, FX "posts_p1.json");
 	json_object_set_new(r, "query", json_pack("{s:s}", "start", "0"));
 	json_array_append_new(routes, r);
-	r = rt("GET", P_POSTS, 200, FX "posts_p2.json");
+	r = scn_route("GET", P_POSTS, 200, FX "posts_p2.json");
 	json_object_set_new(r, "query", json_pack("{s:s}", "start", "2"));
 	json_object_set_new(r, "fault", json_string("close_mid_body"));
 	json_object_set_new(r, "times", json_integer(2));
 	json_array_append_new(routes, r);
 	full_sync_routes(routes);
-	if (!start(&rp, routes, NULL))
+	if (!scn_start(&rp, routes, NULL))
 		return;
 	chan_init(&ch, &rp, CRED);
 
 	/* run 1: page 2 breaks off twice (one retry): a network error */
-	col_init(&c1);
+	coll_init(&c1);
 	ctx_init(&ctx, &ch, &c1);
 	ctx.max_retries = 1;
 	T_EQ_INT(conn_linkedin.sync(&ctx), CONN_E_NETWORK);
@@ -602,7 +451,7 @@ T_TEST(failure_mid_listing_recovered)
 	conn_ctx_cleanup(&ctx);
 
 	/* run 2: everything, each once */
-	col_init(&c2);
+	coll_init(&c2);
 	ctx_init(&ctx, &ch, &c2);
 	T_EQ_INT(conn_linkedin.sync(&ctx), CONN_OK);
 	T_EQ_INT(json_array_size(c2.items), 7);
@@ -612,14 +461,14 @@ T_TEST(failure_mid_listing_recovered)
 	/* nothing lost: what run 1 saw is in run 2 too */
 	json_array_foreach(c1.items, i, o)
 	{
-		T_ASSERT(find(&c2, fs(o, "id")) != NULL);
+		T_ASSERT(coll_find(&c2, js(o, "id")) != NULL);
 	}
 	all = json_object_get(c2.listings, "");
 	T_EQ_STR(json_string_value(json_array_get(all, 2)),
 	         "urn:li:share:7003");
 	conn_ctx_cleanup(&ctx);
-	col_free(&c1);
-	col_free(&c2);
+	coll_free(&c1);
+	coll_free(&c2);
 	chan_free(&ch);
 	T_EQ_INT(replay_unmatched(&rp), 0);
 	replay_stop(&rp);
@@ -630,24 +479,25 @@ T_TEST(reply_and_moderate)
 	struct replay rp;
 	struct chan ch;
 	struct conn_ctx ctx;
-	struct col c;
+	struct coll c;
 	struct conn_result res;
 	json_t *routes = json_array(), *r, *reqs, *b;
 	json_array_append_new(
-	    routes, rt("POST", P_X9001, 201, FX "comment_created.json"));
-	r = rt("POST", P_C7001, 201, NULL);
+	    routes, scn_route("POST", P_X9001, 201, FX "comment_created.json"));
+	r = scn_route("POST", P_C7001, 201, NULL);
 	json_object_set_new(r, "headers",
 	                    json_pack("{s:s}", "x-restli-id", "9102"));
 	json_array_append_new(routes, r);
-	r = rt("DELETE",
-	       "/rest/socialActions/urn%3Ali%3Ashare%3A7001/comments/9001", 204,
-	       NULL);
+	r = scn_route(
+	    "DELETE",
+	    "/rest/socialActions/urn%3Ali%3Ashare%3A7001/comments/9001", 204,
+	    NULL);
 	json_object_set_new(r, "query", json_pack("{s:s}", "actor", ORG));
 	json_array_append_new(routes, r);
-	if (!start(&rp, routes, NULL))
+	if (!scn_start(&rp, routes, NULL))
 		return;
 	chan_init(&ch, &rp, CRED);
-	col_init(&c);
+	coll_init(&c);
 	ctx_init(&ctx, &ch, &c);
 
 	/* a reply to a comment is a nested comment */
@@ -655,13 +505,14 @@ T_TEST(reply_and_moderate)
 	         CONN_OK);
 	T_EQ_STR(res.id, "urn:li:comment:(urn:li:share:7001,9101)");
 	reqs = replay_requests(&rp);
-	b = json_loads(fs(nth(reqs, 0), "body"), 0, NULL);
-	T_EQ_STR(fs(b, "actor"), ORG);
-	T_EQ_STR(fs(b, "object"), "urn:li:share:7001");
-	T_EQ_STR(fs(b, "parentComment"), C9001);
-	T_EQ_STR(fs(json_object_get(b, "message"), "text"),
+	b = json_loads(js(json_array_get(reqs, 0), "body"), 0, NULL);
+	T_EQ_STR(js(b, "actor"), ORG);
+	T_EQ_STR(js(b, "object"), "urn:li:share:7001");
+	T_EQ_STR(js(b, "parentComment"), C9001);
+	T_EQ_STR(js(json_object_get(b, "message"), "text"),
 	         "Takk for spørsmålet!");
-	T_EQ_STR(hdr(nth(reqs, 0), "Content-Type"), "application/json");
+	T_EQ_STR(req_hdr(json_array_get(reqs, 0), "Content-Type"),
+	         "application/json");
 	json_decref(b);
 	json_decref(reqs);
 
@@ -685,7 +536,7 @@ T_TEST(reply_and_moderate)
 	T_EQ_INT(replay_count(&rp, NULL, NULL), 3);
 	T_EQ_INT(replay_unmatched(&rp), 0);
 	conn_ctx_cleanup(&ctx);
-	col_free(&c);
+	coll_free(&c);
 	chan_free(&ch);
 	replay_stop(&rp);
 }
@@ -695,7 +546,7 @@ T_TEST(publish_image_with_alt)
 	struct replay rp;
 	struct chan ch;
 	struct conn_ctx ctx;
-	struct col c;
+	struct coll c;
 	struct conn_result res;
 	struct conn_post p;
 	json_t *routes = json_array(), *r, *reqs, *b, *media;
@@ -708,20 +559,21 @@ T_TEST(publish_image_with_alt)
 		return;
 	T_ASSERT(write(fd, bytes, strlen(bytes)) == (ssize_t)strlen(bytes));
 	close(fd);
-	r = rt("POST", "/rest/images", 200, FX "image_init.json");
+	r = scn_route("POST", "/rest/images", 200, FX "image_init.json");
 	json_object_set_new(r, "query",
 	                    json_pack("{s:s}", "action", "initializeUpload"));
 	json_array_append_new(routes, r);
-	json_array_append_new(routes, rt("PUT", up, 201, NULL));
-	r = rt("POST", P_POSTS, 201, NULL);
+	json_array_append_new(routes, scn_route("PUT", up, 201, NULL));
+	r = scn_route("POST", P_POSTS, 201, NULL);
 	json_object_set_new(
 	    r, "headers",
 	    json_pack("{s:s}", "x-restli-id", "urn:li:share:7100"));
 	json_array_append_new(routes, r);
-	if (!start(&rp, routes, json_pack("[s]", "https://www.linkedin.com")))
+	if (!scn_start(&rp, routes,
+	               json_pack("[s]", "https://www.linkedin.com")))
 		return;
 	chan_init(&ch, &rp, CRED);
-	col_init(&c);
+	coll_init(&c);
 	ctx_init(&ctx, &ch, &c);
 	memset(&p, 0, sizeof(p));
 	p.text = "Åpent (igjen) i dag #bibliotek";
@@ -737,23 +589,23 @@ T_TEST(publish_image_with_alt)
 
 	reqs = replay_requests(&rp);
 	T_EQ_INT(json_array_size(reqs), 3);
-	b = json_loads(fs(nth(reqs, 0), "body"), 0, NULL);
-	T_EQ_STR(fs(json_object_get(b, "initializeUploadRequest"), "owner"),
+	b = json_loads(js(json_array_get(reqs, 0), "body"), 0, NULL);
+	T_EQ_STR(js(json_object_get(b, "initializeUploadRequest"), "owner"),
 	         ORG);
 	json_decref(b);
-	T_EQ_STR(fs(nth(reqs, 1), "body"), bytes);
-	T_EQ_STR(hdr(nth(reqs, 1), "Content-Type"), "image/png");
-	b = json_loads(fs(nth(reqs, 2), "body"), 0, NULL);
-	T_EQ_STR(fs(b, "author"), ORG);
-	T_EQ_STR(fs(b, "visibility"), "PUBLIC");
-	T_EQ_STR(fs(b, "lifecycleState"), "PUBLISHED");
-	T_EQ_STR(fs(json_object_get(b, "distribution"), "feedDistribution"),
+	T_EQ_STR(js(json_array_get(reqs, 1), "body"), bytes);
+	T_EQ_STR(req_hdr(json_array_get(reqs, 1), "Content-Type"), "image/png");
+	b = json_loads(js(json_array_get(reqs, 2), "body"), 0, NULL);
+	T_EQ_STR(js(b, "author"), ORG);
+	T_EQ_STR(js(b, "visibility"), "PUBLIC");
+	T_EQ_STR(js(b, "lifecycleState"), "PUBLISHED");
+	T_EQ_STR(js(json_object_get(b, "distribution"), "feedDistribution"),
 	         "MAIN_FEED");
 	/* "little text": reserved characters escaped */
-	T_EQ_STR(fs(b, "commentary"), "Åpent \\(igjen\\) i dag \\#bibliotek");
+	T_EQ_STR(js(b, "commentary"), "Åpent \\(igjen\\) i dag \\#bibliotek");
 	media = json_object_get(json_object_get(b, "content"), "media");
-	T_EQ_STR(fs(media, "id"), "urn:li:image:C4E10AQSynth99");
-	T_EQ_STR(fs(media, "altText"), "Lesesalen med nye stoler");
+	T_EQ_STR(js(media, "id"), "urn:li:image:C4E10AQSynth99");
+	T_EQ_STR(js(media, "altText"), "Lesesalen med nye stoler");
 	json_decref(b);
 	json_decref(reqs);
 
@@ -771,7 +623,7 @@ T_TEST(publish_image_with_alt)
 	T_EQ_INT(replay_unmatched(&rp), 0);
 	unlink(img);
 	conn_ctx_cleanup(&ctx);
-	col_free(&c);
+	coll_free(&c);
 	chan_free(&ch);
 	replay_stop(&rp);
 }
@@ -781,24 +633,24 @@ T_TEST(metrics)
 	struct replay rp;
 	struct chan ch;
 	struct conn_ctx ctx;
-	struct col c;
+	struct coll c;
 	json_t *routes = json_array(), *r;
-	r = rt("GET", "/rest/organizationalEntityShareStatistics", 200,
-	       FX "share_statistics.json");
+	r = scn_route("GET", "/rest/organizationalEntityShareStatistics", 200,
+	              FX "share_statistics.json");
 	json_object_set_new(r, "query",
 	                    json_pack("{s:s, s:s}", "q", "organizationalEntity",
 	                              "organizationalEntity", ORG));
 	json_array_append_new(routes, r);
-	r = rt("GET", "/rest/networkSizes/urn%3Ali%3Aorganization%3A123", 200,
-	       FX "network_size.json");
+	r = scn_route("GET", "/rest/networkSizes/urn%3Ali%3Aorganization%3A123",
+	              200, FX "network_size.json");
 	json_object_set_new(
 	    r, "query",
 	    json_pack("{s:s}", "edgeType", "COMPANY_FOLLOWED_BY_MEMBER"));
 	json_array_append_new(routes, r);
-	if (!start(&rp, routes, NULL))
+	if (!scn_start(&rp, routes, NULL))
 		return;
 	chan_init(&ch, &rp, CRED);
-	col_init(&c);
+	coll_init(&c);
 	ctx_init(&ctx, &ch, &c);
 	T_EQ_INT(conn_linkedin.metrics(&ctx), CONN_OK);
 	T_EQ_INT(json_real_value(json_object_get(c.metrics, "|views")), 6120);
@@ -814,7 +666,7 @@ T_TEST(metrics)
 	T_EQ_INT(json_object_size(c.metrics), 7);
 	T_EQ_INT(replay_unmatched(&rp), 0);
 	conn_ctx_cleanup(&ctx);
-	col_free(&c);
+	coll_free(&c);
 	chan_free(&ch);
 	replay_stop(&rp);
 }

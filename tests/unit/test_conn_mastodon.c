@@ -10,6 +10,7 @@
  */
 #include "t.h"
 #include "replay.h"
+#include "conn_collect.h"
 
 #include "../../src/base/buf.h"
 #include "../../src/base/util.h"
@@ -30,127 +31,9 @@ static const char *const own_ids[] = {
     "117020580474454464", "117020580467310235", "117020580459855703",
     "117020580452511285"};
 
-/* What the callbacks saw: items as JSON objects, listings, metrics. */
-struct seen {
-	json_t *items;    /* [{id,type,parent,thread,...}] */
-	json_t *listings; /* {parent: [ids]} */
-	int metrics;
-	int dup; /* an id emitted twice in one run */
-};
-
-static int
-on_item(void *ud, const struct item *it)
-{
-	struct seen *s = ud;
-	json_t *o = json_object(), *v;
-	size_t i;
-	json_array_foreach(s->items, i, v)
-	{
-		if (strcmp(json_string_value(json_object_get(v, "id")),
-		           it->id) == 0)
-			s->dup++;
-	}
-	json_object_set_new(o, "id", json_string(it->id));
-	json_object_set_new(o, "type", json_string(item_type_name(it->type)));
-	json_object_set_new(o, "parent",
-	                    it->parent_id ? json_string(it->parent_id)
-	                                  : json_null());
-	json_object_set_new(o, "thread",
-	                    it->thread_id ? json_string(it->thread_id)
-	                                  : json_null());
-	json_object_set_new(o, "inbound", json_integer(it->inbound));
-	json_object_set_new(o, "deleted", json_integer(it->deleted));
-	if (it->text)
-		json_object_set_new(o, "text", json_string(it->text));
-	if (it->html)
-		json_object_set_new(o, "html", json_string(it->html));
-	if (it->author_handle)
-		json_object_set_new(o, "handle",
-		                    json_string(it->author_handle));
-	if (it->author_name)
-		json_object_set_new(o, "name", json_string(it->author_name));
-	if (it->lang)
-		json_object_set_new(o, "lang", json_string(it->lang));
-	if (it->url)
-		json_object_set_new(o, "url", json_string(it->url));
-	if (it->raw)
-		json_object_set_new(o, "raw", json_string(it->raw));
-	json_object_set_new(o, "created", json_integer(it->created_at));
-	json_object_set_new(o, "edited", json_integer(it->edited_at));
-	json_object_set_new(o, "likes", json_integer(it->likes));
-	json_object_set_new(o, "replies", json_integer(it->replies));
-	json_object_set_new(o, "shares", json_integer(it->shares));
-	json_object_set_new(o, "nmedia", json_integer(it->nmedia));
-	if (it->nmedia > 0) {
-		json_object_set_new(o, "media_url",
-		                    json_string(it->media[0].url));
-		json_object_set_new(o, "media_mime",
-		                    json_string(it->media[0].mime));
-		json_object_set_new(o, "media_alt",
-		                    it->media[0].alt
-		                        ? json_string(it->media[0].alt)
-		                        : json_null());
-	}
-	json_array_append_new(s->items, o);
-	return 0;
-}
-
-static int
-on_listing(void *ud, const char *parent, const char *const *ids, int n)
-{
-	struct seen *s = ud;
-	json_t *a = json_array();
-	for (int i = 0; i < n; i++)
-		json_array_append_new(a, json_string(ids[i]));
-	json_object_set_new(s->listings, parent ? parent : "", a);
-	return 0;
-}
-
-static int
-on_metric(void *ud, const char *item_id, const char *name, double value,
-          int64_t at)
-{
-	struct seen *s = ud;
-	(void)item_id, (void)name, (void)value, (void)at;
-	s->metrics++;
-	return 0;
-}
-
-static void
-seen_reset(struct seen *s)
-{
-	json_decref(s->items);
-	json_decref(s->listings);
-	s->items = json_array();
-	s->listings = json_object();
-	s->metrics = 0;
-	s->dup = 0;
-}
-
-/* The item with id, or NULL. */
-static json_t *
-find(const struct seen *s, const char *id)
-{
-	json_t *v;
-	size_t i;
-	json_array_foreach(s->items, i, v)
-	{
-		if (strcmp(json_string_value(json_object_get(v, "id")), id) ==
-		    0)
-			return v;
-	}
-	return NULL;
-}
-
-static const char *
-field(json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
 /* A ctx pointed at the replay server, with an account and a token. */
 static void
-ctx_setup(struct conn_ctx *ctx, struct seen *s, const struct replay *rp)
+ctx_setup(struct conn_ctx *ctx, struct coll *s, const struct replay *rp)
 {
 	json_t *cfg = json_object(), *cred = json_object();
 	json_object_set_new(cfg, "base_url", json_string(rp->base));
@@ -159,40 +42,15 @@ ctx_setup(struct conn_ctx *ctx, struct seen *s, const struct replay *rp)
 	conn_ctx_init(ctx, connector_find("mastodon"), cfg, cred,
 	              json_object());
 	ctx->backoff_base_ms = 5;
-	ctx->ud = s;
-	ctx->on_item = on_item;
-	ctx->on_listing = on_listing;
-	ctx->on_metric = on_metric;
-	memset(s, 0, sizeof(*s));
-	seen_reset(s);
+	coll_init(s);
+	coll_attach(s, ctx);
 }
 
 static void
-ctx_done(struct conn_ctx *ctx, struct seen *s)
+ctx_done(struct conn_ctx *ctx, struct coll *s)
 {
-	json_decref(ctx->config);
-	json_decref(ctx->cred);
-	json_decref(ctx->state);
-	conn_ctx_cleanup(ctx);
-	json_decref(s->items);
-	json_decref(s->listings);
-}
-
-/* The last request with method and path in the replay log (decref). */
-static json_t *
-last_request(const struct replay *rp, const char *method, const char *path)
-{
-	json_t *a = replay_requests(rp), *r, *found = NULL;
-	size_t i;
-	json_array_foreach(a, i, r)
-	{
-		if (strcmp(field(r, "method"), method) == 0 &&
-		    strcmp(field(r, "path"), path) == 0)
-			found = r;
-	}
-	json_incref(found);
-	json_decref(a);
-	return found;
+	ctx_release(ctx);
+	coll_free(s);
 }
 
 /* Routes every run of sync needs after the own-status listing: the
@@ -265,7 +123,7 @@ T_TEST(sync_full)
 {
 	struct replay rp;
 	struct conn_ctx ctx;
-	struct seen s;
+	struct coll s;
 	struct buf scn;
 	json_t *it, *l;
 	buf_init(&scn, 1 << 16);
@@ -276,73 +134,72 @@ T_TEST(sync_full)
 	conn_state_set(&ctx, "account_id", ME);
 
 	T_EQ_INT(ctx.c->sync(&ctx), CONN_OK);
-	T_EQ_INT(s.dup, 0);
+	T_EQ_INT(s.dups, 0);
 	/* 10 own posts, 3 in the thread of POST9, 1 mention */
 	T_EQ_INT(json_array_size(s.items), 14);
-	it = find(&s, POST9);
+	it = coll_find(&s, POST9);
 	if (T_ASSERT(it != NULL)) {
-		T_EQ_STR(field(it, "type"), "post");
+		T_EQ_STR(js(it, "type"), "post");
 		T_EQ_INT(json_integer_value(json_object_get(it, "inbound")), 0);
-		T_EQ_STR(field(it, "text"), "Toot number 9!");
-		T_EQ_STR(field(it, "html"), "<p>Toot number 9!</p>");
-		T_ASSERT(str_starts(field(it, "handle"), "@mastodonpy_test@"));
+		T_EQ_STR(js(it, "text"), "Toot number 9!");
+		T_EQ_STR(js(it, "html"), "<p>Toot number 9!</p>");
+		T_ASSERT(str_starts(js(it, "handle"), "@mastodonpy_test@"));
 		/* raw: the status's bytes as the instance sent them */
-		T_ASSERT(str_starts(field(it, "raw"),
+		T_ASSERT(str_starts(js(it, "raw"),
 		                    "{\"id\":\"" POST9 "\",\"created_at\":"));
-		T_EQ_INT(field(it, "raw")[strlen(field(it, "raw")) - 1], '}');
+		T_EQ_INT(js(it, "raw")[strlen(js(it, "raw")) - 1], '}');
 		{
-			json_t *r = json_loads(field(it, "raw"), 0, NULL);
-			T_EQ_STR(field(r, "id"), POST9);
-			T_EQ_STR(field(json_object_get(r, "account"), "id"),
-			         ME);
+			json_t *r = json_loads(js(it, "raw"), 0, NULL);
+			T_EQ_STR(js(r, "id"), POST9);
+			T_EQ_STR(js(json_object_get(r, "account"), "id"), ME);
 			json_decref(r);
 		}
 		T_ASSERT(json_integer_value(json_object_get(it, "created")) >
 		         1785000000);
 		T_EQ_INT(json_integer_value(json_object_get(it, "replies")), 0);
 	}
-	T_ASSERT(find(&s, own_ids[9]) != NULL); /* page 2 */
-	it = find(&s, "117020590000000001");
+	T_ASSERT(coll_find(&s, own_ids[9]) != NULL); /* page 2 */
+	it = coll_find(&s, "117020590000000001");
 	if (T_ASSERT(it != NULL)) {
-		T_EQ_STR(field(it, "type"), "comment");
-		T_EQ_STR(field(it, "parent"), POST9);
-		T_EQ_STR(field(it, "thread"), POST9);
+		T_EQ_STR(js(it, "type"), "comment");
+		T_EQ_STR(js(it, "parent"), POST9);
+		T_EQ_STR(js(it, "thread"), POST9);
 		T_EQ_INT(json_integer_value(json_object_get(it, "inbound")), 1);
-		T_EQ_STR(field(it, "text"), "Takk for info & svar! #x");
-		T_EQ_STR(field(it, "handle"), "@kari@example.org");
-		T_EQ_STR(field(it, "name"), "Kari N.");
-		T_EQ_STR(field(it, "lang"), "nb");
+		T_EQ_STR(js(it, "text"), "Takk for info & svar! #x");
+		T_EQ_STR(js(it, "handle"), "@kari@example.org");
+		T_EQ_STR(js(it, "name"), "Kari N.");
+		T_EQ_STR(js(it, "lang"), "nb");
 		T_EQ_INT(json_integer_value(json_object_get(it, "edited")),
 		         1785596400);
 		T_EQ_INT(json_integer_value(json_object_get(it, "nmedia")), 1);
-		T_EQ_STR(field(it, "media_url"), "https://example.org/m/1.png");
-		T_EQ_STR(field(it, "media_mime"), "image/png");
-		T_EQ_STR(field(it, "media_alt"), "Et kart over kommunen");
+		T_EQ_STR(js(it, "media_url"), "https://example.org/m/1.png");
+		T_EQ_STR(js(it, "media_mime"), "image/png");
+		T_EQ_STR(js(it, "alt"), "Et kart over kommunen");
 		T_EQ_INT(json_integer_value(json_object_get(it, "likes")), 3);
 		T_EQ_INT(json_integer_value(json_object_get(it, "shares")), 2);
 		T_EQ_INT(json_integer_value(json_object_get(it, "replies")), 1);
-		T_ASSERT(str_starts(field(it, "raw"),
+		T_ASSERT(str_starts(js(it, "raw"),
 		                    "{\"id\": \"117020590000000001\""));
 	}
-	it = find(&s, "117020590000000002");
+	it = coll_find(&s, "117020590000000002");
 	if (T_ASSERT(it != NULL)) {
-		T_EQ_STR(field(it, "type"), "reply");
-		T_EQ_STR(field(it, "parent"), "117020590000000001");
+		T_EQ_STR(js(it, "type"), "reply");
+		T_EQ_STR(js(it, "parent"), "117020590000000001");
 		T_EQ_INT(json_integer_value(json_object_get(it, "inbound")), 0);
-		T_EQ_STR(field(it, "text"), "Bare hyggelig\nHilsen kommunen");
+		T_EQ_STR(js(it, "text"), "Bare hyggelig\nHilsen kommunen");
 	}
-	it = find(&s, "117020590000000003");
+	it = coll_find(&s, "117020590000000003");
 	if (T_ASSERT(it != NULL)) {
-		T_EQ_STR(field(it, "type"), "dm");
-		T_EQ_STR(field(it, "parent"), POST9);
+		T_EQ_STR(js(it, "type"), "dm");
+		T_EQ_STR(js(it, "parent"), POST9);
 	}
-	it = find(&s, "117020577157693549");
+	it = coll_find(&s, "117020577157693549");
 	if (T_ASSERT(it != NULL)) {
-		T_EQ_STR(field(it, "type"), "mention");
+		T_EQ_STR(js(it, "type"), "mention");
 		T_EQ_INT(json_integer_value(json_object_get(it, "inbound")), 1);
-		T_EQ_STR(field(it, "text"), "@mastodonpy_test hello!");
+		T_EQ_STR(js(it, "text"), "@mastodonpy_test hello!");
 		/* raw is the status inside the notification */
-		T_ASSERT(str_starts(field(it, "raw"),
+		T_ASSERT(str_starts(js(it, "raw"),
 		                    "{\"id\":\"117020577157693549\""));
 	}
 	l = json_object_get(s.listings, POST9);
@@ -359,19 +216,19 @@ T_TEST(sync_full)
 	T_ASSERT(str_starts(conn_state(&ctx, "watch"), POST9 ","));
 	T_EQ_INT(replay_count(&rp, "GET", STATUSES), 3);
 	{
-		json_t *r = last_request(&rp, "GET", STATUSES);
+		json_t *r = req_last(&rp, "GET", STATUSES);
 		const char *auth =
-		    field(json_object_get(r, "headers"), "Authorization");
+		    js(json_object_get(r, "headers"), "Authorization");
 		T_EQ_STR(auth, "Bearer __MASTODON_PY_TEST_ACCESS_TOKEN");
-		T_EQ_STR(field(json_object_get(r, "query"), "exclude_replies"),
+		T_EQ_STR(js(json_object_get(r, "query"), "exclude_replies"),
 		         "true");
 		json_decref(r);
 	}
 
 	/* the next run asks only for what is newer */
-	seen_reset(&s);
+	coll_reset(&s);
 	T_EQ_INT(ctx.c->sync(&ctx), CONN_OK);
-	T_EQ_INT(s.dup, 0);
+	T_EQ_INT(s.dups, 0);
 	T_EQ_INT(json_array_size(s.items), 3); /* the thread, read again */
 	T_EQ_INT(replay_count(&rp, "GET", STATUSES), 4);
 	T_EQ_INT(replay_unmatched(&rp), 0);
@@ -384,7 +241,7 @@ T_TEST(failure_mid_listing)
 {
 	struct replay rp;
 	struct conn_ctx ctx;
-	struct seen s;
+	struct coll s;
 	struct buf scn;
 	json_t *all;
 	buf_init(&scn, 1 << 16);
@@ -395,19 +252,19 @@ T_TEST(failure_mid_listing)
 	ctx_setup(&ctx, &s, &rp);
 	conn_state_set(&ctx, "account_id", ME);
 	T_EQ_INT(ctx.c->sync(&ctx), CONN_E_NETWORK);
-	T_EQ_INT(s.dup, 0);
+	T_EQ_INT(s.dups, 0);
 	T_EQ_INT(json_array_size(s.items), 5);
 	T_EQ_STR(conn_state(&ctx, "statuses_since"), NULL);
 	T_EQ_STR(conn_state(&ctx, "mentions_since"), NULL);
 	all = json_deep_copy(s.items);
 
-	seen_reset(&s);
+	coll_reset(&s);
 	T_EQ_INT(ctx.c->sync(&ctx), CONN_OK);
-	T_EQ_INT(s.dup, 0);
+	T_EQ_INT(s.dups, 0);
 	T_EQ_INT(json_array_size(s.items), 14);
 	for (size_t i = 0; i < sizeof(own_ids) / sizeof(own_ids[0]); i++)
-		T_ASSERT(find(&s, own_ids[i]) != NULL);
-	T_ASSERT(find(&s, "117020577157693549") != NULL);
+		T_ASSERT(coll_find(&s, own_ids[i]) != NULL);
+	T_ASSERT(coll_find(&s, "117020577157693549") != NULL);
 	T_EQ_STR(conn_state(&ctx, "statuses_since"), POST9);
 	T_EQ_INT(replay_unmatched(&rp), 0);
 	json_decref(all);
@@ -420,7 +277,7 @@ T_TEST(rate_limit)
 {
 	struct replay rp;
 	struct conn_ctx ctx;
-	struct seen s;
+	struct coll s;
 	struct buf scn;
 	char soon[32], late[32];
 	time_fmt_iso(time_now() + 2, soon);
@@ -460,7 +317,7 @@ T_TEST(auth_and_errors)
 {
 	struct replay rp;
 	struct conn_ctx ctx;
-	struct seen s;
+	struct coll s;
 	if (!replay_start(
 	        &rp,
 	        "{\"routes\":[{\"path\":\"/api/v1/accounts/"
@@ -516,7 +373,7 @@ T_TEST(reply)
 {
 	struct replay rp;
 	struct conn_ctx ctx;
-	struct seen s;
+	struct coll s;
 	struct conn_result r;
 	json_t *rq;
 	if (!replay_start(
@@ -533,13 +390,12 @@ T_TEST(reply)
 	         CONN_OK);
 	T_EQ_STR(r.id, "117020583258292382");
 	T_ASSERT(str_starts(r.url, rp.base));
-	rq = last_request(&rp, "POST", "/api/v1/statuses");
+	rq = req_last(&rp, "POST", "/api/v1/statuses");
 	if (T_ASSERT(rq != NULL)) {
-		T_EQ_STR(field(rq, "body"),
-		         "status=%40mastodonpy_test_2+same%21&"
-		         "in_reply_to_id=117020583245459824");
-		T_EQ_INT(strlen(field(json_object_get(rq, "headers"),
-		                      "Idempotency-Key")),
+		T_EQ_STR(js(rq, "body"), "status=%40mastodonpy_test_2+same%21&"
+		                         "in_reply_to_id=117020583245459824");
+		T_EQ_INT(strlen(js(json_object_get(rq, "headers"),
+		                   "Idempotency-Key")),
 		         64);
 	}
 	json_decref(rq);
@@ -552,7 +408,7 @@ T_TEST(moderate)
 {
 	struct replay rp;
 	struct conn_ctx ctx;
-	struct seen s;
+	struct coll s;
 	if (!replay_start(&rp,
 	                  "{\"routes\":["
 	                  "{\"path\":\"/api/v1/statuses/117020585487094447\","
@@ -587,7 +443,7 @@ T_TEST(publish_media)
 {
 	struct replay rp;
 	struct conn_ctx ctx;
-	struct seen s;
+	struct coll s;
 	struct conn_post p = {0};
 	struct conn_result r;
 	char path[300];
@@ -621,26 +477,25 @@ T_TEST(publish_media)
 	T_EQ_STR(r.id, "117020576440066974");
 	T_EQ_INT(replay_count(&rp, "GET", "/api/v1/media/117020575776246986"),
 	         1);
-	rq = last_request(&rp, "POST", "/api/v2/media");
+	rq = req_last(&rp, "POST", "/api/v2/media");
 	if (T_ASSERT(rq != NULL)) {
-		const char *b = field(rq, "body");
+		const char *b = js(rq, "body");
 		T_ASSERT(strstr(b, "name=\"description\"\r\n\r\nOrdføreren "
 		                   "klipper snoren") != NULL);
 		T_ASSERT(strstr(b,
 		                "filename=\"clip.mp4\"\r\nContent-Type: "
 		                "video/mp4\r\n\r\nnot really a video") != NULL);
 		T_ASSERT(str_starts(
-		    field(json_object_get(rq, "headers"), "Content-Type"),
+		    js(json_object_get(rq, "headers"), "Content-Type"),
 		    "multipart/form-data; boundary="));
 	}
 	json_decref(rq);
-	rq = last_request(&rp, "POST", "/api/v1/statuses");
+	rq = req_last(&rp, "POST", "/api/v1/statuses");
 	if (T_ASSERT(rq != NULL)) {
-		T_EQ_STR(field(rq, "body"), "status=Se+filmen&media_ids%5B%5D="
-		                            "117020575776246986&language=nb");
-		T_EQ_STR(
-		    field(json_object_get(rq, "headers"), "Idempotency-Key"),
-		    "plan-42-v1");
+		T_EQ_STR(js(rq, "body"), "status=Se+filmen&media_ids%5B%5D="
+		                         "117020575776246986&language=nb");
+		T_EQ_STR(js(json_object_get(rq, "headers"), "Idempotency-Key"),
+		         "plan-42-v1");
 	}
 	json_decref(rq);
 	/* more than four attachments: refused before any upload */
@@ -655,7 +510,7 @@ T_TEST(metrics)
 {
 	struct replay rp;
 	struct conn_ctx ctx;
-	struct seen s;
+	struct coll s;
 	if (!replay_start(
 	        &rp, "{\"routes\":[{\"path\":\"/api/v1/accounts/"
 	             "verify_credentials\","
@@ -666,7 +521,7 @@ T_TEST(metrics)
 		return;
 	ctx_setup(&ctx, &s, &rp);
 	T_EQ_INT(ctx.c->metrics(&ctx), CONN_OK);
-	T_EQ_INT(s.metrics, 2 + 5 * 3);
+	T_EQ_INT((int)json_array_size(s.mseq), 2 + 5 * 3);
 	T_EQ_STR(conn_state(&ctx, "account_id"), ME);
 	T_EQ_INT(replay_unmatched(&rp), 0);
 	ctx_done(&ctx, &s);
@@ -676,25 +531,23 @@ T_TEST(metrics)
 T_TEST(parser_direct)
 {
 	struct conn_ctx ctx;
-	struct seen s;
+	struct coll s;
 	struct mastodon_page pg = {0};
 	const char *body = "[{\"id\":\"7\",\"visibility\":\"direct\","
 	                   "\"content\":\"<p>hei</p>\",\"account\":{\"id\":"
 	                   "\"3\",\"acct\":\"a@b.c\"}},  {\"id\":\"6\"}]";
 	conn_ctx_init(&ctx, connector_find("mastodon"), NULL, NULL, NULL);
-	memset(&s, 0, sizeof(s));
-	seen_reset(&s);
-	ctx.ud = &s;
-	ctx.on_item = on_item;
+	coll_init(&s);
+	coll_attach(&s, &ctx);
 	T_EQ_INT(mastodon_parse(&ctx, MASTODON_STATUSES, body, strlen(body),
 	                        NULL, NULL, &pg),
 	         CONN_OK);
 	T_EQ_INT(pg.n, 2);
 	T_EQ_STR(pg.first_id, "7");
 	T_EQ_STR(pg.last_id, "6");
-	T_EQ_STR(field(find(&s, "7"), "type"), "dm");
-	T_EQ_STR(field(find(&s, "7"), "handle"), "@a@b.c");
-	T_EQ_STR(field(find(&s, "6"), "raw"), "{\"id\":\"6\"}");
+	T_EQ_STR(js(coll_find(&s, "7"), "type"), "dm");
+	T_EQ_STR(js(coll_find(&s, "7"), "handle"), "@a@b.c");
+	T_EQ_STR(js(coll_find(&s, "6"), "raw"), "{\"id\":\"6\"}");
 	T_EQ_INT(
 	    mastodon_parse(&ctx, MASTODON_CONTEXT, "[]", 2, "1", NULL, &pg),
 	    CONN_E_MALFORMED);
@@ -702,8 +555,7 @@ T_TEST(parser_direct)
 	    mastodon_parse(&ctx, MASTODON_STATUSES, "{", 1, NULL, NULL, &pg),
 	    CONN_E_MALFORMED);
 	conn_ctx_cleanup(&ctx);
-	json_decref(s.items);
-	json_decref(s.listings);
+	coll_free(&s);
 }
 
 int

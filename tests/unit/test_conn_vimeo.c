@@ -12,6 +12,7 @@
  */
 #include "t.h"
 #include "replay.h"
+#include "conn_collect.h"
 
 #include "../../src/base/util.h"
 #include "../../src/connect/vimeo.h"
@@ -21,181 +22,26 @@
 #define FX  "tests/fixtures/vimeo/"
 #define TUS "/files/vimeo-prod-src-tus-eu/synth1100"
 
-/* What the callbacks saw in one run. */
-struct col {
-	json_t *items; /* array of {id,type,parent,thread,inbound,text,…} */
-	json_t *seen;  /* ids emitted in this run */
-	int dups;      /* ids emitted twice in this run */
-	json_t *listings; /* parent ("" = own posts) -> array of ids */
-	json_t *metrics;  /* "item|name" -> value */
-};
-
-static int
-on_item(void *ud, const struct item *it)
-{
-	struct col *c = ud;
-	json_t *o;
-	if (json_object_get(c->seen, it->id))
-		c->dups++;
-	json_object_set_new(c->seen, it->id, json_true());
-	o = json_pack("{s:s, s:s, s:i, s:i, s:I, s:I, s:I, s:I, s:i}", "id",
-	              it->id, "type", item_type_name(it->type), "inbound",
-	              it->inbound, "nmedia", it->nmedia, "created",
-	              (json_int_t)it->created_at, "edited",
-	              (json_int_t)it->edited_at, "replies",
-	              (json_int_t)it->replies, "likes", (json_int_t)it->likes,
-	              "hasraw", it->raw != NULL && it->raw[0] == '{');
-	if (it->parent_id)
-		json_object_set_new(o, "parent", json_string(it->parent_id));
-	if (it->thread_id)
-		json_object_set_new(o, "thread", json_string(it->thread_id));
-	if (it->text)
-		json_object_set_new(o, "text", json_string(it->text));
-	if (it->author_id)
-		json_object_set_new(o, "author", json_string(it->author_id));
-	if (it->url)
-		json_object_set_new(o, "url", json_string(it->url));
-	if (it->nmedia > 0 && it->media[0].alt)
-		json_object_set_new(o, "alt", json_string(it->media[0].alt));
-	json_array_append_new(c->items, o);
-	return 0;
-}
-
-static int
-on_listing(void *ud, const char *parent, const char *const *ids, int n)
-{
-	struct col *c = ud;
-	json_t *a = json_array();
-	for (int i = 0; i < n; i++)
-		json_array_append_new(a, json_string(ids[i]));
-	json_object_set_new(c->listings, parent ? parent : "", a);
-	return 0;
-}
-
-static int
-on_metric(void *ud, const char *item, const char *name, double v, int64_t at)
-{
-	struct col *c = ud;
-	char k[256];
-	(void)at;
-	snprintf(k, sizeof(k), "%s|%s", item ? item : "", name);
-	json_object_set_new(c->metrics, k, json_real(v));
-	return 0;
-}
-
-static void
-col_init(struct col *c)
-{
-	c->items = json_array();
-	c->seen = json_object();
-	c->dups = 0;
-	c->listings = json_object();
-	c->metrics = json_object();
-}
-
-static void
-col_free(struct col *c)
-{
-	json_decref(c->items);
-	json_decref(c->seen);
-	json_decref(c->listings);
-	json_decref(c->metrics);
-}
-
-/* The item with id, or NULL. */
-static json_t *
-find(const struct col *c, const char *id)
-{
-	size_t i;
-	json_t *o;
-	json_array_foreach(c->items, i, o)
-	{
-		if (strcmp(json_string_value(json_object_get(o, "id")), id) ==
-		    0)
-			return o;
-	}
-	return NULL;
-}
-
-static const char *
-fs(const json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
-
-static long long
-fi(const json_t *o, const char *k)
-{
-	return (long long)json_integer_value(json_object_get(o, k));
-}
-
-/* A route of the replay scenario. */
-static json_t *
-rt(const char *method, const char *path, int status, const char *file)
-{
-	json_t *r = json_pack("{s:s, s:s, s:i}", "method", method, "path", path,
-	                      "status", status);
-	if (file)
-		json_object_set_new(r, "body_file", json_string(file));
-	return r;
-}
-
-/* Starts the replay server on routes (consumed). */
-static int
-start(struct replay *rp, json_t *routes, json_t *rewrite)
-{
-	json_t *scn = json_pack("{s:o}", "routes", routes);
-	char *s;
-	int ok;
-	if (rewrite)
-		json_object_set_new(scn, "rewrite", rewrite);
-	s = json_dumps(scn, JSON_COMPACT);
-	ok = replay_start(rp, s);
-	free(s);
-	json_decref(scn);
-	return ok;
-}
-
-/* The n-th logged request (0-based), or NULL; caller decrefs *all. */
-static json_t *
-nth(json_t *all, size_t n)
-{
-	return json_array_get(all, n);
-}
-
-static const char *
-hdr(const json_t *req, const char *name)
-{
-	const char *k;
-	json_t *v;
-	json_object_foreach(json_object_get(req, "headers"), k, v)
-	{
-		if (str_eq_nocase(k, name))
-			return json_string_value(v);
-	}
-	return NULL;
-}
-
 /* The routes of one full, successful sync. */
 static void
 full_sync_routes(json_t *routes)
 {
-	json_t *r = rt("GET", "/me/videos", 200, FX "videos_p1.json");
+	json_t *r = scn_route("GET", "/me/videos", 200, FX "videos_p1.json");
 	json_object_set_new(
 	    r, "query",
 	    json_pack("{s:s, s:s}", "per_page", "*", "fields", "*"));
 	json_object_set_new(r, "query_absent", json_pack("[s]", "page"));
 	json_array_append_new(routes, r);
-	r = rt("GET", "/me/videos", 200, FX "videos_p2.json");
+	r = scn_route("GET", "/me/videos", 200, FX "videos_p2.json");
 	json_object_set_new(r, "query", json_pack("{s:s}", "page", "2"));
 	json_array_append_new(routes, r);
-	json_array_append_new(routes, rt("GET", "/videos/1001/comments", 200,
-	                                 FX "comments_1001.json"));
-	json_array_append_new(routes, rt("GET", "/videos/1003/comments", 200,
-	                                 FX "comments_1003.json"));
-	json_array_append_new(routes,
-	                      rt("GET", "/videos/1001/comments/501/replies",
-	                         200, FX "replies_501.json"));
+	json_array_append_new(routes, scn_route("GET", "/videos/1001/comments",
+	                                        200, FX "comments_1001.json"));
+	json_array_append_new(routes, scn_route("GET", "/videos/1003/comments",
+	                                        200, FX "comments_1003.json"));
+	json_array_append_new(
+	    routes, scn_route("GET", "/videos/1001/comments/501/replies", 200,
+	                      FX "replies_501.json"));
 }
 
 /* The channel: config, cred and state owned by the test. */
@@ -221,14 +67,11 @@ chan_free(struct chan *ch)
 }
 
 static void
-ctx_init(struct conn_ctx *ctx, struct chan *ch, struct col *c)
+ctx_init(struct conn_ctx *ctx, struct chan *ch, struct coll *c)
 {
 	conn_ctx_init(ctx, &conn_vimeo, ch->config, ch->cred, ch->state);
 	ctx->backoff_base_ms = 5;
-	ctx->ud = c;
-	ctx->on_item = on_item;
-	ctx->on_listing = on_listing;
-	ctx->on_metric = on_metric;
+	coll_attach(c, ctx);
 }
 
 #define TOKEN "synthvimeotoken0123"
@@ -238,13 +81,13 @@ T_TEST(sync_all)
 	struct replay rp;
 	struct chan ch;
 	struct conn_ctx ctx;
-	struct col c;
+	struct coll c;
 	json_t *routes = json_array(), *o, *reqs;
 	full_sync_routes(routes);
-	if (!start(&rp, routes, NULL))
+	if (!scn_start(&rp, routes, NULL))
 		return;
 	chan_init(&ch, &rp, TOKEN);
-	col_init(&c);
+	coll_init(&c);
 	ctx_init(&ctx, &ch, &c);
 	T_EQ_INT(conn_vimeo.sync(&ctx), CONN_OK);
 	T_EQ_INT(json_array_size(c.items), 7);
@@ -252,37 +95,37 @@ T_TEST(sync_all)
 	T_EQ_INT(ctx.requests, 5); /* no comments call for 1002 (none) */
 	T_EQ_STR(conn_state(&ctx, "user_uri"), "/users/42");
 
-	o = find(&c, "/videos/1001");
-	T_EQ_STR(fs(o, "type"), "post");
-	T_EQ_INT(fi(o, "inbound"), 0);
-	T_EQ_STR(fs(o, "text"),
+	o = coll_find(&c, "/videos/1001");
+	T_EQ_STR(js(o, "type"), "post");
+	T_EQ_INT(ji(o, "inbound"), 0);
+	T_EQ_STR(js(o, "text"),
 	         "Budsjettet forklart\n\nKommunedirektøren går gjennom "
 	         "budsjettet for 2027.");
-	T_EQ_INT(fi(o, "created"), 1785592429);
-	T_EQ_INT(fi(o, "edited"), 1785657600);
-	T_EQ_INT(fi(o, "likes"), 17);
-	T_EQ_INT(fi(o, "replies"), 2);
-	T_EQ_STR(fs(o, "url"), "https://vimeo.com/1001");
-	T_EQ_INT(fi(o, "hasraw"), 1);
-	o = find(&c, "/videos/1003");
-	T_EQ_STR(fs(o, "text"), "Åpen dag på skolen");
-	T_ASSERT(find(&c, "/videos/1002") != NULL);
+	T_EQ_INT(ji(o, "created"), 1785592429);
+	T_EQ_INT(ji(o, "edited"), 1785657600);
+	T_EQ_INT(ji(o, "likes"), 17);
+	T_EQ_INT(ji(o, "replies"), 2);
+	T_EQ_STR(js(o, "url"), "https://vimeo.com/1001");
+	T_EQ_INT(ji(o, "hasraw"), 1);
+	o = coll_find(&c, "/videos/1003");
+	T_EQ_STR(js(o, "text"), "Åpen dag på skolen");
+	T_ASSERT(coll_find(&c, "/videos/1002") != NULL);
 
-	o = find(&c, "/videos/1001/comments/501");
-	T_EQ_STR(fs(o, "type"), "comment");
-	T_EQ_STR(fs(o, "parent"), "/videos/1001");
-	T_EQ_STR(fs(o, "author"), "/users/77");
-	T_EQ_INT(fi(o, "inbound"), 1);
-	T_EQ_INT(fi(o, "replies"), 1);
-	T_EQ_INT(fi(o, "created"), 1785596400);
-	o = find(&c, "/videos/1001/comments/502");
-	T_EQ_INT(fi(o, "inbound"), 0); /* our own account */
-	o = find(&c, "/videos/1001/comments/601");
-	T_EQ_STR(fs(o, "type"), "reply");
-	T_EQ_STR(fs(o, "parent"), "/videos/1001/comments/501");
-	T_EQ_STR(fs(o, "thread"), "/videos/1001");
-	T_EQ_INT(fi(o, "inbound"), 0);
-	T_ASSERT(find(&c, "/videos/1003/comments/503") != NULL);
+	o = coll_find(&c, "/videos/1001/comments/501");
+	T_EQ_STR(js(o, "type"), "comment");
+	T_EQ_STR(js(o, "parent"), "/videos/1001");
+	T_EQ_STR(js(o, "author"), "/users/77");
+	T_EQ_INT(ji(o, "inbound"), 1);
+	T_EQ_INT(ji(o, "replies"), 1);
+	T_EQ_INT(ji(o, "created"), 1785596400);
+	o = coll_find(&c, "/videos/1001/comments/502");
+	T_EQ_INT(ji(o, "inbound"), 0); /* our own account */
+	o = coll_find(&c, "/videos/1001/comments/601");
+	T_EQ_STR(js(o, "type"), "reply");
+	T_EQ_STR(js(o, "parent"), "/videos/1001/comments/501");
+	T_EQ_STR(js(o, "thread"), "/videos/1001");
+	T_EQ_INT(ji(o, "inbound"), 0);
+	T_ASSERT(coll_find(&c, "/videos/1003/comments/503") != NULL);
 
 	T_EQ_INT(json_array_size(json_object_get(c.listings, "")), 3);
 	T_EQ_INT(json_array_size(json_object_get(c.listings, "/videos/1001")),
@@ -294,14 +137,15 @@ T_TEST(sync_all)
 
 	reqs = replay_requests(&rp);
 	for (size_t i = 0; i < json_array_size(reqs); i++) {
-		T_EQ_STR(hdr(nth(reqs, i), "Authorization"), "bearer " TOKEN);
-		T_EQ_STR(hdr(nth(reqs, i), "Accept"),
+		T_EQ_STR(req_hdr(json_array_get(reqs, i), "Authorization"),
+		         "bearer " TOKEN);
+		T_EQ_STR(req_hdr(json_array_get(reqs, i), "Accept"),
 		         "application/vnd.vimeo.*+json;version=3.4");
 	}
 	json_decref(reqs);
 	T_EQ_INT(replay_unmatched(&rp), 0);
 	conn_ctx_cleanup(&ctx);
-	col_free(&c);
+	coll_free(&c);
 	chan_free(&ch);
 	replay_stop(&rp);
 }
@@ -311,22 +155,22 @@ T_TEST(rate_limited)
 	struct replay rp;
 	struct chan ch;
 	struct conn_ctx ctx;
-	struct col c;
+	struct coll c;
 	json_t *routes = json_array(), *r;
 	char reset[32];
 	int64_t at = time_now() + 600;
 
 	time_fmt_iso(at, reset);
-	r = rt("GET", "/me/videos", 429, FX "error_429.json");
+	r = scn_route("GET", "/me/videos", 429, FX "error_429.json");
 	json_object_set_new(r, "headers",
 	                    json_pack("{s:s, s:s, s:s}", "X-RateLimit-Limit",
 	                              "250", "X-RateLimit-Remaining", "0",
 	                              "X-RateLimit-Reset", reset));
 	json_array_append_new(routes, r);
-	if (!start(&rp, routes, NULL))
+	if (!scn_start(&rp, routes, NULL))
 		return;
 	chan_init(&ch, &rp, TOKEN);
-	col_init(&c);
+	coll_init(&c);
 	ctx_init(&ctx, &ch, &c);
 	T_EQ_INT(conn_vimeo.sync(&ctx), CONN_E_RATELIMIT);
 	T_EQ_STR(ctx.err.code, "9000");
@@ -337,7 +181,7 @@ T_TEST(rate_limited)
 	T_ASSERT(conn_state(&ctx, "synced_at") == NULL);
 	T_EQ_INT(replay_unmatched(&rp), 0);
 	conn_ctx_cleanup(&ctx);
-	col_free(&c);
+	coll_free(&c);
 	chan_free(&ch);
 	replay_stop(&rp);
 }
@@ -347,16 +191,16 @@ T_TEST(invalid_token)
 	struct replay rp;
 	struct chan ch;
 	struct conn_ctx ctx;
-	struct col c;
+	struct coll c;
 	json_t *routes = json_array();
 	json_array_append_new(
-	    routes, rt("GET", "/me/videos", 401, FX "error_401.json"));
-	json_array_append_new(routes,
-	                      rt("GET", "/me", 401, FX "error_401.json"));
-	if (!start(&rp, routes, NULL))
+	    routes, scn_route("GET", "/me/videos", 401, FX "error_401.json"));
+	json_array_append_new(
+	    routes, scn_route("GET", "/me", 401, FX "error_401.json"));
+	if (!scn_start(&rp, routes, NULL))
 		return;
 	chan_init(&ch, &rp, TOKEN);
-	col_init(&c);
+	coll_init(&c);
 	ctx_init(&ctx, &ch, &c);
 	T_EQ_INT(conn_vimeo.sync(&ctx), CONN_E_AUTH);
 	T_EQ_STR(ctx.err.code, "8003");
@@ -365,17 +209,17 @@ T_TEST(invalid_token)
 	T_EQ_INT(ctx.cred_changed, 0); /* Vimeo cannot refresh */
 	T_EQ_INT(replay_count(&rp, NULL, NULL), 2);
 	conn_ctx_cleanup(&ctx);
-	col_free(&c);
+	coll_free(&c);
 
 	/* no token at all: nothing sent */
 	json_object_del(ch.cred, "access_token");
-	col_init(&c);
+	coll_init(&c);
 	ctx_init(&ctx, &ch, &c);
 	T_EQ_INT(conn_vimeo.sync(&ctx), CONN_E_AUTH);
 	T_EQ_INT(ctx.requests, 0);
 	T_EQ_INT(replay_unmatched(&rp), 0);
 	conn_ctx_cleanup(&ctx);
-	col_free(&c);
+	coll_free(&c);
 	chan_free(&ch);
 	replay_stop(&rp);
 }
@@ -385,31 +229,31 @@ T_TEST(malformed)
 	struct replay rp;
 	struct chan ch;
 	struct conn_ctx ctx;
-	struct col c;
+	struct coll c;
 	json_t *routes = json_array(), *r;
-	r = rt("GET", "/me/videos", 200, NULL);
+	r = scn_route("GET", "/me/videos", 200, NULL);
 	json_object_set_new(r, "body_text",
 	                    json_string("{\"data\": [{\"uri\""));
 	json_array_append_new(routes, r);
-	r = rt("GET", "/me/videos", 200, NULL);
+	r = scn_route("GET", "/me/videos", 200, NULL);
 	json_object_set_new(r, "body_text", json_string("{\"data\": {}}"));
 	json_array_append_new(routes, r);
-	r = rt("GET", "/users/42/videos", 200, NULL);
+	r = scn_route("GET", "/users/42/videos", 200, NULL);
 	json_object_set_new(r, "body_text",
 	                    json_string("{\"total\":0,\"paging\":{\"next\":"
 	                                "null},\"data\":[]}"));
 	json_array_append_new(routes, r);
-	r = rt("GET", "/me/videos", 200, FX "videos_p1.json");
+	r = scn_route("GET", "/me/videos", 200, FX "videos_p1.json");
 	json_array_append_new(routes, r);
-	json_array_append_new(routes, rt("GET", "/videos/1001/comments", 200,
-	                                 FX "comments_1001.json"));
-	json_array_append_new(routes,
-	                      rt("GET", "/videos/1001/comments/501/replies",
-	                         200, FX "replies_501.json"));
-	if (!start(&rp, routes, NULL))
+	json_array_append_new(routes, scn_route("GET", "/videos/1001/comments",
+	                                        200, FX "comments_1001.json"));
+	json_array_append_new(
+	    routes, scn_route("GET", "/videos/1001/comments/501/replies", 200,
+	                      FX "replies_501.json"));
+	if (!scn_start(&rp, routes, NULL))
 		return;
 	chan_init(&ch, &rp, TOKEN);
-	col_init(&c);
+	coll_init(&c);
 	ctx_init(&ctx, &ch, &c);
 	T_EQ_INT(conn_vimeo.sync(&ctx), CONN_E_MALFORMED);
 	T_EQ_STR(ctx.err.code, "json");
@@ -418,22 +262,22 @@ T_TEST(malformed)
 	T_EQ_INT(json_array_size(c.items), 0);
 	T_EQ_INT(json_object_size(c.listings), 0);
 	conn_ctx_cleanup(&ctx);
-	col_free(&c);
+	coll_free(&c);
 
 	/* a numeric account: /users/{id}; an empty listing is complete */
 	json_object_set_new(ch.config, "account", json_string("42"));
-	col_init(&c);
+	coll_init(&c);
 	ctx_init(&ctx, &ch, &c);
 	T_EQ_INT(conn_vimeo.sync(&ctx), CONN_OK);
 	T_EQ_INT(replay_count(&rp, "GET", "/users/42/videos"), 1);
 	T_ASSERT(json_object_get(c.listings, "") != NULL);
 	T_EQ_INT(json_array_size(json_object_get(c.listings, "")), 0);
 	conn_ctx_cleanup(&ctx);
-	col_free(&c);
+	coll_free(&c);
 
 	/* capped at one page: the videos seen, but no listing and no mark */
 	json_object_set_new(ch.config, "account", json_string("me"));
-	col_init(&c);
+	coll_init(&c);
 	ctx_init(&ctx, &ch, &c);
 	ctx.max_pages = 1;
 	json_object_clear(ch.state);
@@ -442,15 +286,15 @@ T_TEST(malformed)
 	T_ASSERT(json_object_get(c.listings, "") == NULL);
 	T_ASSERT(conn_state(&ctx, "videos_synced_at") == NULL);
 	conn_ctx_cleanup(&ctx);
-	col_free(&c);
+	coll_free(&c);
 
 	json_object_set_new(ch.config, "account", json_string("../admin"));
-	col_init(&c);
+	coll_init(&c);
 	ctx_init(&ctx, &ch, &c);
 	T_EQ_INT(conn_vimeo.sync(&ctx), CONN_E_CONFIG);
 	T_EQ_INT(ctx.requests, 0);
 	conn_ctx_cleanup(&ctx);
-	col_free(&c);
+	coll_free(&c);
 	chan_free(&ch);
 	T_EQ_INT(replay_unmatched(&rp), 0);
 	replay_stop(&rp);
@@ -461,23 +305,23 @@ T_TEST(failure_mid_listing_recovered)
 	struct replay rp;
 	struct chan ch;
 	struct conn_ctx ctx;
-	struct col c1, c2;
+	struct coll c1, c2;
 	json_t *routes = json_array(), *r, *o;
 	size_t i;
-	r = rt("GET", "/me/videos", 200, FX "videos_p1.json");
+	r = scn_route("GET", "/me/videos", 200, FX "videos_p1.json");
 	json_object_set_new(r, "query_absent", json_pack("[s]", "page"));
 	json_array_append_new(routes, r);
-	r = rt("GET", "/me/videos", 200, FX "videos_p2.json");
+	r = scn_route("GET", "/me/videos", 200, FX "videos_p2.json");
 	json_object_set_new(r, "query", json_pack("{s:s}", "page", "2"));
 	json_object_set_new(r, "fault", json_string("reset"));
 	json_object_set_new(r, "times", json_integer(2));
 	json_array_append_new(routes, r);
 	full_sync_routes(routes);
-	if (!start(&rp, routes, NULL))
+	if (!scn_start(&rp, routes, NULL))
 		return;
 	chan_init(&ch, &rp, TOKEN);
 
-	col_init(&c1);
+	coll_init(&c1);
 	ctx_init(&ctx, &ch, &c1);
 	ctx.max_retries = 1;
 	T_EQ_INT(conn_vimeo.sync(&ctx), CONN_E_NETWORK);
@@ -487,7 +331,7 @@ T_TEST(failure_mid_listing_recovered)
 	T_ASSERT(conn_state(&ctx, "videos_synced_at") == NULL);
 	conn_ctx_cleanup(&ctx);
 
-	col_init(&c2);
+	coll_init(&c2);
 	ctx_init(&ctx, &ch, &c2);
 	T_EQ_INT(conn_vimeo.sync(&ctx), CONN_OK);
 	T_EQ_INT(json_array_size(c2.items), 7);
@@ -495,12 +339,12 @@ T_TEST(failure_mid_listing_recovered)
 	T_EQ_INT(json_array_size(json_object_get(c2.listings, "")), 3);
 	json_array_foreach(c1.items, i, o)
 	{
-		T_ASSERT(find(&c2, fs(o, "id")) != NULL);
+		T_ASSERT(coll_find(&c2, js(o, "id")) != NULL);
 	}
 	T_ASSERT(conn_state(&ctx, "synced_at") != NULL);
 	conn_ctx_cleanup(&ctx);
-	col_free(&c1);
-	col_free(&c2);
+	coll_free(&c1);
+	coll_free(&c2);
 	chan_free(&ch);
 	T_EQ_INT(replay_unmatched(&rp), 0);
 	replay_stop(&rp);
@@ -511,22 +355,25 @@ T_TEST(reply_and_moderate)
 	struct replay rp;
 	struct chan ch;
 	struct conn_ctx ctx;
-	struct col c;
+	struct coll c;
 	struct conn_result res;
 	json_t *routes = json_array(), *reqs, *b;
-	json_array_append_new(routes,
-	                      rt("POST", "/videos/1001/comments/501/replies",
-	                         201, FX "comment_created.json"));
-	json_array_append_new(routes, rt("POST", "/videos/1001/comments", 201,
-	                                 FX "comment_created.json"));
 	json_array_append_new(
-	    routes, rt("DELETE", "/videos/1001/comments/501", 204, NULL));
-	json_array_append_new(routes, rt("DELETE", "/videos/1001/comments/999",
-	                                 404, FX "error_404.json"));
-	if (!start(&rp, routes, NULL))
+	    routes, scn_route("POST", "/videos/1001/comments/501/replies", 201,
+	                      FX "comment_created.json"));
+	json_array_append_new(routes,
+	                      scn_route("POST", "/videos/1001/comments", 201,
+	                                FX "comment_created.json"));
+	json_array_append_new(
+	    routes,
+	    scn_route("DELETE", "/videos/1001/comments/501", 204, NULL));
+	json_array_append_new(routes,
+	                      scn_route("DELETE", "/videos/1001/comments/999",
+	                                404, FX "error_404.json"));
+	if (!scn_start(&rp, routes, NULL))
 		return;
 	chan_init(&ch, &rp, TOKEN);
-	col_init(&c);
+	coll_init(&c);
 	ctx_init(&ctx, &ch, &c);
 	T_EQ_INT(conn_vimeo.reply(&ctx, "/videos/1001/comments/501",
 	                          "Takk for spørsmålet!", &res),
@@ -534,8 +381,8 @@ T_TEST(reply_and_moderate)
 	T_EQ_STR(res.id, "/videos/1001/comments/701");
 	T_EQ_STR(res.url, "https://vimeo.com/1001#comment_701");
 	reqs = replay_requests(&rp);
-	b = json_loads(fs(nth(reqs, 0), "body"), 0, NULL);
-	T_EQ_STR(fs(b, "text"), "Takk for spørsmålet!");
+	b = json_loads(js(json_array_get(reqs, 0), "body"), 0, NULL);
+	T_EQ_STR(js(b, "text"), "Takk for spørsmålet!");
 	json_decref(b);
 	json_decref(reqs);
 	T_EQ_INT(conn_vimeo.reply(&ctx, "/videos/1001", "Hei!", &res), CONN_OK);
@@ -556,7 +403,7 @@ T_TEST(reply_and_moderate)
 	T_EQ_INT(replay_count(&rp, NULL, NULL), 4);
 	T_EQ_INT(replay_unmatched(&rp), 0);
 	conn_ctx_cleanup(&ctx);
-	col_free(&c);
+	coll_free(&c);
 	chan_free(&ch);
 	replay_stop(&rp);
 }
@@ -566,7 +413,7 @@ T_TEST(publish_video_tus)
 	struct replay rp;
 	struct chan ch;
 	struct conn_ctx ctx;
-	struct col c;
+	struct coll c;
 	struct conn_result res;
 	struct conn_post p;
 	json_t *routes = json_array(), *r, *reqs, *b;
@@ -580,36 +427,36 @@ T_TEST(publish_video_tus)
 		return;
 	T_ASSERT(write(fd, bytes, 25) == 25);
 	close(fd);
-	json_array_append_new(
-	    routes, rt("POST", "/me/videos", 200, FX "video_created.json"));
-	r = rt("PATCH", TUS, 204, NULL);
+	json_array_append_new(routes, scn_route("POST", "/me/videos", 200,
+	                                        FX "video_created.json"));
+	r = scn_route("PATCH", TUS, 204, NULL);
 	json_object_set_new(r, "headers",
 	                    json_pack("{s:s, s:s}", "Tus-Resumable", "1.0.0",
 	                              "Upload-Offset", "10"));
 	json_array_append_new(routes, r);
-	r = rt("PATCH", TUS, 204, NULL);
+	r = scn_route("PATCH", TUS, 204, NULL);
 	json_object_set_new(r, "fault", json_string("reset"));
 	json_array_append_new(routes, r);
-	r = rt("HEAD", TUS, 200, NULL);
+	r = scn_route("HEAD", TUS, 200, NULL);
 	json_object_set_new(r, "headers",
 	                    json_pack("{s:s, s:s, s:s}", "Tus-Resumable",
 	                              "1.0.0", "Upload-Offset", "10",
 	                              "Upload-Length", "25"));
 	json_array_append_new(routes, r);
-	r = rt("PATCH", TUS, 204, NULL);
+	r = scn_route("PATCH", TUS, 204, NULL);
 	json_object_set_new(r, "headers",
 	                    json_pack("{s:s}", "Upload-Offset", "20"));
 	json_array_append_new(routes, r);
-	r = rt("PATCH", TUS, 204, NULL);
+	r = scn_route("PATCH", TUS, 204, NULL);
 	json_object_set_new(r, "headers",
 	                    json_pack("{s:s}", "Upload-Offset", "25"));
 	json_array_append_new(routes, r);
-	if (!start(&rp, routes,
-	           json_pack("[s]", "https://files.tus.vimeo.com")))
+	if (!scn_start(&rp, routes,
+	               json_pack("[s]", "https://files.tus.vimeo.com")))
 		return;
 	chan_init(&ch, &rp, TOKEN);
 	json_object_set_new(ch.config, "upload_chunk", json_string("10"));
-	col_init(&c);
+	coll_init(&c);
 	ctx_init(&ctx, &ch, &c);
 	memset(&p, 0, sizeof(p));
 
@@ -632,30 +479,30 @@ T_TEST(publish_video_tus)
 
 	reqs = replay_requests(&rp);
 	T_EQ_INT(json_array_size(reqs), 6);
-	b = json_loads(fs(nth(reqs, 0), "body"), 0, NULL);
-	T_EQ_STR(fs(json_object_get(b, "upload"), "approach"), "tus");
-	T_EQ_STR(fs(json_object_get(b, "upload"), "size"), "25");
-	T_EQ_STR(fs(b, "name"), "Kommunestyret 3. september");
-	T_EQ_STR(fs(b, "description"), "Opptak fra møtet.");
+	b = json_loads(js(json_array_get(reqs, 0), "body"), 0, NULL);
+	T_EQ_STR(js(json_object_get(b, "upload"), "approach"), "tus");
+	T_EQ_STR(js(json_object_get(b, "upload"), "size"), "25");
+	T_EQ_STR(js(b, "name"), "Kommunestyret 3. september");
+	T_EQ_STR(js(b, "description"), "Opptak fra møtet.");
 	json_decref(b);
 	for (size_t i = 1; i < json_array_size(reqs); i++) {
-		json_t *q = nth(reqs, i);
-		if (strcmp(fs(q, "method"), "PATCH") != 0)
+		json_t *q = json_array_get(reqs, i);
+		if (strcmp(js(q, "method"), "PATCH") != 0)
 			continue;
-		T_EQ_STR(hdr(q, "Tus-Resumable"), "1.0.0");
-		T_EQ_STR(hdr(q, "Content-Type"),
+		T_EQ_STR(req_hdr(q, "Tus-Resumable"), "1.0.0");
+		T_EQ_STR(req_hdr(q, "Content-Type"),
 		         "application/offset+octet-stream");
-		T_EQ_STR(hdr(q, "Authorization"),
+		T_EQ_STR(req_hdr(q, "Authorization"),
 		         NULL); /* not to the tus host */
 		if (k < 4)
-			T_EQ_STR(hdr(q, "Upload-Offset"), offs[k]);
+			T_EQ_STR(req_hdr(q, "Upload-Offset"), offs[k]);
 		k++;
 	}
 	T_EQ_INT(k, 4);
 	/* after the broken chunk, the bytes from the server's offset 10 */
-	T_EQ_STR(fs(nth(reqs, 4), "body"), "abcdefghij");
-	T_EQ_STR(fs(nth(reqs, 5), "body"), "KLMNO");
-	T_EQ_STR(fs(nth(reqs, 3), "method"), "HEAD");
+	T_EQ_STR(js(json_array_get(reqs, 4), "body"), "abcdefghij");
+	T_EQ_STR(js(json_array_get(reqs, 5), "body"), "KLMNO");
+	T_EQ_STR(js(json_array_get(reqs, 3), "method"), "HEAD");
 	json_decref(reqs);
 
 	/* the same key: the same video, nothing sent */
@@ -670,7 +517,7 @@ T_TEST(publish_video_tus)
 	T_EQ_INT(replay_unmatched(&rp), 0);
 	unlink(vid);
 	conn_ctx_cleanup(&ctx);
-	col_free(&c);
+	coll_free(&c);
 	chan_free(&ch);
 	replay_stop(&rp);
 }
@@ -680,20 +527,22 @@ T_TEST(metrics)
 	struct replay rp;
 	struct chan ch;
 	struct conn_ctx ctx;
-	struct col c;
+	struct coll c;
 	json_t *routes = json_array(), *r;
-	json_array_append_new(routes, rt("GET", "/me", 200, FX "user.json"));
-	r = rt("GET", "/me/videos", 200, FX "videos_p1.json");
+	json_array_append_new(routes,
+	                      scn_route("GET", "/me", 200, FX "user.json"));
+	r = scn_route("GET", "/me/videos", 200, FX "videos_p1.json");
 	json_object_set_new(r, "query_absent", json_pack("[s]", "page"));
 	json_array_append_new(routes, r);
-	r = rt("GET", "/me/videos", 200, FX "videos_p2.json");
+	r = scn_route("GET", "/me/videos", 200, FX "videos_p2.json");
 	json_object_set_new(r, "query", json_pack("{s:s}", "page", "2"));
 	json_array_append_new(routes, r);
-	json_array_append_new(routes, rt("GET", "/me", 200, FX "user.json"));
-	if (!start(&rp, routes, NULL))
+	json_array_append_new(routes,
+	                      scn_route("GET", "/me", 200, FX "user.json"));
+	if (!scn_start(&rp, routes, NULL))
 		return;
 	chan_init(&ch, &rp, TOKEN);
-	col_init(&c);
+	coll_init(&c);
 	ctx_init(&ctx, &ch, &c);
 	T_EQ_INT(conn_vimeo.metrics(&ctx), CONN_OK);
 	T_EQ_INT(json_real_value(json_object_get(c.metrics, "|followers")),
@@ -721,7 +570,7 @@ T_TEST(metrics)
 	T_EQ_STR(conn_state(&ctx, "account_name"), "Synthetic kommune");
 	T_EQ_INT(replay_unmatched(&rp), 0);
 	conn_ctx_cleanup(&ctx);
-	col_free(&c);
+	coll_free(&c);
 	chan_free(&ch);
 	replay_stop(&rp);
 }

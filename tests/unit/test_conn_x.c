@@ -60,10 +60,7 @@ setup(const struct replay *rp, const char *cred_json)
 static void
 teardown(void)
 {
-	json_decref(ctx.cred);
-	json_decref(ctx.state);
-	json_decref(cfg);
-	conn_ctx_cleanup(&ctx);
+	ctx_release(&ctx);
 	coll_free(&col);
 }
 
@@ -111,7 +108,7 @@ T_TEST(x_sync_full)
 	T_EQ_INT(ctx.c->sync(&ctx), CONN_OK);
 	T_EQ_STR(ctx.err.message, "");
 	T_EQ_INT(col.dups, 0);
-	T_EQ_INT(json_object_size(col.items), 16);
+	T_EQ_INT(json_object_size(col.ids), 16);
 	/* learned at the start */
 	T_EQ_STR(conn_state(&ctx, "user_id"), ME);
 	/* own posts, page 1 (no author_id field: our timeline) */
@@ -121,7 +118,7 @@ T_TEST(x_sync_full)
 	T_EQ_INT(coll_i(&col, "1364275610764201984", "shares"), 11);
 	T_EQ_INT(coll_i(&col, "1364275610764201984", "created"), 1614103627);
 	/* page 2: the edited post keeps its first id */
-	T_ASSERT(json_object_get(col.items, "1364000000000000002") == NULL);
+	T_ASSERT(json_object_get(col.ids, "1364000000000000002") == NULL);
 	T_EQ_STR(coll_s(&col, "1363000000000000001", "type"), "post");
 	T_EQ_INT(coll_i(&col, "1363000000000000001", "created"), 1613799497);
 	T_EQ_INT(coll_i(&col, "1363000000000000001", "edited"), 1614037916);
@@ -173,7 +170,7 @@ T_TEST(x_sync_full)
 	/* the next cycle asks only for what is newer */
 	coll_run(&col);
 	T_EQ_INT(ctx.c->sync(&ctx), CONN_OK);
-	T_EQ_INT(json_object_size(col.items), 0);
+	T_EQ_INT(json_object_size(col.ids), 0);
 	T_EQ_INT(replay_count(&rp, "GET", "/2/users/me"), 1);
 	T_EQ_INT(replay_unmatched(&rp), 0);
 	teardown();
@@ -202,7 +199,7 @@ T_TEST(x_failure_mid_walk_recovers)
 	ctx.max_retries = 1;
 	T_EQ_INT(ctx.c->sync(&ctx), CONN_E_NETWORK);
 	T_EQ_INT(col.dups, 0);
-	T_EQ_INT(json_object_size(col.items), 5);
+	T_EQ_INT(json_object_size(col.ids), 5);
 	T_ASSERT(conn_state(&ctx, "posts_since") == NULL);
 	T_EQ_STR(conn_state(&ctx, "posts_page"), TOKEN_P2);
 
@@ -211,7 +208,7 @@ T_TEST(x_failure_mid_walk_recovers)
 	ctx.max_retries = 3;
 	T_EQ_INT(ctx.c->sync(&ctx), CONN_OK);
 	T_EQ_INT(col.dups, 0);
-	T_EQ_INT(json_object_size(col.items), 2);
+	T_EQ_INT(json_object_size(col.ids), 2);
 	T_EQ_INT(json_object_size(col.all), 7);
 	T_ASSERT(json_object_get(col.all, "1363000000000000001") != NULL);
 	T_EQ_STR(conn_state(&ctx, "posts_since"), "1364275610764201984");
@@ -360,7 +357,7 @@ T_TEST(x_malformed)
 	T_EQ_INT(ctx.c->check_auth(&ctx), CONN_E_MALFORMED);
 	T_EQ_INT(ctx.c->sync(&ctx), CONN_E_MALFORMED);
 	T_EQ_INT(ctx.c->sync(&ctx), CONN_E_MALFORMED);
-	T_EQ_INT(json_object_size(col.items), 0);
+	T_EQ_INT(json_object_size(col.ids), 0);
 	T_ASSERT(conn_state(&ctx, "posts_since") == NULL);
 	T_EQ_INT(replay_unmatched(&rp), 0);
 	teardown();

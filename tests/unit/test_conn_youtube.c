@@ -70,10 +70,7 @@ setup(const struct replay *rp, const char *cred_json)
 static void
 teardown(void)
 {
-	json_decref(ctx.cred);
-	json_decref(ctx.state);
-	json_decref(cfg);
-	conn_ctx_cleanup(&ctx);
+	ctx_release(&ctx);
 	coll_free(&col);
 }
 
@@ -122,12 +119,12 @@ T_TEST(yt_sync_full)
 	T_EQ_INT(ctx.c->sync(&ctx), CONN_OK);
 	T_EQ_STR(ctx.err.message, "");
 	T_EQ_INT(col.dups, 0);
-	T_EQ_INT(json_object_size(col.items), 13 + 15);
+	T_EQ_INT(json_object_size(col.ids), 13 + 15);
 	T_EQ_STR(conn_state(&ctx, "channel_id"), CH);
 	T_EQ_STR(conn_state(&ctx, "uploads"), UP);
 	T_EQ_STR(conn_state(&ctx, "uploads_newest"), "CvTApw9X8aA");
 	/* a complete walk of the uploads is a listing */
-	T_EQ_INT(col.listings, 1);
+	T_EQ_INT(col.nlistings, 1);
 	T_EQ_INT(col.listed, 13);
 	/* videos: our posts */
 	T_EQ_STR(coll_s(&col, "CvTApw9X8aA", "type"), "post");
@@ -136,7 +133,7 @@ T_TEST(yt_sync_full)
 	         "https://www.youtube.com/watch?v=CvTApw9X8aA");
 	T_ASSERT(strncmp(coll_s(&col, "CvTApw9X8aA", "text"),
 	                 "Welcome from Google Developers", 30) == 0);
-	T_ASSERT(json_object_get(col.items, "Fu2bldybpkA") != NULL); /* p2 */
+	T_ASSERT(json_object_get(col.ids, "Fu2bldybpkA") != NULL); /* p2 */
 	/* a thread: top-level comment on the video, edited, HTML kept */
 	T_EQ_STR(coll_s(&col, "UgzSynthThreadOne4AaABAg", "type"), "comment");
 	T_EQ_STR(coll_s(&col, "UgzSynthThreadOne4AaABAg", "parent"),
@@ -173,10 +170,10 @@ T_TEST(yt_sync_full)
 	                "Ugw5zYU6n9pmIgAZWvN4AaABAg.91zT3cYb5B291za6voUoRh",
 	                "thread"),
 	         "Yh4EKaUY3gg");
-	T_ASSERT(json_object_get(
-	             col.items,
-	             "Ugw5zYU6n9pmIgAZWvN4AaABAg.91zT3cYb5B291za3E-eR-l") !=
-	         NULL);
+	T_ASSERT(
+	    json_object_get(
+	        col.ids, "Ugw5zYU6n9pmIgAZWvN4AaABAg.91zT3cYb5B291za3E-eR-l") !=
+	    NULL);
 	/* our own top-level comment */
 	T_EQ_INT(coll_i(&col, "UgzSynthOwnComment4AaABAg", "inbound"), 0);
 	/* the recorded page 2 and its replies */
@@ -214,23 +211,23 @@ T_TEST(yt_failure_mid_walk_recovers)
 	setup(&rp, NULL);
 	ctx.max_retries = 1;
 	T_EQ_INT(ctx.c->sync(&ctx), CONN_E_NETWORK);
-	T_EQ_INT(json_object_size(col.items), 10);
+	T_EQ_INT(json_object_size(col.ids), 10);
 	T_EQ_STR(conn_state(&ctx, "uploads_page"), "CAoQAA");
 	T_ASSERT(conn_state(&ctx, "uploads_newest") == NULL);
 
 	coll_run(&col);
 	T_EQ_INT(ctx.c->sync(&ctx), CONN_OK);
 	T_EQ_INT(col.dups, 0);
-	T_EQ_INT(json_object_size(col.items), 3);
+	T_EQ_INT(json_object_size(col.ids), 3);
 	T_EQ_INT(json_object_size(col.all), 13);
 	T_EQ_STR(conn_state(&ctx, "uploads_newest"), "CvTApw9X8aA");
 	T_ASSERT(conn_state(&ctx, "uploads_page") == NULL);
-	T_EQ_INT(col.listings, 0); /* no single run saw the whole playlist */
+	T_EQ_INT(col.nlistings, 0); /* no single run saw the whole playlist */
 
 	/* later: the walk stops at the newest video already seen */
 	coll_run(&col);
 	T_EQ_INT(ctx.c->sync(&ctx), CONN_OK);
-	T_EQ_INT(json_object_size(col.items), 0);
+	T_EQ_INT(json_object_size(col.ids), 0);
 	T_EQ_INT(replay_count(&rp, "GET", "/playlistItems"), 1 + 2 + 1 + 1);
 	T_EQ_INT(replay_unmatched(&rp), 0);
 	teardown();
@@ -374,7 +371,7 @@ T_TEST(yt_malformed)
 	T_EQ_INT(ctx.c->check_auth(&ctx), CONN_E_MALFORMED);
 	T_EQ_INT(ctx.c->sync(&ctx), CONN_E_MALFORMED);
 	T_EQ_INT(ctx.c->sync(&ctx), CONN_E_MALFORMED);
-	T_EQ_INT(json_object_size(col.items), 0);
+	T_EQ_INT(json_object_size(col.ids), 0);
 	T_ASSERT(conn_state(&ctx, "uploads_newest") == NULL);
 	T_EQ_INT(replay_unmatched(&rp), 0);
 	teardown();
