@@ -188,8 +188,8 @@ b_classify(struct conn_ctx *ctx, const struct fetch_resp *rs)
 		return 0;
 	j = json_loadb(rs->body, rs->len, 0, NULL);
 	if (json_is_object(j)) {
-		e = jstr(j, "error");
-		m = jstr(j, "message");
+		e = conn_jstr(j, "error");
+		m = conn_jstr(j, "message");
 	}
 	if (st == 401 || (e && (strcmp(e, "ExpiredToken") == 0 ||
 	                        strcmp(e, "InvalidToken") == 0 ||
@@ -223,22 +223,22 @@ keep_session(struct conn_ctx *ctx, const struct fetch_resp *rs)
 	json_t *j = conn_json(ctx, rs);
 	if (j == NULL)
 		return CONN_E_MALFORMED;
-	if (!jstr(j, "accessJwt") || !jstr(j, "refreshJwt") ||
-	    !jstr(j, "did")) {
+	if (!conn_jstr(j, "accessJwt") || !conn_jstr(j, "refreshJwt") ||
+	    !conn_jstr(j, "did")) {
 		json_decref(j);
 		return conn_fail(ctx, CONN_E_MALFORMED, "shape",
 		                 "a session without its tokens");
 	}
 	json_object_set_new(ctx->cred, "access_jwt",
-	                    json_string(jstr(j, "accessJwt")));
+	                    json_string(conn_jstr(j, "accessJwt")));
 	json_object_set_new(ctx->cred, "refresh_jwt",
-	                    json_string(jstr(j, "refreshJwt")));
-	json_object_set_new(ctx->cred, "did", json_string(jstr(j, "did")));
+	                    json_string(conn_jstr(j, "refreshJwt")));
+	json_object_set_new(ctx->cred, "did", json_string(conn_jstr(j, "did")));
 	ctx->cred_changed = 1;
-	ctx->token_expires_at = jwt_exp(jstr(j, "accessJwt"));
-	conn_state_set(ctx, "did", jstr(j, "did"));
-	if (jstr(j, "handle"))
-		conn_state_set(ctx, "handle", jstr(j, "handle"));
+	ctx->token_expires_at = jwt_exp(conn_jstr(j, "accessJwt"));
+	conn_state_set(ctx, "did", conn_jstr(j, "did"));
+	if (conn_jstr(j, "handle"))
+		conn_state_set(ctx, "handle", conn_jstr(j, "handle"));
 	json_decref(j);
 	return CONN_OK;
 }
@@ -338,15 +338,15 @@ post_media(json_t *post, json_t *record, struct item *it, char urls[][512])
 {
 	json_t *emb = json_object_get(record, "embed"), *view, *imgs, *vimgs;
 	json_t *im;
-	const char *t = jstr(emb, "$type");
-	const char *did = jstr(json_object_get(post, "author"), "did");
+	const char *t = conn_jstr(emb, "$type");
+	const char *did = conn_jstr(json_object_get(post, "author"), "did");
 	size_t i;
 	if (t && strcmp(t, "app.bsky.embed.recordWithMedia") == 0)
 		emb = json_object_get(emb, "media");
 	imgs = json_object_get(emb, "images");
 	view = json_object_get(post, "embed");
-	if (jstr(view, "$type") &&
-	    strcmp(jstr(view, "$type"),
+	if (conn_jstr(view, "$type") &&
+	    strcmp(conn_jstr(view, "$type"),
 	           "app.bsky.embed.recordWithMedia#view") == 0)
 		view = json_object_get(view, "media");
 	vimgs = json_object_get(view, "images");
@@ -354,13 +354,14 @@ post_media(json_t *post, json_t *record, struct item *it, char urls[][512])
 	{
 		struct item_media *m;
 		json_t *blob = json_object_get(im, "image");
-		const char *cid = jstr(json_object_get(blob, "ref"), "$link");
+		const char *cid =
+		    conn_jstr(json_object_get(blob, "ref"), "$link");
 		if (it->nmedia >= ITEM_MAX_MEDIA)
 			break;
 		m = &it->media[it->nmedia];
 		m->alt = json_string_value(json_object_get(im, "alt"));
-		m->mime = jstr(blob, "mimeType");
-		m->url = jstr(json_array_get(vimgs, i), "fullsize");
+		m->mime = conn_jstr(blob, "mimeType");
+		m->url = conn_jstr(json_array_get(vimgs, i), "fullsize");
 		if (m->url == NULL && did && cid) {
 			snprintf(urls[it->nmedia], 512,
 			         "https://cdn.bsky.app/img/feed_fullsize/plain/"
@@ -393,25 +394,26 @@ emit_post(struct conn_ctx *ctx, json_t *post, const struct jspan *raw,
 	int stop;
 
 	item_init(&it);
-	it.id = jstr(post, "uri");
+	it.id = conn_jstr(post, "uri");
 	if (it.id == NULL || !json_is_object(record))
 		return CONN_OK;
 	if (seen && json_object_get(seen, it.id))
 		return CONN_OK;
 	it.type = type;
-	it.parent_id =
-	    parent ? parent : jstr(json_object_get(reply, "parent"), "uri");
+	it.parent_id = parent
+	                   ? parent
+	                   : conn_jstr(json_object_get(reply, "parent"), "uri");
 	it.thread_id =
-	    thread ? thread : jstr(json_object_get(reply, "root"), "uri");
-	it.author_id = jstr(author, "did");
-	it.author_handle = jstr(author, "handle");
-	it.author_name = jstr(author, "displayName");
+	    thread ? thread : conn_jstr(json_object_get(reply, "root"), "uri");
+	it.author_id = conn_jstr(author, "did");
+	it.author_handle = conn_jstr(author, "handle");
+	it.author_name = conn_jstr(author, "displayName");
 	it.inbound = !(me && it.author_id && strcmp(me, it.author_id) == 0);
 	it.text = json_string_value(json_object_get(record, "text"));
 	it.lang = json_string_value(
 	    json_array_get(json_object_get(record, "langs"), 0));
-	if (jstr(record, "createdAt"))
-		time_parse_web(jstr(record, "createdAt"), &it.created_at);
+	if (conn_jstr(record, "createdAt"))
+		time_parse_web(conn_jstr(record, "createdAt"), &it.created_at);
 	if (at_uri(it.id, did, sizeof(did), coll, sizeof(coll), rkey,
 	           sizeof(rkey)) == 0) {
 		snprintf(url, sizeof(url),
@@ -420,9 +422,9 @@ emit_post(struct conn_ctx *ctx, json_t *post, const struct jspan *raw,
 		it.url = url;
 	}
 	post_media(post, record, &it, urls);
-	it.likes = jint(post, "likeCount");
-	it.replies = jint(post, "replyCount");
-	it.shares = jint(post, "repostCount");
+	it.likes = conn_jint(post, "likeCount");
+	it.replies = conn_jint(post, "replyCount");
+	it.shares = conn_jint(post, "repostCount");
 	rawc = raw ? jspan_dup(raw)
 	           : json_dumps(post, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	it.raw = rawc;
@@ -441,8 +443,8 @@ static int64_t
 indexed_at(json_t *o)
 {
 	int64_t t = 0;
-	if (jstr(o, "indexedAt") == NULL ||
-	    time_parse_web(jstr(o, "indexedAt"), &t) != 0)
+	if (conn_jstr(o, "indexedAt") == NULL ||
+	    time_parse_web(conn_jstr(o, "indexedAt"), &t) != 0)
 		return 0;
 	return t;
 }
@@ -461,7 +463,7 @@ walk_thread(struct conn_ctx *ctx, json_t *node, const struct jspan *sp,
 	json_array_foreach(reps, i, r)
 	{
 		json_t *post = json_object_get(r, "post");
-		const char *t = jstr(r, "$type");
+		const char *t = conn_jstr(r, "$type");
 		const struct jspan *raw = NULL;
 		enum conn_rc rc;
 		if (have && jspan_next(&arr, &pos, &el) == 1)
@@ -471,9 +473,9 @@ walk_thread(struct conn_ctx *ctx, json_t *node, const struct jspan *sp,
 		if (!json_is_object(post) ||
 		    (t && strcmp(t, "app.bsky.feed.defs#threadViewPost") != 0))
 			continue;
-		if (depth == 0 && kids && jstr(post, "uri"))
-			json_array_append_new(kids,
-			                      json_string(jstr(post, "uri")));
+		if (depth == 0 && kids && conn_jstr(post, "uri"))
+			json_array_append_new(
+			    kids, json_string(conn_jstr(post, "uri")));
 		rc = emit_post(ctx, post, raw,
 		               depth == 0 ? ITEM_COMMENT : ITEM_REPLY, NULL,
 		               root, seen);
@@ -498,7 +500,7 @@ parse_thread(struct conn_ctx *ctx, json_t *j, const struct jspan *root,
 	enum conn_rc rc;
 	size_t i, n;
 	post = json_object_get(th, "post");
-	uri = jstr(post, "uri");
+	uri = conn_jstr(post, "uri");
 	if (!json_is_object(th) || uri == NULL)
 		return conn_fail(ctx, CONN_E_MALFORMED, "shape",
 		                 "a thread without its post");
@@ -565,9 +567,10 @@ bluesky_parse(struct conn_ctx *ctx, enum bluesky_body kind, const char *body,
 		    ctx, CONN_E_MALFORMED, "shape", "the PDS sent no %s list",
 		    kind == BLUESKY_FEED ? "feed" : "notification");
 	}
-	if (jstr(j, "cursor") && strlen(jstr(j, "cursor")) < sizeof(pg->cursor))
-		memcpy(pg->cursor, jstr(j, "cursor"),
-		       strlen(jstr(j, "cursor")) + 1);
+	if (conn_jstr(j, "cursor") &&
+	    strlen(conn_jstr(j, "cursor")) < sizeof(pg->cursor))
+		memcpy(pg->cursor, conn_jstr(j, "cursor"),
+		       strlen(conn_jstr(j, "cursor")) + 1);
 	have = have &&
 	       jspan_key(&root, kind == BLUESKY_FEED ? "feed" : "notifications",
 	                 &arr) == 1;
@@ -597,7 +600,7 @@ bluesky_parse(struct conn_ctx *ctx, enum bluesky_body kind, const char *body,
 		if (kind == BLUESKY_FEED) {
 			json_t *rec = json_object_get(post, "record");
 			const char *who =
-			    jstr(json_object_get(post, "author"), "did");
+			    conn_jstr(json_object_get(post, "author"), "did");
 			/* a repost (or pin) is not our post; others' posts in
 			 * our feed are reposts too */
 			if (json_is_object(reason) || !json_is_object(post) ||
@@ -609,13 +612,14 @@ bluesky_parse(struct conn_ctx *ctx, enum bluesky_body kind, const char *body,
 			type = json_object_get(rec, "reply") ? ITEM_REPLY
 			                                     : ITEM_POST;
 			/* threads are read for recent posts, old or new */
-			if (type == ITEM_POST && pg->posts && jstr(post, "uri"))
+			if (type == ITEM_POST && pg->posts &&
+			    conn_jstr(post, "uri"))
 				json_array_append_new(
 				    pg->posts,
-				    json_pack(
-				        "{s:s, s:I}", "uri", jstr(post, "uri"),
-				        "replies",
-				        (json_int_t)jint(post, "replyCount")));
+				    json_pack("{s:s, s:I}", "uri",
+				              conn_jstr(post, "uri"), "replies",
+				              (json_int_t)conn_jint(
+				                  post, "replyCount")));
 			if (pg->since && t && t < pg->since) {
 				pg->reached = 1;
 				continue;
@@ -625,7 +629,7 @@ bluesky_parse(struct conn_ctx *ctx, enum bluesky_body kind, const char *body,
 			else
 				raw = NULL;
 		} else {
-			const char *why = jstr(e, "reason");
+			const char *why = conn_jstr(e, "reason");
 			if (pg->since && t && t < pg->since) {
 				pg->reached = 1;
 				continue;
@@ -633,9 +637,9 @@ bluesky_parse(struct conn_ctx *ctx, enum bluesky_body kind, const char *body,
 			json_t *rep = json_object_get(
 			    json_object_get(e, "record"), "reply");
 			const char *par =
-			    jstr(json_object_get(rep, "parent"), "uri");
+			    conn_jstr(json_object_get(rep, "parent"), "uri");
 			const char *rt =
-			    jstr(json_object_get(rep, "root"), "uri");
+			    conn_jstr(json_object_get(rep, "root"), "uri");
 			if (why == NULL)
 				continue;
 			if (strcmp(why, "reply") == 0)
@@ -666,14 +670,14 @@ b_check_auth(struct conn_ctx *ctx)
 	                   NULL, &rc);
 	if (j == NULL)
 		return rc;
-	if (jstr(j, "did") == NULL) {
+	if (conn_jstr(j, "did") == NULL) {
 		json_decref(j);
 		return conn_fail(ctx, CONN_E_MALFORMED, "shape",
 		                 "getSession without a did");
 	}
-	conn_state_set(ctx, "did", jstr(j, "did"));
-	if (jstr(j, "handle"))
-		conn_state_set(ctx, "handle", jstr(j, "handle"));
+	conn_state_set(ctx, "did", conn_jstr(j, "did"));
+	if (conn_jstr(j, "handle"))
+		conn_state_set(ctx, "handle", conn_jstr(j, "handle"));
 	if (ctx->token_expires_at == 0)
 		ctx->token_expires_at = jwt_exp(conn_cred(ctx, "access_jwt"));
 	json_decref(j);
@@ -755,14 +759,14 @@ threads(struct conn_ctx *ctx, json_t *posts, json_t *seen)
 	size_t i;
 	json_array_foreach(posts, i, p)
 	{
-		const char *uri = jstr(p, "uri");
+		const char *uri = conn_jstr(p, "uri");
 		char esc[1200], q[1300];
 		struct fetch_resp rs;
 		struct bluesky_page pg = {0};
 		enum conn_rc rc;
 		if (i >= B_WATCH)
 			break;
-		if (jint(p, "replies") == 0) {
+		if (conn_jint(p, "replies") == 0) {
 			if (conn_emit_listing(ctx, uri, NULL, 0) != 0)
 				return conn_fail(
 				    ctx, CONN_E_PLATFORM, "stopped",
@@ -841,7 +845,8 @@ get_post(struct conn_ctx *ctx, const char *uri, enum conn_rc *rc)
 	if (j == NULL)
 		return NULL;
 	p = json_array_get(json_object_get(j, "posts"), 0);
-	if (!json_is_object(p) || !jstr(p, "uri") || !jstr(p, "cid")) {
+	if (!json_is_object(p) || !conn_jstr(p, "uri") ||
+	    !conn_jstr(p, "cid")) {
 		json_decref(j);
 		*rc = conn_fail(ctx, CONN_E_NOTFOUND, "NotFound",
 		                "the post %.300s is not there (deleted or "
@@ -881,16 +886,16 @@ create_post(struct conn_ctx *ctx, json_t *record, struct conn_result *out)
 	json_decref(in);
 	if (j == NULL)
 		return rc;
-	if (jstr(j, "uri") == NULL ||
-	    at_uri(jstr(j, "uri"), did, sizeof(did), coll, sizeof(coll), rkey,
-	           sizeof(rkey)) != 0) {
+	if (conn_jstr(j, "uri") == NULL ||
+	    at_uri(conn_jstr(j, "uri"), did, sizeof(did), coll, sizeof(coll),
+	           rkey, sizeof(rkey)) != 0) {
 		json_decref(j);
 		return conn_fail(ctx, CONN_E_MALFORMED, "shape",
 		                 "createRecord without a record URI");
 	}
 	if (out) {
 		const char *h = conn_state(ctx, "handle");
-		snprintf(out->id, sizeof(out->id), "%s", jstr(j, "uri"));
+		snprintf(out->id, sizeof(out->id), "%s", conn_jstr(j, "uri"));
 		snprintf(out->url, sizeof(out->url),
 		         "https://bsky.app/profile/%s/post/%s", h ? h : did,
 		         rkey);
@@ -932,15 +937,15 @@ b_reply(struct conn_ctx *ctx, const char *parent_id, const char *text,
 		return rc;
 	root = json_object_get(
 	    json_object_get(json_object_get(par, "record"), "reply"), "root");
-	if (!jstr(root, "uri") || !jstr(root, "cid"))
+	if (!conn_jstr(root, "uri") || !conn_jstr(root, "cid"))
 		root = NULL;
 	now_iso(now);
-	rec = json_pack("{s:s, s:s, s:s, s:{s:{s:s, s:s}, s:{s:s, s:s}}}",
-	                "$type", B_POST, "text", text, "createdAt", now,
-	                "reply", "root", "uri",
-	                root ? jstr(root, "uri") : jstr(par, "uri"), "cid",
-	                root ? jstr(root, "cid") : jstr(par, "cid"), "parent",
-	                "uri", jstr(par, "uri"), "cid", jstr(par, "cid"));
+	rec = json_pack(
+	    "{s:s, s:s, s:s, s:{s:{s:s, s:s}, s:{s:s, s:s}}}", "$type", B_POST,
+	    "text", text, "createdAt", now, "reply", "root", "uri",
+	    root ? conn_jstr(root, "uri") : conn_jstr(par, "uri"), "cid",
+	    root ? conn_jstr(root, "cid") : conn_jstr(par, "cid"), "parent",
+	    "uri", conn_jstr(par, "uri"), "cid", conn_jstr(par, "cid"));
 	json_decref(par);
 	if (rec == NULL)
 		return conn_fail(ctx, CONN_E_MALFORMED, "shape",
@@ -1040,7 +1045,7 @@ b_moderate(struct conn_ctx *ctx, const char *item_id, enum conn_mod what)
 	{
 		json_t *rep =
 		    json_object_get(json_object_get(post, "record"), "reply");
-		const char *r = jstr(json_object_get(rep, "root"), "uri");
+		const char *r = conn_jstr(json_object_get(rep, "root"), "uri");
 		root = r ? strdup(r) : NULL;
 	}
 	json_decref(post);
@@ -1188,13 +1193,14 @@ b_metrics(struct conn_ctx *ctx)
 	prof = b_json(ctx, "GET", "app.bsky.actor.getProfile", q, NULL, &rc);
 	if (prof == NULL)
 		return rc;
-	if ((jint(prof, "followersCount") >= 0 &&
+	if ((conn_jint(prof, "followersCount") >= 0 &&
 	     conn_emit_metric(ctx, NULL, METRIC_FOLLOWERS,
-	                      (double)jint(prof, "followersCount"),
+	                      (double)conn_jint(prof, "followersCount"),
 	                      ctx->now)) ||
-	    (jint(prof, "postsCount") >= 0 &&
+	    (conn_jint(prof, "postsCount") >= 0 &&
 	     conn_emit_metric(ctx, NULL, METRIC_POSTS,
-	                      (double)jint(prof, "postsCount"), ctx->now))) {
+	                      (double)conn_jint(prof, "postsCount"),
+	                      ctx->now))) {
 		json_decref(prof);
 		return conn_fail(ctx, CONN_E_PLATFORM, "stopped",
 		                 "the caller stopped the cycle");
@@ -1208,8 +1214,9 @@ b_metrics(struct conn_ctx *ctx)
 	json_array_foreach(json_object_get(feed, "feed"), i, fi)
 	{
 		json_t *post = json_object_get(fi, "post");
-		const char *uri = jstr(post, "uri");
-		const char *who = jstr(json_object_get(post, "author"), "did");
+		const char *uri = conn_jstr(post, "uri");
+		const char *who =
+		    conn_jstr(json_object_get(post, "author"), "did");
 		static const struct {
 			const char *key, *metric;
 		} m[] = {{"likeCount", METRIC_REACTIONS},
@@ -1220,9 +1227,9 @@ b_metrics(struct conn_ctx *ctx)
 		    json_object_get(fi, "reason"))
 			continue;
 		for (size_t k = 0; k < sizeof(m) / sizeof(m[0]); k++)
-			if (jint(post, m[k].key) >= 0 &&
+			if (conn_jint(post, m[k].key) >= 0 &&
 			    conn_emit_metric(ctx, uri, m[k].metric,
-			                     (double)jint(post, m[k].key),
+			                     (double)conn_jint(post, m[k].key),
 			                     ctx->now)) {
 				json_decref(feed);
 				return conn_fail(

@@ -71,7 +71,7 @@ static void
 add_attachment(struct item *it, json_t *a, int depth)
 {
 	json_t *img = json_object_get(json_object_get(a, "media"), "image");
-	const char *src = jstr(img, "src");
+	const char *src = conn_jstr(img, "src");
 	json_t *subs = json_object_get(json_object_get(a, "subattachments"),
 	                               "data"),
 	       *s;
@@ -110,7 +110,7 @@ facebook_parse_posts(struct conn_ctx *ctx, const char *body, size_t len,
 	{
 		struct item it;
 		json_t *from = json_object_get(p, "from"), *a, *atts;
-		const char *id = jstr(p, "id"), *fid;
+		const char *id = conn_jstr(p, "id"), *fid;
 		char fbuf[32], line[320];
 		size_t k;
 		int64_t upd;
@@ -119,14 +119,14 @@ facebook_parse_posts(struct conn_ctx *ctx, const char *body, size_t len,
 		item_init(&it);
 		it.type = ITEM_POST;
 		it.id = id;
-		it.text = jstr(p, "message");
+		it.text = conn_jstr(p, "message");
 		it.created_at = graph_time(json_object_get(p, "created_time"));
 		upd = graph_time(json_object_get(p, "updated_time"));
-		it.url = jstr(p, "permalink_url");
+		it.url = conn_jstr(p, "permalink_url");
 		fid = graph_idstr(json_object_get(from, "id"), fbuf,
 		                  sizeof(fbuf));
 		it.author_id = fid;
-		it.author_name = jstr(from, "name");
+		it.author_name = conn_jstr(from, "name");
 		/* the feed leaves "from" out only for the page's own posts */
 		it.inbound = fid && page_id && strcmp(fid, page_id) != 0;
 		if (json_is_boolean(json_object_get(p, "is_hidden")))
@@ -138,11 +138,11 @@ facebook_parse_posts(struct conn_ctx *ctx, const char *body, size_t len,
 		{
 			add_attachment(&it, a, 0);
 		}
-		it.shares = jint(json_object_get(p, "shares"), "count");
-		it.likes = jint(
+		it.shares = conn_jint(json_object_get(p, "shares"), "count");
+		it.likes = conn_jint(
 		    json_object_get(json_object_get(p, "reactions"), "summary"),
 		    "total_count");
-		it.replies = jint(
+		it.replies = conn_jint(
 		    json_object_get(json_object_get(p, "comments"), "summary"),
 		    "total_count");
 		if (posts) {
@@ -187,9 +187,10 @@ facebook_parse_comments(struct conn_ctx *ctx, const char *body, size_t len,
 	{
 		struct item it;
 		json_t *from = json_object_get(c, "from");
-		const char *id = jstr(c, "id"), *fid;
-		const char *perm = jstr(c, "permalink_url");
-		const char *parent = jstr(json_object_get(c, "parent"), "id");
+		const char *id = conn_jstr(c, "id"), *fid;
+		const char *perm = conn_jstr(c, "permalink_url");
+		const char *parent =
+		    conn_jstr(json_object_get(c, "parent"), "id");
 		char fbuf[32], idbuf[96], pbuf[96], pnum[32], cnum[32],
 		    rnum[32];
 
@@ -224,19 +225,19 @@ facebook_parse_comments(struct conn_ctx *ctx, const char *body, size_t len,
 		it.type = parent ? ITEM_REPLY : ITEM_COMMENT;
 		it.parent_id = parent ? parent : post_id;
 		it.thread_id = post_id;
-		it.text = jstr(c, "message");
+		it.text = conn_jstr(c, "message");
 		it.created_at = graph_time(json_object_get(c, "created_time"));
 		it.url = perm;
 		fid = graph_idstr(json_object_get(from, "id"), fbuf,
 		                  sizeof(fbuf));
 		it.author_id = fid;
-		it.author_name = jstr(from, "name");
+		it.author_name = conn_jstr(from, "name");
 		it.inbound = !(fid && page_id && strcmp(fid, page_id) == 0);
 		if (json_is_boolean(json_object_get(c, "is_hidden")))
 			it.hidden =
 			    json_is_true(json_object_get(c, "is_hidden"));
-		it.likes = jint(c, "like_count");
-		it.replies = jint(c, "comment_count");
+		it.likes = conn_jint(c, "like_count");
+		it.replies = conn_jint(c, "comment_count");
 		add_attachment(&it, json_object_get(c, "attachment"), 1);
 		if (conn_emit_json(ctx, &it, c) != 0) {
 			rc = conn_stopped(ctx);
@@ -269,7 +270,7 @@ facebook_parse_conversations(struct conn_ctx *ctx, const char *body, size_t len,
 	}
 	json_array_foreach(data, i, cv)
 	{
-		const char *cid = jstr(cv, "id");
+		const char *cid = conn_jstr(cv, "id");
 		json_t *msgs =
 		    json_object_get(json_object_get(cv, "messages"), "data");
 		if (cid == NULL)
@@ -278,7 +279,7 @@ facebook_parse_conversations(struct conn_ctx *ctx, const char *body, size_t len,
 		{
 			struct item it;
 			json_t *from = json_object_get(m, "from");
-			const char *id = jstr(m, "id"), *fid;
+			const char *id = conn_jstr(m, "id"), *fid;
 			char fbuf[32];
 			if (id == NULL || strlen(id) > 256 ||
 			    !graph_ids_add(seen, id))
@@ -287,13 +288,13 @@ facebook_parse_conversations(struct conn_ctx *ctx, const char *body, size_t len,
 			it.type = ITEM_DM;
 			it.id = id;
 			it.thread_id = cid;
-			it.text = jstr(m, "message");
+			it.text = conn_jstr(m, "message");
 			it.created_at =
 			    graph_time(json_object_get(m, "created_time"));
 			fid = graph_idstr(json_object_get(from, "id"), fbuf,
 			                  sizeof(fbuf));
 			it.author_id = fid;
-			it.author_name = jstr(from, "name");
+			it.author_name = conn_jstr(from, "name");
 			it.inbound =
 			    !(fid && page_id && strcmp(fid, page_id) == 0);
 			if (conn_emit_json(ctx, &it, m) != 0) {
@@ -350,15 +351,15 @@ fb_check_auth(struct conn_ctx *ctx)
 	rc = graph_call(ctx, "GET", path, pr, &j, NULL);
 	if (rc != CONN_OK)
 		return rc;
-	id = jstr(j, "id");
+	id = conn_jstr(j, "id");
 	if (id == NULL) {
 		json_decref(j);
 		return conn_fail(ctx, CONN_E_MALFORMED, "page",
 		                 "the page answer has no id");
 	}
 	conn_state_set(ctx, "account_id", id);
-	if (jstr(j, "name"))
-		conn_state_set(ctx, "account_name", jstr(j, "name"));
+	if (conn_jstr(j, "name"))
+		conn_state_set(ctx, "account_name", conn_jstr(j, "name"));
 	json_decref(j);
 	return CONN_OK;
 }
@@ -568,9 +569,10 @@ static enum conn_rc
 take_id(struct conn_ctx *ctx, json_t *j, const char *key,
         struct conn_result *out)
 {
-	const char *id = jstr(j, key), *perm = jstr(j, "permalink_url");
+	const char *id = conn_jstr(j, key),
+	           *perm = conn_jstr(j, "permalink_url");
 	if (id == NULL)
-		id = jstr(j, "id");
+		id = conn_jstr(j, "id");
 	if (id == NULL)
 		return conn_fail(ctx, CONN_E_MALFORMED, "id",
 		                 "the platform's answer has no id");
@@ -780,7 +782,7 @@ fb_publish(struct conn_ctx *ctx, const struct conn_post *p,
 		for (int i = 0; i < p->nmedia && rc == CONN_OK; i++) {
 			json_t *u = NULL;
 			rc = upload_photo(ctx, page, &p->media[i], NULL, 0, &u);
-			if (rc == CONN_OK && jstr(u, "id") == NULL)
+			if (rc == CONN_OK && conn_jstr(u, "id") == NULL)
 				rc = conn_fail(ctx, CONN_E_MALFORMED, "id",
 				               "a photo upload has no id");
 			if (rc == CONN_OK) {
@@ -788,7 +790,7 @@ fb_publish(struct conn_ctx *ctx, const struct conn_post *p,
 				         "attached_media[%d]", n);
 				snprintf(att[n], sizeof(att[n]),
 				         "{\"media_fbid\":\"%.64s\"}",
-				         jstr(u, "id"));
+				         conn_jstr(u, "id"));
 				pr[n + 1].k = names[n];
 				pr[n + 1].v = att[n];
 				n++;
@@ -864,14 +866,14 @@ fb_metrics(struct conn_ctx *ctx)
 		return rc;
 	json_array_foreach(json_object_get(j, "data"), i, p)
 	{
-		const char *id = jstr(p, "id");
-		int64_t r = jint(
+		const char *id = conn_jstr(p, "id");
+		int64_t r = conn_jint(
 		    json_object_get(json_object_get(p, "reactions"), "summary"),
 		    "total_count");
-		int64_t c = jint(
+		int64_t c = conn_jint(
 		    json_object_get(json_object_get(p, "comments"), "summary"),
 		    "total_count");
-		int64_t s = jint(json_object_get(p, "shares"), "count");
+		int64_t s = conn_jint(json_object_get(p, "shares"), "count");
 		if (id == NULL || strlen(id) > 256)
 			continue;
 		if ((r >= 0 && conn_emit_metric(ctx, id, METRIC_REACTIONS,

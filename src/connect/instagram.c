@@ -45,17 +45,17 @@
 static void
 media_item(struct item *it, json_t *m, const char *username)
 {
-	const char *u = jstr(m, "username");
-	it->id = jstr(m, "id");
-	it->text = jstr(m, "caption");
+	const char *u = conn_jstr(m, "username");
+	it->id = conn_jstr(m, "id");
+	it->text = conn_jstr(m, "caption");
 	it->created_at = graph_time(json_object_get(m, "timestamp"));
-	it->url = jstr(m, "permalink");
+	it->url = conn_jstr(m, "permalink");
 	it->author_handle = u;
 	it->inbound = !(u && username && strcmp(u, username) == 0);
-	it->likes = jint(m, "like_count");
-	it->replies = jint(m, "comments_count");
-	if (jstr(m, "media_url")) {
-		it->media[0].url = jstr(m, "media_url");
+	it->likes = conn_jint(m, "like_count");
+	it->replies = conn_jint(m, "comments_count");
+	if (conn_jstr(m, "media_url")) {
+		it->media[0].url = conn_jstr(m, "media_url");
 		it->nmedia = 1;
 	}
 }
@@ -116,24 +116,24 @@ emit_comment(struct conn_ctx *ctx, json_t *c, const char *username,
 {
 	struct item it;
 	json_t *from = json_object_get(c, "from");
-	const char *u = jstr(c, "username");
+	const char *u = conn_jstr(c, "username");
 	char fbuf[32];
 	item_init(&it);
-	it.id = jstr(c, "id");
+	it.id = conn_jstr(c, "id");
 	if (it.id == NULL || strlen(it.id) > 256 || !graph_ids_add(seen, it.id))
 		return 0;
 	if (u == NULL)
-		u = jstr(from, "username");
+		u = conn_jstr(from, "username");
 	it.type = parent ? ITEM_REPLY : ITEM_COMMENT;
 	it.parent_id = parent ? parent : media_id;
 	it.thread_id = media_id;
-	it.text = jstr(c, "text");
+	it.text = conn_jstr(c, "text");
 	it.created_at = graph_time(json_object_get(c, "timestamp"));
 	it.author_handle = u;
 	it.author_id =
 	    graph_idstr(json_object_get(from, "id"), fbuf, sizeof(fbuf));
 	it.inbound = !(u && username && strcmp(u, username) == 0);
-	it.likes = jint(c, "like_count");
+	it.likes = conn_jint(c, "like_count");
 	if (json_is_boolean(json_object_get(c, "hidden")))
 		it.hidden = json_is_true(json_object_get(c, "hidden"));
 	return conn_emit_json(ctx, &it, c);
@@ -159,7 +159,7 @@ instagram_parse_comments(struct conn_ctx *ctx, const char *body, size_t len,
 	}
 	json_array_foreach(data, i, c)
 	{
-		const char *cid = jstr(c, "id");
+		const char *cid = conn_jstr(c, "id");
 		if (emit_comment(ctx, c, username, media_id, NULL, seen) != 0) {
 			rc = conn_stopped(ctx);
 			goto out;
@@ -198,14 +198,14 @@ instagram_parse_mention(struct conn_ctx *ctx, const char *body, size_t len,
 	it.type = ITEM_MENTION;
 	if (json_is_object(m = json_object_get(j, "mentioned_comment"))) {
 		json_t *md = json_object_get(m, "media");
-		it.id = jstr(m, "id");
-		it.text = jstr(m, "text");
+		it.id = conn_jstr(m, "id");
+		it.text = conn_jstr(m, "text");
 		it.created_at = graph_time(json_object_get(m, "timestamp"));
-		it.author_handle = jstr(m, "username");
-		it.likes = jint(m, "like_count");
-		it.parent_id = jstr(md, "id");
+		it.author_handle = conn_jstr(m, "username");
+		it.likes = conn_jint(m, "like_count");
+		it.parent_id = conn_jstr(md, "id");
 		it.thread_id = it.parent_id;
-		it.url = jstr(md, "permalink");
+		it.url = conn_jstr(md, "permalink");
 	} else if (json_is_object(m = json_object_get(j, "mentioned_media"))) {
 		media_item(&it, m, NULL);
 		it.type = ITEM_MENTION;
@@ -274,14 +274,14 @@ ig_check_auth(struct conn_ctx *ctx)
 	rc = graph_call(ctx, "GET", acc, pr, &j, NULL);
 	if (rc != CONN_OK)
 		return rc;
-	if (jstr(j, "id") == NULL) {
+	if (conn_jstr(j, "id") == NULL) {
 		json_decref(j);
 		return conn_fail(ctx, CONN_E_MALFORMED, "account",
 		                 "the account answer has no id");
 	}
-	conn_state_set(ctx, "account_id", jstr(j, "id"));
-	if (jstr(j, "username"))
-		conn_state_set(ctx, "username", jstr(j, "username"));
+	conn_state_set(ctx, "account_id", conn_jstr(j, "id"));
+	if (conn_jstr(j, "username"))
+		conn_state_set(ctx, "username", conn_jstr(j, "username"));
 	json_decref(j);
 	return CONN_OK;
 }
@@ -422,9 +422,9 @@ ig_sync(struct conn_ctx *ctx)
 		if (conn_state(ctx, "username") == NULL) {
 			/* the account's own media carry its username */
 			json_t *j = json_loads(body, 0, NULL);
-			const char *u =
-			    jstr(json_array_get(json_object_get(j, "data"), 0),
-			         "username");
+			const char *u = conn_jstr(
+			    json_array_get(json_object_get(j, "data"), 0),
+			    "username");
 			if (u)
 				conn_state_set(ctx, "username", u);
 			json_decref(j);
@@ -521,7 +521,7 @@ ig_sync(struct conn_ctx *ctx)
 static enum conn_rc
 take_id(struct conn_ctx *ctx, json_t *j, struct conn_result *out)
 {
-	const char *id = jstr(j, "id");
+	const char *id = conn_jstr(j, "id");
 	if (id == NULL)
 		return conn_fail(ctx, CONN_E_MALFORMED, "id",
 		                 "the platform's answer has no id");
@@ -615,11 +615,11 @@ container(struct conn_ctx *ctx, const char *acc, const struct item_media *m,
 	rc = graph_call(ctx, "POST", path, pr, &j, NULL);
 	if (rc != CONN_OK)
 		return rc;
-	if (jstr(j, "id") == NULL || strlen(jstr(j, "id")) >= 64)
+	if (conn_jstr(j, "id") == NULL || strlen(conn_jstr(j, "id")) >= 64)
 		rc = conn_fail(ctx, CONN_E_MALFORMED, "container",
 		               "the container answer has no id");
 	else
-		snprintf(id, 64, "%s", jstr(j, "id"));
+		snprintf(id, 64, "%s", conn_jstr(j, "id"));
 	json_decref(j);
 	return rc;
 }
@@ -636,7 +636,7 @@ wait_ready(struct conn_ctx *ctx, const char *cid)
 		enum conn_rc rc = graph_call(ctx, "GET", cid, pr, &j, NULL);
 		if (rc != CONN_OK)
 			return rc;
-		st = jstr(j, "status_code");
+		st = conn_jstr(j, "status_code");
 		if (st && strcmp(st, "FINISHED") == 0) {
 			json_decref(j);
 			return CONN_OK;
@@ -646,8 +646,9 @@ wait_ready(struct conn_ctx *ctx, const char *cid)
 			rc = conn_fail(ctx, CONN_E_PLATFORM, st,
 			               "Instagram could not prepare the media: "
 			               "%s",
-			               jstr(j, "status") ? jstr(j, "status")
-			                                 : st);
+			               conn_jstr(j, "status")
+			                   ? conn_jstr(j, "status")
+			                   : st);
 			json_decref(j);
 			return rc;
 		}
@@ -726,13 +727,14 @@ ig_publish(struct conn_ctx *ctx, const struct conn_post *p,
 			                           {NULL, NULL}};
 			snprintf(path, sizeof(path), "%s/media", acc);
 			rc = graph_call(ctx, "POST", path, pr, &j, NULL);
-			if (rc == CONN_OK && (jstr(j, "id") == NULL ||
-			                      strlen(jstr(j, "id")) >= 64))
+			if (rc == CONN_OK && (conn_jstr(j, "id") == NULL ||
+			                      strlen(conn_jstr(j, "id")) >= 64))
 				rc = conn_fail(ctx, CONN_E_MALFORMED,
 				               "container",
 				               "the carousel answer has no id");
 			if (rc == CONN_OK)
-				snprintf(cid, sizeof(cid), "%s", jstr(j, "id"));
+				snprintf(cid, sizeof(cid), "%s",
+				         conn_jstr(j, "id"));
 			json_decref(j);
 			j = NULL;
 		}
@@ -756,9 +758,9 @@ ig_publish(struct conn_ctx *ctx, const struct conn_post *p,
 		if (p->idempotency_key)
 			conn_state_set(ctx, key, out->id);
 		if (graph_call(ctx, "GET", out->id, pr, &j, NULL) == CONN_OK &&
-		    jstr(j, "permalink"))
+		    conn_jstr(j, "permalink"))
 			snprintf(out->url, sizeof(out->url), "%s",
-			         jstr(j, "permalink"));
+			         conn_jstr(j, "permalink"));
 		memset(&ctx->err, 0, sizeof(ctx->err));
 		json_decref(j);
 	}
@@ -803,13 +805,14 @@ ig_metrics(struct conn_ctx *ctx)
 	rc = graph_call(ctx, "GET", acc, pa, &j, NULL);
 	if (rc != CONN_OK)
 		return rc;
-	if ((jint(j, "followers_count") >= 0 &&
+	if ((conn_jint(j, "followers_count") >= 0 &&
 	     conn_emit_metric(ctx, NULL, METRIC_FOLLOWERS,
-	                      (double)jint(j, "followers_count"),
+	                      (double)conn_jint(j, "followers_count"),
 	                      ctx->now) != 0) ||
-	    (jint(j, "media_count") >= 0 &&
+	    (conn_jint(j, "media_count") >= 0 &&
 	     conn_emit_metric(ctx, NULL, METRIC_POSTS,
-	                      (double)jint(j, "media_count"), ctx->now) != 0)) {
+	                      (double)conn_jint(j, "media_count"),
+	                      ctx->now) != 0)) {
 		json_decref(j);
 		return conn_stopped(ctx);
 	}
@@ -834,7 +837,7 @@ ig_metrics(struct conn_ctx *ctx)
 		return rc;
 	json_array_foreach(json_object_get(j, "data"), i, m)
 	{
-		const char *id = jstr(m, "id");
+		const char *id = conn_jstr(m, "id");
 		if (id == NULL || strlen(id) > 256)
 			continue;
 		snprintf(path, sizeof(path), "%s/insights", id);

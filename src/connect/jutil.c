@@ -8,14 +8,14 @@
 #include <stdlib.h>
 
 const char *
-jstr(const json_t *o, const char *key)
+conn_jstr(const json_t *o, const char *key)
 {
 	const char *s = json_string_value(json_object_get(o, key));
 	return s && *s ? s : NULL;
 }
 
 int64_t
-jint(const json_t *o, const char *key)
+conn_jint(const json_t *o, const char *key)
 {
 	const json_t *v = json_object_get(o, key);
 	return json_is_integer(v) ? (int64_t)json_integer_value(v) : -1;

@@ -15,10 +15,10 @@
 #include <stdint.h>
 
 /* o[key] when it is a non-empty string, else NULL (borrowed from o). */
-const char *jstr(const json_t *o, const char *key);
+const char *conn_jstr(const json_t *o, const char *key);
 
 /* o[key] when it is an integer, else -1. */
-int64_t jint(const json_t *o, const char *key);
+int64_t conn_jint(const json_t *o, const char *key);
 
 /* A count v sent as an integer, a real or a numeric string; dflt when it
  * is none of these. */

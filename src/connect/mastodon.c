@@ -213,8 +213,8 @@ m_classify(struct conn_ctx *ctx, const struct fetch_resp *rs)
 		return 0;
 	j = json_loadb(rs->body, rs->len, 0, NULL);
 	if (json_is_object(j)) {
-		e = jstr(j, "error");
-		d = jstr(j, "error_description");
+		e = conn_jstr(j, "error");
+		d = conn_jstr(j, "error_description");
 	}
 	if (st == 401) {
 		rc = CONN_E_AUTH, code = "unauthorized";
@@ -289,23 +289,23 @@ emit_status(struct conn_ctx *ctx, json_t *st, const struct jspan *raw,
 	struct item it;
 	json_t *acc = json_object_get(st, "account"), *media, *m;
 	const char *me = conn_state(ctx, "account_id");
-	const char *acct = jstr(acc, "acct");
-	const char *vis = jstr(st, "visibility");
+	const char *acct = conn_jstr(acc, "acct");
+	const char *vis = conn_jstr(st, "visibility");
 	char host[256], handle[512];
 	char *text, *rawc;
 	size_t i;
 	int stop;
 
 	item_init(&it);
-	it.id = jstr(st, "id");
+	it.id = conn_jstr(st, "id");
 	if (it.id == NULL)
 		return CONN_OK;
 	if (seen && json_object_get(seen, it.id))
 		return CONN_OK;
 	it.type = vis && strcmp(vis, "direct") == 0 ? ITEM_DM : type;
-	it.parent_id = parent ? parent : jstr(st, "in_reply_to_id");
+	it.parent_id = parent ? parent : conn_jstr(st, "in_reply_to_id");
 	it.thread_id = thread;
-	it.author_id = jstr(acc, "id");
+	it.author_id = conn_jstr(acc, "id");
 	base_host(ctx, host, sizeof(host));
 	if (acct && strchr(acct, '@'))
 		snprintf(handle, sizeof(handle), "@%s", acct);
@@ -313,17 +313,18 @@ emit_status(struct conn_ctx *ctx, json_t *st, const struct jspan *raw,
 		snprintf(handle, sizeof(handle), "@%s@%s", acct ? acct : "?",
 		         host);
 	it.author_handle = acct ? handle : NULL;
-	it.author_name = jstr(acc, "display_name");
+	it.author_name = conn_jstr(acc, "display_name");
 	it.inbound = !(me && it.author_id && strcmp(me, it.author_id) == 0);
 	it.html = json_string_value(json_object_get(st, "content"));
 	text = html_to_text(it.html);
 	it.text = text;
-	it.lang = jstr(st, "language");
-	if (jstr(st, "created_at"))
-		time_parse_web(jstr(st, "created_at"), &it.created_at);
-	if (jstr(st, "edited_at"))
-		time_parse_web(jstr(st, "edited_at"), &it.edited_at);
-	it.url = jstr(st, "url") ? jstr(st, "url") : jstr(st, "uri");
+	it.lang = conn_jstr(st, "language");
+	if (conn_jstr(st, "created_at"))
+		time_parse_web(conn_jstr(st, "created_at"), &it.created_at);
+	if (conn_jstr(st, "edited_at"))
+		time_parse_web(conn_jstr(st, "edited_at"), &it.edited_at);
+	it.url =
+	    conn_jstr(st, "url") ? conn_jstr(st, "url") : conn_jstr(st, "uri");
 	media = json_object_get(st, "media_attachments");
 	json_array_foreach(media, i, m)
 	{
@@ -331,14 +332,14 @@ emit_status(struct conn_ctx *ctx, json_t *st, const struct jspan *raw,
 		if (it.nmedia >= ITEM_MAX_MEDIA)
 			break;
 		im = &it.media[it.nmedia++];
-		im->url =
-		    jstr(m, "url") ? jstr(m, "url") : jstr(m, "remote_url");
-		im->mime = media_mime(jstr(m, "type"), im->url);
-		im->alt = jstr(m, "description");
+		im->url = conn_jstr(m, "url") ? conn_jstr(m, "url")
+		                              : conn_jstr(m, "remote_url");
+		im->mime = media_mime(conn_jstr(m, "type"), im->url);
+		im->alt = conn_jstr(m, "description");
 	}
-	it.likes = jint(st, "favourites_count");
-	it.replies = jint(st, "replies_count");
-	it.shares = jint(st, "reblogs_count");
+	it.likes = conn_jint(st, "favourites_count");
+	it.replies = conn_jint(st, "replies_count");
+	it.shares = conn_jint(st, "reblogs_count");
 	rawc = raw ? jspan_dup(raw)
 	           : json_dumps(st, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	it.raw = rawc;
@@ -414,10 +415,10 @@ mastodon_parse(struct conn_ctx *ctx, enum mastodon_body kind, const char *body,
 		pg->n++;
 		if (i == 0)
 			copy_id(pg->first_id, sizeof(pg->first_id),
-			        jstr(e, "id"));
-		copy_id(pg->last_id, sizeof(pg->last_id), jstr(e, "id"));
+			        conn_jstr(e, "id"));
+		copy_id(pg->last_id, sizeof(pg->last_id), conn_jstr(e, "id"));
 		if (kind == MASTODON_NOTIFICATIONS) {
-			const char *nt = jstr(e, "type");
+			const char *nt = conn_jstr(e, "type");
 			st = json_object_get(e, "status");
 			if (!json_is_object(st) || nt == NULL ||
 			    strcmp(nt, "mention") != 0)
@@ -428,20 +429,20 @@ mastodon_parse(struct conn_ctx *ctx, enum mastodon_body kind, const char *body,
 			else
 				raw = NULL;
 		} else if (kind == MASTODON_CONTEXT) {
-			const char *irt = jstr(e, "in_reply_to_id");
+			const char *irt = conn_jstr(e, "in_reply_to_id");
 			parent = irt;
 			type = irt && post_id && strcmp(irt, post_id) == 0
 			           ? ITEM_COMMENT
 			           : ITEM_REPLY;
-			if (type == ITEM_COMMENT && jstr(e, "id"))
-				kids[nkids++] = jstr(e, "id");
+			if (type == ITEM_COMMENT && conn_jstr(e, "id"))
+				kids[nkids++] = conn_jstr(e, "id");
 		} else {
 			/* a boost is someone else's status */
 			if (json_is_object(json_object_get(e, "reblog")))
 				continue;
-			if (pg->ids && jstr(e, "id"))
+			if (pg->ids && conn_jstr(e, "id"))
 				json_array_append_new(
-				    pg->ids, json_string(jstr(e, "id")));
+				    pg->ids, json_string(conn_jstr(e, "id")));
 		}
 		rc = emit_status(ctx, st, raw, type, parent,
 		                 kind == MASTODON_CONTEXT ? post_id : NULL,
@@ -470,7 +471,7 @@ verify(struct conn_ctx *ctx, enum conn_rc *rc)
 	             NULL, 0, NULL, &rs);
 	if (*rc == CONN_OK) {
 		j = conn_json(ctx, &rs);
-		if (j && (!json_is_object(j) || jstr(j, "id") == NULL)) {
+		if (j && (!json_is_object(j) || conn_jstr(j, "id") == NULL)) {
 			json_decref(j);
 			j = NULL;
 			conn_fail(ctx, CONN_E_MALFORMED, "shape",
@@ -495,13 +496,13 @@ m_check_auth(struct conn_ctx *ctx)
 	acc = verify(ctx, &rc);
 	if (acc == NULL)
 		return rc;
-	if (want && strcmp(want, jstr(acc, "id")) != 0) {
+	if (want && strcmp(want, conn_jstr(acc, "id")) != 0) {
 		rc = conn_fail(ctx, CONN_E_AUTH, "other_account",
 		               "the token belongs to account %s, not %s",
-		               jstr(acc, "id"), want);
+		               conn_jstr(acc, "id"), want);
 	} else {
-		conn_state_set(ctx, "account_id", jstr(acc, "id"));
-		conn_state_set(ctx, "acct", jstr(acc, "acct"));
+		conn_state_set(ctx, "account_id", conn_jstr(acc, "id"));
+		conn_state_set(ctx, "acct", conn_jstr(acc, "acct"));
 	}
 	json_decref(acc);
 	return rc;
@@ -712,15 +713,15 @@ status_result(struct conn_ctx *ctx, const struct fetch_resp *rs,
 	json_t *j = conn_json(ctx, rs);
 	if (j == NULL)
 		return CONN_E_MALFORMED;
-	if (jstr(j, "id") == NULL) {
+	if (conn_jstr(j, "id") == NULL) {
 		json_decref(j);
 		return conn_fail(ctx, CONN_E_MALFORMED, "shape",
 		                 "the instance answered without a status id");
 	}
 	if (out) {
-		snprintf(out->id, sizeof(out->id), "%s", jstr(j, "id"));
+		snprintf(out->id, sizeof(out->id), "%s", conn_jstr(j, "id"));
 		snprintf(out->url, sizeof(out->url), "%s",
-		         jstr(j, "url") ? jstr(j, "url") : "");
+		         conn_jstr(j, "url") ? conn_jstr(j, "url") : "");
 	}
 	json_decref(j);
 	return CONN_OK;
@@ -772,11 +773,11 @@ m_reply(struct conn_ctx *ctx, const char *parent_id, const char *text,
 	par = get_status(ctx, parent_id, &rc);
 	if (par == NULL)
 		return rc;
-	vis = jstr(par, "visibility");
-	acct = jstr(json_object_get(par, "account"), "acct");
+	vis = conn_jstr(par, "visibility");
+	acct = conn_jstr(json_object_get(par, "account"), "acct");
 	buf_init(&full, 1u << 20);
-	if (acct && jstr(json_object_get(par, "account"), "id") &&
-	    strcmp(jstr(json_object_get(par, "account"), "id"), me) != 0) {
+	if (acct && conn_jstr(json_object_get(par, "account"), "id") &&
+	    strcmp(conn_jstr(json_object_get(par, "account"), "id"), me) != 0) {
 		char mention[300];
 		snprintf(mention, sizeof(mention), "@%s", acct);
 		if (strstr(text, mention) == NULL)
@@ -825,7 +826,7 @@ m_moderate(struct conn_ctx *ctx, const char *item_id, enum conn_mod what)
 	st = get_status(ctx, item_id, &rc);
 	if (st == NULL)
 		return rc;
-	owner = jstr(json_object_get(st, "account"), "id");
+	owner = conn_jstr(json_object_get(st, "account"), "id");
 	if (owner == NULL || strcmp(owner, me) != 0) {
 		json_decref(st);
 		return conn_fail(ctx, CONN_E_UNSUPPORTED, "not_own",
@@ -929,8 +930,8 @@ upload(struct conn_ctx *ctx, const struct item_media *m, char *out)
 	for (int tries = 0; rc == CONN_OK; tries++) {
 		char path[160];
 		j = conn_json(ctx, &rs);
-		if (j == NULL || jstr(j, "id") == NULL ||
-		    strlen(jstr(j, "id")) >= 64) {
+		if (j == NULL || conn_jstr(j, "id") == NULL ||
+		    strlen(conn_jstr(j, "id")) >= 64) {
 			json_decref(j);
 			rc = ctx->err.rc == CONN_E_MALFORMED
 			         ? CONN_E_MALFORMED
@@ -938,7 +939,7 @@ upload(struct conn_ctx *ctx, const struct item_media *m, char *out)
 			                     "a media answer without an id");
 			break;
 		}
-		copy_id(out, 64, jstr(j, "id"));
+		copy_id(out, 64, conn_jstr(j, "id"));
 		processing = rs.status == 202 || rs.status == 206 ||
 		             !json_is_string(json_object_get(j, "url"));
 		json_decref(j);
@@ -1015,14 +1016,14 @@ m_metrics(struct conn_ctx *ctx)
 	if (acc == NULL)
 		return rc;
 	if (conn_state(ctx, "account_id") == NULL)
-		conn_state_set(ctx, "account_id", jstr(acc, "id"));
-	if ((jint(acc, "followers_count") >= 0 &&
+		conn_state_set(ctx, "account_id", conn_jstr(acc, "id"));
+	if ((conn_jint(acc, "followers_count") >= 0 &&
 	     conn_emit_metric(ctx, NULL, METRIC_FOLLOWERS,
-	                      (double)jint(acc, "followers_count"),
+	                      (double)conn_jint(acc, "followers_count"),
 	                      ctx->now) != 0) ||
-	    (jint(acc, "statuses_count") >= 0 &&
+	    (conn_jint(acc, "statuses_count") >= 0 &&
 	     conn_emit_metric(ctx, NULL, METRIC_POSTS,
-	                      (double)jint(acc, "statuses_count"),
+	                      (double)conn_jint(acc, "statuses_count"),
 	                      ctx->now) != 0)) {
 		json_decref(acc);
 		return conn_fail(ctx, CONN_E_PLATFORM, "stopped",
@@ -1031,7 +1032,7 @@ m_metrics(struct conn_ctx *ctx)
 	snprintf(path, sizeof(path),
 	         "/api/v1/accounts/%s/statuses?limit=" M_PAGE_LIMIT
 	         "&exclude_reblogs=true",
-	         jstr(acc, "id"));
+	         conn_jstr(acc, "id"));
 	json_decref(acc);
 	rc = m_call(ctx, "GET", path, NULL, NULL, 0, NULL, &rs);
 	if (rc != CONN_OK) {
@@ -1047,17 +1048,17 @@ m_metrics(struct conn_ctx *ctx)
 	}
 	json_array_foreach(arr, i, st)
 	{
-		const char *id = jstr(st, "id");
+		const char *id = conn_jstr(st, "id");
 		if (id == NULL)
 			continue;
 		if (conn_emit_metric(ctx, id, METRIC_REACTIONS,
-		                     (double)jint(st, "favourites_count"),
+		                     (double)conn_jint(st, "favourites_count"),
 		                     ctx->now) ||
 		    conn_emit_metric(ctx, id, METRIC_SHARES,
-		                     (double)jint(st, "reblogs_count"),
+		                     (double)conn_jint(st, "reblogs_count"),
 		                     ctx->now) ||
 		    conn_emit_metric(ctx, id, METRIC_COMMENTS,
-		                     (double)jint(st, "replies_count"),
+		                     (double)conn_jint(st, "replies_count"),
 		                     ctx->now)) {
 			json_decref(arr);
 			return conn_fail(ctx, CONN_E_PLATFORM, "stopped",

@@ -117,32 +117,33 @@ page_change(struct conn_ctx *ctx, const char *page, const char *field,
             json_t *v)
 {
 	struct item it;
-	const char *item = jstr(v, "item"), *verb = jstr(v, "verb");
-	const char *post = jstr(v, "post_id"), *parent = jstr(v, "parent_id");
+	const char *item = conn_jstr(v, "item"), *verb = conn_jstr(v, "verb");
+	const char *post = conn_jstr(v, "post_id"),
+	           *parent = conn_jstr(v, "parent_id");
 	json_t *from = json_object_get(v, "from");
 	char abuf[32];
 
 	if (item == NULL)
 		return 0;
 	item_init(&it);
-	it.text = jstr(v, "message");
+	it.text = conn_jstr(v, "message");
 	it.author_id =
 	    graph_idstr(json_object_get(from, "id"), abuf, sizeof(abuf));
-	it.author_name = jstr(from, "name");
+	it.author_name = conn_jstr(from, "name");
 	if (it.author_id == NULL) /* hide/unhide payloads */
 		it.author_id = graph_idstr(json_object_get(v, "sender_id"),
 		                           abuf, sizeof(abuf));
 	if (it.author_name == NULL)
-		it.author_name = jstr(v, "sender_name");
+		it.author_name = conn_jstr(v, "sender_name");
 	it.inbound = !(it.author_id && page && strcmp(it.author_id, page) == 0);
-	if (jstr(v, "photo")) {
-		it.media[0].url = jstr(v, "photo");
+	if (conn_jstr(v, "photo")) {
+		it.media[0].url = conn_jstr(v, "photo");
 		it.nmedia = 1;
 	}
 	apply_verb(&it, verb, v);
 
 	if (strcmp(item, "comment") == 0) {
-		it.id = jstr(v, "comment_id");
+		it.id = conn_jstr(v, "comment_id");
 		if (it.id == NULL || post == NULL)
 			return 0;
 		it.thread_id = post;
@@ -218,10 +219,10 @@ ig_change(struct conn_ctx *ctx, const char *acct, const char *field, json_t *v)
 		    graph_idstr(json_object_get(v, "id"), ibuf, sizeof(ibuf));
 		if (it.id == NULL)
 			return 0;
-		it.text = jstr(v, "text");
+		it.text = conn_jstr(v, "text");
 		it.author_id = graph_idstr(json_object_get(from, "id"), abuf,
 		                           sizeof(abuf));
-		it.author_handle = jstr(from, "username");
+		it.author_handle = conn_jstr(from, "username");
 		it.inbound =
 		    !(it.author_id && acct && strcmp(it.author_id, acct) == 0);
 		it.thread_id = media;
@@ -267,7 +268,7 @@ meta_webhook_parse(struct conn_ctx *ctx, const char *body, size_t len)
 
 	if (j == NULL)
 		return -1;
-	obj = jstr(j, "object");
+	obj = conn_jstr(j, "object");
 	entries = json_object_get(j, "entry");
 	if (obj == NULL || !json_is_array(entries)) {
 		json_decref(j);
@@ -289,7 +290,7 @@ meta_webhook_parse(struct conn_ctx *ctx, const char *body, size_t len)
 		size_t k;
 		json_array_foreach(json_object_get(e, "changes"), k, c)
 		{
-			const char *field = jstr(c, "field");
+			const char *field = conn_jstr(c, "field");
 			json_t *v = json_object_get(c, "value");
 			int r;
 			if (field == NULL || !json_is_object(v))
