@@ -92,7 +92,7 @@ blog_emit_feed(struct conn_ctx *ctx, const struct feed *f, int comments,
 		    e->updated && e->updated != it.created_at ? e->updated : 0;
 		it.url = e->link;
 		it.replies = e->comment_count;
-		it.raw = NULL;
+		it.raw = e->raw;
 		it.raw_type = f->type == FEED_JSON ? "application/feed+json"
 		                                   : "application/xml";
 		for (int m = 0; m < e->nmedia && m < ITEM_MAX_MEDIA; m++) {

@@ -562,12 +562,37 @@ entry_finish(struct feed_entry *e)
 	}
 }
 
+/* The element n serialised as XML (malloc'd), or NULL. */
+static char *
+node_xml(xmlNode *n)
+{
+	xmlBufferPtr b = xmlBufferCreate();
+	xmlDocPtr d = xmlNewDoc((const xmlChar *)"1.0");
+	xmlNodePtr c = d ? xmlDocCopyNode(n, d, 1) : NULL;
+	char *out = NULL;
+	if (b != NULL && c != NULL) {
+		/* a copy of its own, declaring the namespaces it uses (which
+		 * the feed declared on an ancestor) */
+		xmlDocSetRootElement(d, c);
+		xmlReconciliateNs(d, c);
+		if (xmlNodeDump(b, d, c, 0, 0) > 0)
+			out = xstrdup((const char *)xmlBufferContent(b));
+	}
+	if (c != NULL && d == NULL)
+		xmlFreeNode(c);
+	xmlFreeDoc(d);
+	if (b != NULL)
+		xmlBufferFree(b);
+	return out;
+}
+
 static void
 atom_entry(const struct pctx *pc, xmlNode *n, const char *ns)
 {
 	struct feed_entry *e = new_entry(pc->f);
 	if (e == NULL)
 		return;
+	e->raw = node_xml(n);
 	for (xmlNode *c = n->children; c; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
@@ -614,6 +639,7 @@ rss_item(const struct pctx *pc, xmlNode *n, const char *ns)
 	char *guid_link = NULL;
 	if (e == NULL)
 		return;
+	e->raw = node_xml(n);
 	for (xmlNode *c = n->children; c; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
@@ -1167,6 +1193,7 @@ json_item(struct feed *f, json_t *it, const char *base)
 	char *s;
 	if (!json_is_object(it) || (e = new_entry(f)) == NULL)
 		return;
+	e->raw = json_dumps(it, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	e->id = jstr(it, "id");
 	e->title = jstr(it, "title");
 	e->link = jurl(it, "url", base);
@@ -1319,6 +1346,7 @@ feed_free(struct feed *f)
 		free(e->links);
 		free_list(e->authors, e->nauthors);
 		free(e->summary);
+		free(e->raw);
 		free(e->content_html);
 		free(e->content_text);
 		free_list(e->categories, e->ncategories);

@@ -77,6 +77,10 @@ struct feed_entry {
 	char *in_reply_to_href;
 	struct feed_media *media; /* enclosures, media:content, attachments */
 	int nmedia;
+	/* the entry as the feed holds it: its XML element serialised (with
+	 * the namespaces it uses) or its JSON Feed item object; NULL when it
+	 * could not be serialised */
+	char *raw;
 };
 
 struct feed {

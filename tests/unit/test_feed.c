@@ -410,6 +410,16 @@ T_TEST(entities_cdata)
 	T_EQ_INT(f.entries[0].comment_count, 7);
 	T_EQ_STR(f.entries[0].categories[0], "news");
 	T_ASSERT(f.entries[0].id_generated);
+	/* the item as the feed holds it, its namespaces included */
+	T_ASSERT(f.entries[0].raw != NULL &&
+	         strncmp(f.entries[0].raw, "<item", 5) == 0);
+	T_ASSERT(f.entries[0].raw &&
+	         strstr(f.entries[0].raw,
+	                "xmlns:dc=\"http://purl.org/dc/elements/1.1/\""));
+	T_ASSERT(f.entries[0].raw &&
+	         strstr(f.entries[0].raw, "<dc:creator>Kari</dc:creator>"));
+	T_ASSERT(f.entries[0].raw &&
+	         strstr(f.entries[0].raw, "<![CDATA[Fish & <chips>]]>"));
 	feed_free(&f);
 
 	/* internal entities are expanded once; ISO-8859-1 from the prolog */
@@ -484,6 +494,9 @@ T_TEST(json_feed)
 	T_EQ_STR(f.entries[0].media[0].url, "https://ex.no/m.mp3");
 	T_EQ_INT(f.entries[0].media[0].length, 5);
 	T_EQ_STR(f.entries[1].authors[0], "Old");
+	T_EQ_STR(f.entries[1].raw,
+	         "{\"id\":\"b\",\"title\":\"B\",\"content_text\":"
+	         "\"t\",\"author\":{\"name\":\"Old\"}}");
 	feed_free(&f);
 }
 
