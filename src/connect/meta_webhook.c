@@ -71,12 +71,16 @@ meta_webhook_challenge(const char *mode, const char *verify_token,
 
 /* --- parsing ----------------------------------------------------------- */
 
-/* Emits it with raw = value; 1 emitted, -1 stopped. */
+/* Emits it with raw = value; 1 emitted, 0 skipped (a change without an
+ * id names nothing that can be kept), -1 stopped. */
 static int
 emit(struct conn_ctx *ctx, struct item *it, json_t *value)
 {
-	char *raw = json_dumps(value, JSON_COMPACT);
+	char *raw;
 	int r;
+	if (it->id == NULL || it->id[0] == '\0')
+		return 0;
+	raw = json_dumps(value, JSON_COMPACT);
 	it->raw = raw;
 	r = conn_emit(ctx, it);
 	free(raw);
@@ -242,12 +246,12 @@ ig_change(struct conn_ctx *ctx, const char *acct, const char *field, json_t *v)
 		                              mbuf, sizeof(mbuf));
 		it.type = ITEM_MENTION;
 		it.inbound = 1;
-		if (cid) {
+		if (cid && *cid) {
 			it.id = cid;
 			it.parent_id = mid;
 			it.thread_id = mid;
 			queue_mention(ctx, 'c', cid);
-		} else if (mid) {
+		} else if (mid && *mid) {
 			it.id = mid;
 			queue_mention(ctx, 'm', mid);
 		} else {
