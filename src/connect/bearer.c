@@ -22,7 +22,7 @@ cred_expires_at(const struct conn_ctx *ctx)
 	if (json_is_integer(j))
 		return json_integer_value(j);
 	if (json_is_real(j))
-		return (int64_t)json_real_value(j);
+		return json_count_or(j, 0);
 	if (json_is_string(j) && parse_i64(json_string_value(j), &v) == 0)
 		return v;
 	return 0;

@@ -618,6 +618,13 @@ meta_usage(json_t *j, int *pct, int64_t *regain_min)
 		{
 			if (json_is_integer(v) || json_is_real(v)) {
 				double d = json_number_value(v);
+				/* percentages and minutes: keep what a header
+				 * may say within sane bounds (no UB on 1e300)
+				 */
+				if (!(d >= 0))
+					d = 0;
+				if (d > 1e6)
+					d = 1e6;
 				if (strcmp(k,
 				           "estimated_time_to_regain_access") ==
 				    0) {

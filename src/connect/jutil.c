@@ -27,8 +27,13 @@ json_count_or(const json_t *v, int64_t dflt)
 	int64_t n;
 	if (json_is_integer(v))
 		return (int64_t)json_integer_value(v);
-	if (json_is_real(v))
-		return (int64_t)json_real_value(v);
+	if (json_is_real(v)) {
+		double d = json_real_value(v);
+		/* a real out of range (or NaN) is no count */
+		if (!(d >= -9.2e18 && d <= 9.2e18))
+			return dflt;
+		return (int64_t)d;
+	}
 	if (json_is_string(v) && parse_i64(json_string_value(v), &n) == 0)
 		return n;
 	return dflt;
