@@ -144,4 +144,10 @@ enum conn_rc instagram_parse_comments(struct conn_ctx *ctx, const char *body,
 enum conn_rc instagram_parse_mention(struct conn_ctx *ctx, const char *body,
                                      size_t len, struct graph_ids *seen);
 
+/* Hides (hide_param=true), shows (=false) or deletes a comment, the same
+ * way on Facebook (hide_param "is_hidden") and Instagram ("hide");
+ * CONN_E_PLATFORM when the platform does not confirm with success. */
+enum conn_rc graph_moderate(struct conn_ctx *ctx, const char *item_id,
+                            enum conn_mod what, const char *hide_param);
+
 #endif

@@ -561,24 +561,7 @@ ig_reply(struct conn_ctx *ctx, const char *parent_id, const char *text,
 static enum conn_rc
 ig_moderate(struct conn_ctx *ctx, const char *item_id, enum conn_mod what)
 {
-	struct graph_param pr[] = {
-	    {"hide", what == MOD_HIDE ? "true" : "false"}, {NULL, NULL}};
-	json_t *j;
-	enum conn_rc rc;
-
-	if (item_id == NULL || *item_id == 0)
-		return conn_fail(ctx, CONN_E_CONFIG, "id", "no item id");
-	if (what == MOD_DELETE)
-		rc = graph_call(ctx, "DELETE", item_id, NULL, &j, NULL);
-	else
-		rc = graph_call(ctx, "POST", item_id, pr, &j, NULL);
-	if (rc != CONN_OK)
-		return rc;
-	if (!json_is_true(json_object_get(j, "success")))
-		rc = conn_fail(ctx, CONN_E_PLATFORM, "success",
-		               "the platform did not confirm the change");
-	json_decref(j);
-	return rc;
+	return graph_moderate(ctx, item_id, what, "hide");
 }
 
 static int
