@@ -51,7 +51,8 @@ conn_stopped(struct conn_ctx *ctx)
 int
 conn_emit_json(struct conn_ctx *ctx, struct item *it, const json_t *j)
 {
-	char *raw = json_dumps(j, JSON_COMPACT);
+	/* the platform's key order, as parsed */
+	char *raw = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	int r;
 	it->raw = raw;
 	r = conn_emit(ctx, it);

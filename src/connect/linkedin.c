@@ -346,18 +346,6 @@ li_seen(struct li_page *pg, const char *id)
 	return 0;
 }
 
-/* Emits it with raw set to the element's JSON; returns 0 or -1 (stop). */
-static int
-li_emit(struct conn_ctx *ctx, struct item *it, const json_t *e)
-{
-	char *raw = json_dumps(e, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	int r;
-	it->raw = raw;
-	r = conn_emit(ctx, it);
-	free(raw);
-	return r;
-}
-
 static int
 li_post(struct conn_ctx *ctx, const json_t *e, const char *org,
         struct li_page *pg)
@@ -409,7 +397,7 @@ li_post(struct conn_ctx *ctx, const json_t *e, const char *org,
 			it.nmedia++;
 		}
 	}
-	return li_emit(ctx, &it, e);
+	return conn_emit_json(ctx, &it, e);
 }
 
 static int
@@ -463,7 +451,7 @@ li_comment(struct conn_ctx *ctx, const json_t *e, enum li_kind kind,
 		json_array_append_new(
 		    pg->threads, json_pack("{s:s, s:s}", "id", id, "urn", urn));
 	}
-	return li_emit(ctx, &it, e);
+	return conn_emit_json(ctx, &it, e);
 }
 
 enum conn_rc

@@ -30,6 +30,7 @@
  * invalid token (HTTP 401, error codes 8000/8001/8003) is CONN_E_AUTH.
  */
 #include "vimeo.h"
+#include "jutil.h"
 #include "../base/buf.h"
 #include "../base/util.h"
 
@@ -202,17 +203,6 @@ vm_seen(struct vm_page *pg, const char *id)
 }
 
 static int
-vm_emit(struct conn_ctx *ctx, struct item *it, const json_t *e)
-{
-	char *raw = json_dumps(e, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	int r;
-	it->raw = raw;
-	r = conn_emit(ctx, it);
-	free(raw);
-	return r;
-}
-
-static int
 vm_video(struct conn_ctx *ctx, const json_t *e, struct vm_page *pg)
 {
 	struct item it;
@@ -262,7 +252,7 @@ vm_video(struct conn_ctx *ctx, const json_t *e, struct vm_page *pg)
 	it.nmedia = it.url ? 1 : 0;
 	if (ncom != 0 && pg->threads)
 		json_array_append_new(pg->threads, json_string(uri));
-	r = vm_emit(ctx, &it, e);
+	r = conn_emit_json(ctx, &it, e);
 	free(text);
 	return r;
 }
@@ -298,7 +288,7 @@ vm_comment(struct conn_ctx *ctx, const json_t *e, enum vm_kind kind,
 	it.replies = nrep;
 	if (kind == VM_COMMENTS && nrep > 0 && pg->threads)
 		json_array_append_new(pg->threads, json_string(uri));
-	return vm_emit(ctx, &it, e);
+	return conn_emit_json(ctx, &it, e);
 }
 
 enum conn_rc
