@@ -11,8 +11,9 @@
 
 CC      ?= cc
 # libcurl: SMTP mail (src/jobs/mailer.c) and the connectors (src/connect);
-# libxml2: feeds; libarchive: platform data exports (.zip, .tar.gz)
-PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium libcurl libxml-2.0 libarchive
+# libxml2: feeds; libarchive: platform data exports (.zip, .tar.gz);
+# libpcre2-8: triage rules (src/text/triage_rules.c)
+PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium libcurl libxml-2.0 libarchive libpcre2-8
 BUILD   ?= release
 PORT    ?= 8080
 
@@ -38,7 +39,8 @@ LDLIBS  := $(PKG_LIBS) -lstemmer -lunistring -lpthread
 SRC     := $(sort $(wildcard src/*/*.c))
 OBJ     := $(SRC:%.c=$(O)/%.o) $(O)/gen/embed.o
 MAIN    := $(O)/src/main.o
-EMBED   := $(sort $(wildcard sql/sqlite/*.sql sql/pg/*.sql assets/* po/*.po))
+EMBED   := $(sort $(wildcard sql/sqlite/*.sql sql/pg/*.sql assets/* po/*.po \
+                           data/triage/*.tsv))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 

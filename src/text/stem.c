@@ -46,10 +46,8 @@ stem_algorithm(const char *lang)
 	return NULL;
 }
 
-/* Finds the next word of s[0..len) at or after *pos: sets [*ws, *we) and
- * moves *pos past it; 0 when there is none. */
-static int
-next_word(const char *s, size_t len, size_t *pos, size_t *ws, size_t *we)
+int
+text_next_word(const char *s, size_t len, size_t *pos, size_t *ws, size_t *we)
 {
 	const uint8_t *u = (const uint8_t *)s;
 	size_t i = *pos;
@@ -114,7 +112,7 @@ guess_folded(const char *f)
 	const char *const *lists[] = {stop_nb, stop_sv, stop_da, stop_en};
 	int score[4] = {0, 0, 0, 0}, best = -1, words = 0;
 	size_t len = strlen(f), pos = 0, ws, we;
-	while (words < 2000 && next_word(f, len, &pos, &ws, &we)) {
+	while (words < 2000 && text_next_word(f, len, &pos, &ws, &we)) {
 		words++;
 		for (int k = 0; k < 4; k++)
 			score[k] += in_list(lists[k], f + ws, we - ws);
@@ -159,7 +157,7 @@ stem_text(const char *text, const char *lang)
 		fatal("stem: no Snowball stemmer for %s", algo ? algo : "nb");
 	len = strlen(f);
 	buf_init(&b, (size_t)TEXT_MAX * 2);
-	while (next_word(f, len, &pos, &ws, &we)) {
+	while (text_next_word(f, len, &pos, &ws, &we)) {
 		const sb_symbol *st;
 		if (we - ws > WORD_MAX)
 			continue;
@@ -247,7 +245,8 @@ stem_query_parse(const char *q, struct stem_query *out)
 	stemmers_open(&sm);
 	buf_init(&fts, 65536);
 	buf_init(&tsq, 65536);
-	while (terms < STEM_MAX_TERMS && next_word(f, len, &pos, &ws, &we)) {
+	while (terms < STEM_MAX_TERMS &&
+	       text_next_word(f, len, &pos, &ws, &we)) {
 		int first, before = out->nstems;
 		if (we - ws > WORD_MAX)
 			continue;
@@ -344,7 +343,7 @@ stem_snippet(const char *text, const struct stem_query *q, size_t max)
 	arena_init(&ar);
 	stemmers_open(&sm);
 	while (q != NULL && words++ < 5000 &&
-	       next_word(text, len, &pos, &ws, &we)) {
+	       text_next_word(text, len, &pos, &ws, &we)) {
 		if (we - ws <= WORD_MAX &&
 		    word_hits(&sm, &ar, text + ws, we - ws, q)) {
 			hit = ws;

@@ -20,6 +20,12 @@
 
 #include <stddef.h>
 
+/* Finds the next word of s[0..len) at or after *pos — a run of Unicode
+ * letters and digits — sets its byte range [*ws, *we) and moves *pos past
+ * it; 0 when there is none.  Invalid UTF-8 separates words. */
+int text_next_word(const char *s, size_t len, size_t *pos, size_t *ws,
+                   size_t *we);
+
 /* The Snowball algorithm for a language tag ("nb", "nn-NO", "sv", "da",
  * "en-GB", …): "norwegian", "swedish", "danish", "english", or NULL when
  * the tag names none of these.  Static. */
