@@ -109,6 +109,10 @@ void inbox_engine_put(const struct triage_engine *e);
  * (*added 0).  System function: no actor. */
 enum kv_rc inbox_intake(struct db *db, int64_t item_id, int64_t now,
                         int *added);
+/* inbox_intake with the triage already done (tr; tests and re-triage). */
+enum kv_rc inbox_intake_triaged(struct db *db, int64_t item_id,
+                                const struct triage_result *tr, int64_t now,
+                                int *added);
 
 /* --- the work
  * ----------------------------------------------------------------- */
@@ -165,6 +169,20 @@ struct inbox_mark {
 enum kv_rc inbox_mark(struct db *db, struct arena *ar, const struct actor *a,
                       int64_t item_id, const struct inbox_mark *m,
                       struct verrs *v);
+
+/* For src/jobs/act.c.  inbox_work_get: the item as inbox_get, KV_FORBIDDEN
+ * unless the actor may work it.  inbox_record_action: inside the caller's
+ * open transaction, records that the actor answered (IS_ANSWERED; the
+ * first answer sets answered_at = at and the response time), removed
+ * (IS_REMOVED) or sent to the registry (IS_REGISTRY) the item, with the
+ * outcome, in the change log (kind "reply", "removed", "registry", detail
+ * free text) and the audit log; it does not commit. */
+enum kv_rc inbox_work_get(struct db *db, struct arena *ar,
+                          const struct actor *a, int64_t item_id,
+                          struct inbox_row *out);
+enum kv_rc inbox_record_action(struct db *db, const struct actor *a,
+                               int64_t item_id, int state, int outcome,
+                               int64_t at, const char *detail);
 
 enum kv_rc inbox_note_add(struct db *db, struct arena *ar,
                           const struct actor *a, int64_t item_id,
