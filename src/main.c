@@ -470,6 +470,8 @@ mail_config(int argc, char **argv, struct mailer_cfg *m)
 	return 0;
 }
 
+static const char *app_base_url; /* serve: --base-url, for the inbox */
+
 /* Sets the web address put in front of links in mails from --base-url or
  * KANALVAKT_BASE_URL.  0, or -1 (said on stderr) when it is not http(s). */
 static int
@@ -487,6 +489,7 @@ base_url_config(int argc, char **argv)
 		return -1;
 	}
 	notify_set_base_url(u);
+	app_base_url = u;
 	return 0;
 }
 
@@ -1136,6 +1139,19 @@ cmd_serve(int argc, char **argv)
 	    cred_key_path(key_file, db_url, app_key_path, sizeof(app_key_path));
 	app.meta_app_secret = getenv("KANALVAKT_META_APP_SECRET");
 	app.meta_verify_token = getenv("KANALVAKT_META_VERIFY_TOKEN");
+	app.base_url = app_base_url;
+	app.registry_dir = opt(argc, argv, "--registry-dir");
+	if (app.registry_dir == NULL)
+		app.registry_dir = getenv("KANALVAKT_REGISTRY_DIR");
+	if (app.registry_dir != NULL && app.registry_dir[0] != '\0' &&
+	    access(app.registry_dir, W_OK) != 0) {
+		fprintf(stderr,
+		        "kanalvakt: --registry-dir %s is not a writable "
+		        "directory\n",
+		        app.registry_dir);
+		db_pool_free(app.pool);
+		return 2;
+	}
 	sched.db_url = db_url;
 	sched.mail = have_mail == 0 ? &mail : NULL;
 	/* connected channels are polled with the key file once it exists */

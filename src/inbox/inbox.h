@@ -227,4 +227,9 @@ enum kv_rc inbox_changes(struct db *db, struct arena *ar, const struct actor *a,
  * scheduler; *raised counted.  0 or -1. */
 int inbox_escalate_pass(struct db *db, int64_t now, int *raised);
 
+/* Loads a realistic day's inbox into the demo organisation org_id
+ * (posts and comments captured as connectors would, triaged into the
+ * inbox) with times before now.  demo.c; called by `kanalvakt demo`. */
+enum kv_rc inbox_demo_load(struct db *db, int64_t org_id, int64_t now);
+
 #endif
