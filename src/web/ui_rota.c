@@ -142,8 +142,7 @@ rw_holiday(struct req *r, const char *name, const char *lang, int official)
 /* --- small helpers of this file ----------------------------------------------
  */
 
-/* "14 h" or "2 h 30 min" for a number of seconds (arena). */
-static const char *
+const char *
 hours_text(struct req *r, int64_t secs)
 {
 	int64_t h = secs / 3600, m = secs % 3600 / 60;
@@ -156,7 +155,7 @@ hours_text(struct req *r, int64_t secs)
 }
 
 /* Active people of the organisation as select choices (arena). */
-static int
+int
 people_choices(struct req *r, const char ***codes, const char ***labels)
 {
 	struct person_filter f;
