@@ -619,7 +619,7 @@ queue_page(struct req *r, const struct verrs *bulk_err)
 		classes[c] = triage_class_name(c);
 	classes[TC__COUNT] = NULL;
 	if (channel_choices(r, &ccodes, &clabels) != 0 ||
-	    people_choices(r, &pcodes, &plabels) != 0) {
+	    person_choices(r, &pcodes, &plabels) != 0) {
 		html_error(r, 500);
 		return;
 	}

@@ -391,7 +391,7 @@ assign_part(struct req *r, const struct inbox_row *row,
 {
 	const char **codes, **labels;
 	const char *cur = typed(r, e, "assign", "person_id");
-	if (people_choices(r, &codes, &labels) != 0)
+	if (person_choices(r, &codes, &labels) != 0)
 		return;
 	if (cur == NULL && row->assignee_id)
 		cur = arena_printf(&r->ar, "%lld", (long long)row->assignee_id);

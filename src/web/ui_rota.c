@@ -156,7 +156,7 @@ hours_text(struct req *r, int64_t secs)
 
 /* Active people of the organisation as select choices (arena). */
 int
-people_choices(struct req *r, const char ***codes, const char ***labels)
+person_choices(struct req *r, const char ***codes, const char ***labels)
 {
 	struct person_filter f;
 	struct person *ps;
@@ -435,7 +435,7 @@ rota_page(struct req *r, const struct channel *c, const struct shift_form *sf,
 		html_lit(r, "<h2 id=\"add\">");
 		html_tr(r, "Add a shift");
 		html_lit(r, "</h2>\n");
-		if (people_choices(r, &codes, &labels) != 0) {
+		if (person_choices(r, &codes, &labels) != 0) {
 			html_lit(r, "<p>");
 			html_tr(r, "Something went wrong");
 			html_lit(r, "</p>");

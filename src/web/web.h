@@ -229,7 +229,7 @@ int channel_choices(struct req *r, const char ***codes, const char ***labels);
 
 /* ui_rota.c — the active people the actor may see as parallel
  * NULL-terminated id/label arrays for a select (arena).  0 or -1. */
-int people_choices(struct req *r, const char ***codes, const char ***labels);
+int person_choices(struct req *r, const char ***codes, const char ***labels);
 /* "14 h" or "2 h 30 min" for a number of seconds (arena). */
 const char *hours_text(struct req *r, int64_t secs);
 
