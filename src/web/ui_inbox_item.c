@@ -970,10 +970,11 @@ item_page(struct req *r, const struct item_err *e)
 		html_lit(r, "</p>\n");
 	} else {
 		assign_part(r, &row, e);
-		if (open) {
+		/* after the registry the sender is still told about it */
+		if (row.state != IS_REMOVED)
 			reply_part(r, &row, registry, e);
+		if (open)
 			close_part(r, &row, e);
-		}
 		classes_part(r, &row, e);
 		if (open)
 			remove_part(r, &row, e);
