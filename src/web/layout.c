@@ -486,6 +486,22 @@ field_label_of(const char *field)
 	    {"username", N_("User name (username)")},
 	    {"api_key", N_("API key (api_key)")},
 	    {"expires_at", N_("Token expires on (expires_at)")},
+	    /* the inbox (issue 5) */
+	    {"ids", N_("Items")},
+	    {"reason", N_("Why no answer is needed")},
+	    {"class", N_("Class")},
+	    {"cls", N_("Class")},
+	    {"classes", N_("Classes")},
+	    {"q", N_("Search")},
+	    {"text", N_("Text")},
+	    {"ground", N_("Ground")},
+	    {"action", N_("How")},
+	    {"journal_ref", N_("Journal reference")},
+	    {"mailbox", N_("Registry mailbox")},
+	    {"pattern", N_("Keywords or pattern")},
+	    {"weight", N_("Weight")},
+	    {"lang", N_("Language")},
+	    {"assignee_id", N_("Person")},
 	};
 	for (size_t i = 0; i < ARRAY_LEN(labels); i++)
 		if (strcmp(labels[i].field, field) == 0)

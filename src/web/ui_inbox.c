@@ -117,14 +117,11 @@ iw_hard_label(const char *reason)
 {
 	/* triage.c's reasons, so that they reach the catalogue */
 	static const char *const known[] = {
-	    N_("a threat: secure the evidence and consider reporting it to "
-	       "the police"),
-	    N_("possibly criminal content: report it or remove it with "
-	       "evidence"),
-	    N_("a case request with personal data: send it to the registry "
-	       "and hide the personal data"),
-	    N_("says we are wrong: check the facts with the unit before "
-	       "answering"),
+	    N_("a threat: secure the evidence and consider a police report"),
+	    N_("possibly criminal content: report it to the police"),
+	    N_("a case request with personal data: to the registry, not "
+	       "answered in public"),
+	    N_("says we are wrong: check the facts before correcting"),
 	    N_("unsure whether it must be answered"),
 	};
 	for (size_t i = 0; reason && i < ARRAY_LEN(known); i++)

@@ -204,13 +204,13 @@ about(struct req *r, const struct inbox_row *row, int64_t now)
 {
 	const struct capture_row *it = &row->item;
 	html_lit(r, "<dl class=\"props\">");
-	dt(r, "Channel");
+	dt(r, N_("Channel"));
 	html_lit(r, "<a href=\"/channels/");
 	html_int(r, it->channel_id);
 	html_lit(r, "\">");
 	html_txt(r, it->channel_name);
 	html_lit(r, "</a></dd>");
-	dt(r, "Author");
+	dt(r, N_("Author"));
 	html_txt(r, it->author_name && *it->author_name ? it->author_name
 	                                                : it->author_handle);
 	if (it->author_handle && *it->author_handle && it->author_name &&
@@ -220,7 +220,7 @@ about(struct req *r, const struct inbox_row *row, int64_t now)
 		html_lit(r, "</span>");
 	}
 	html_lit(r, "</dd>");
-	dt(r, "On the platform");
+	dt(r, N_("On the platform"));
 	if (it->url && (str_starts(it->url, "https://") ||
 	                str_starts(it->url, "http://"))) {
 		html_lit(r, "<a rel=\"noopener noreferrer\" href=\"");
@@ -232,9 +232,9 @@ about(struct req *r, const struct inbox_row *row, int64_t now)
 		html_lit(r, "–");
 	}
 	html_lit(r, "</dd>");
-	dd_txt(r, "Shown on the platform",
+	dd_txt(r, N_("Shown on the platform"),
 	       row->shown_at ? fmt_time(r, row->shown_at) : NULL);
-	dt(r, "Answer duty");
+	dt(r, N_("Answer duty"));
 	iw_due(r, row, now);
 	if (row->escalation > 0) {
 		html_lit(r, "<br>");
@@ -243,7 +243,7 @@ about(struct req *r, const struct inbox_row *row, int64_t now)
 		               : N_("Escalated to the unit manager"));
 	}
 	html_lit(r, "</dd>");
-	dt(r, "State");
+	dt(r, N_("State"));
 	iw_state_badge(r, row->state);
 	if (iw_outcome_label(row->outcome)) {
 		html_lit(r, " ");
@@ -256,12 +256,13 @@ about(struct req *r, const struct inbox_row *row, int64_t now)
 		    r, tr_sub(r, "answered %s", fmt_time(r, row->answered_at)));
 	}
 	html_lit(r, "</dd>");
-	dd_txt(r, "Why no answer is needed", row->no_answer_reason);
-	dd_txt(r, "Assigned to", row->assignee_id ? row->assignee_name : NULL);
-	dd_txt(r, "Unit", row->unit_name);
-	dd_txt(r, "Topic", row->topic_id ? row->topic_name : NULL);
-	dd_txt(r, "Journal reference", row->journal_ref);
-	dt(r, "Captured item");
+	dd_txt(r, N_("Why no answer is needed"), row->no_answer_reason);
+	dd_txt(r, N_("Assigned to"),
+	       row->assignee_id ? row->assignee_name : NULL);
+	dd_txt(r, N_("Unit"), row->unit_name);
+	dd_txt(r, N_("Topic"), row->topic_id ? row->topic_name : NULL);
+	dd_txt(r, N_("Journal reference"), row->journal_ref);
+	dt(r, N_("Captured item"));
 	html_lit(r, "<a href=\"/items/");
 	html_int(r, it->id);
 	html_lit(r, "\">");
@@ -349,7 +350,7 @@ notes_part(struct req *r, const struct inbox_row *row, int work,
 {
 	struct inbox_note *ns = NULL;
 	int n = 0;
-	section(r, "notes", "Notes");
+	section(r, "notes", N_("Notes"));
 	if (inbox_note_list(r->db, &r->ar, &r->actor, row->item.id, &ns, &n) !=
 	        KV_OK ||
 	    n == 0) {
@@ -378,7 +379,7 @@ notes_part(struct req *r, const struct inbox_row *row, int work,
 		field_textarea(r, "text", "New note",
 		               typed(r, e, "note", "text"), errs_of(e, "note"),
 		               N_("Only people in kanalvakt see notes."));
-		submit(r, "Add the note");
+		submit(r, N_("Add the note"));
 		form_end(r);
 		r->idp = NULL;
 	}
@@ -395,7 +396,7 @@ assign_part(struct req *r, const struct inbox_row *row,
 		return;
 	if (cur == NULL && row->assignee_id)
 		cur = arena_printf(&r->ar, "%lld", (long long)row->assignee_id);
-	section(r, "assign", "Assignment");
+	section(r, "assign", N_("Assignment"));
 	r->idp = "as-";
 	form_begin(
 	    r,
@@ -435,7 +436,7 @@ reply_part(struct req *r, const struct inbox_row *row, json_t *registry,
 	                 &sr, &nsr);
 	if (saved && parse_i64(saved, &saved_id) != 0)
 		saved_id = 0;
-	section(r, "reply", "Reply");
+	section(r, "reply", N_("Reply"));
 	if (nsr > 0) {
 		/* a GET form: works without the script, which inserts the
 		 * text in place instead */
@@ -529,7 +530,7 @@ reply_part(struct req *r, const struct inbox_row *row, json_t *registry,
 		html_lit(r, ">");
 	}
 	html_lit(r, "</p></div>");
-	submit(r, "Send the reply");
+	submit(r, N_("Send the reply"));
 	form_end(r);
 	section_end(r);
 }
@@ -548,7 +549,8 @@ close_part(struct req *r, const struct inbox_row *row, const struct item_err *e)
 	    (row->outcome == IO_HELPED || row->outcome == IO_REFERRED))
 		outcome = inbox_outcome_name(row->outcome);
 	section(r, "close",
-	        closed ? N_("Closed") : N_("Close without a reply"));
+	        closed ? N_("Closed: change or reopen")
+	               : N_("Close without a reply"));
 	r->idp = "mk-";
 	form_begin(
 	    r,
@@ -573,7 +575,7 @@ close_part(struct req *r, const struct inbox_row *row, const struct item_err *e)
 	                  "report."));
 	field_select(r, "outcome", "Outcome for the person", outcome, outcomes,
 	             outcome_l, v, SELECT_NONE | SELECT_TR);
-	submit(r, "Save");
+	submit(r, N_("Save"));
 	form_end(r);
 	r->idp = NULL;
 	section_end(r);
@@ -587,7 +589,7 @@ classes_part(struct req *r, const struct inbox_row *row,
 	int failed = v != NULL;
 	const char *ground =
 	    failed ? form_get(r, "ground") : abuse_ground_name(row->ground);
-	section(r, "classes", "Correct the triage");
+	section(r, "classes", N_("Correct the triage"));
 	html_lit(r, "<p>");
 	html_tr(r, "Your decision is kept as an example the classifier "
 	           "learns from.");
@@ -623,7 +625,7 @@ classes_part(struct req *r, const struct inbox_row *row,
 	checkbox(r, "hard", "1", "f-cl-hard",
 	         N_("Hard case: check with communications"),
 	         failed ? form_get(r, "hard") != NULL : row->hard);
-	submit(r, "Save the classes");
+	submit(r, N_("Save the classes"));
 	form_end(r);
 	r->idp = NULL;
 	section_end(r);
@@ -637,7 +639,7 @@ remove_part(struct req *r, const struct inbox_row *row,
 	const char *action = typed(r, e, "remove", "action");
 	const char *ground =
 	    v ? form_get(r, "ground") : abuse_ground_name(row->ground);
-	section(r, "remove", "Remove");
+	section(r, "remove", N_("Remove"));
 	html_lit(r, "<p>");
 	html_tr(r, "Before anything is hidden or deleted, the text and what "
 	           "the platform sent are frozen as evidence with a SHA-256 "
@@ -663,7 +665,7 @@ remove_part(struct req *r, const struct inbox_row *row,
 	             iw_ground_labels, v, SELECT_NONE | SELECT_TR);
 	field_textarea(r, "note", "Note", typed(r, e, "remove", "note"), v,
 	               NULL);
-	submit(r, "Remove…");
+	submit(r, N_("Remove…"));
 	form_end(r);
 	r->idp = NULL;
 	section_end(r);
@@ -675,7 +677,7 @@ registry_part(struct req *r, const struct inbox_row *row, json_t *registry,
 {
 	const char *mb = "";
 	int dir = r->app->registry_dir && *r->app->registry_dir;
-	section(r, "registry", "Registry");
+	section(r, "registry", N_("Registry"));
 	if (registry_mailbox_get(r->db, &r->ar, &r->actor, &mb) != KV_OK)
 		mb = "";
 	if (!*mb && !dir) {
@@ -698,7 +700,7 @@ registry_part(struct req *r, const struct inbox_row *row, json_t *registry,
 	               typed(r, e, "registry", "note"), errs_of(e, "registry"),
 	               N_("The text, the sender, the time and a link go "
 	                  "with it."));
-	submit(r, "Send to the registry");
+	submit(r, N_("Send to the registry"));
 	form_end(r);
 	if (json_array_size(registry) > 0) {
 		r->idp = "jr-";
@@ -712,7 +714,7 @@ registry_part(struct req *r, const struct inbox_row *row, json_t *registry,
 		               : row->journal_ref,
 		           errs_of(e, "journal"), "text", 1,
 		           N_("As the registry answered, e.g. 2027/01234-1."));
-		submit(r, "Save the journal reference");
+		submit(r, N_("Save the journal reference"));
 		form_end(r);
 	}
 	r->idp = NULL;
@@ -1224,14 +1226,15 @@ remove_confirm(struct req *r, const struct inbox_row *row, const char *action,
 	html_lit(r, "</h1>\n<blockquote class=\"item-text\"><p>");
 	html_lines(r, text_excerpt(r, row->item.text, 600));
 	html_lit(r, "</p></blockquote>\n<dl class=\"props\">");
-	dd_txt(r, "How",
+	dd_txt(r, N_("How"),
 	       tr(r, strcmp(action, "delete") == 0
 	                 ? N_("Delete it on the platform")
 	             : strcmp(action, "manual") == 0
 	                 ? N_("I remove it on the platform by hand")
 	                 : N_("Hide it on the platform")));
-	dd_txt(r, "Ground", tr(r, iw_ground_label(abuse_ground_parse(ground))));
-	dd_txt(r, "Note", note);
+	dd_txt(r, N_("Ground"),
+	       tr(r, iw_ground_label(abuse_ground_parse(ground))));
+	dd_txt(r, N_("Note"), note);
 	html_lit(r, "</dl>\n<p>");
 	html_tr(r, "The evidence is frozen first. The platform is asked "
 	           "after that; if it cannot, the evidence is kept and you "
