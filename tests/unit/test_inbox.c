@@ -1,0 +1,478 @@
+/*
+ * test_inbox.c - unit tests of the inbox (every file of src/inbox but engine.c)
+ * on a migrated database: SQLite, and PostgreSQL when KV_TEST_PG_URL is
+ * set.
+ *
+ * The organisation is a small Norwegian municipality: Kultur with the
+ * library (Bibliotek) below it, Oppvekst, and Kommunikasjon; a library
+ * Facebook page, an Oppvekst Instagram account and a Kultur Mastodon
+ * account; a unit manager of Kultur, two library editors, a unit manager
+ * and an editor of Oppvekst, an org-wide comms adviser, an org-wide
+ * auditor, a person without any role, and an administrator.  Items are
+ * captured like the connectors capture them (capture_item) with texts in
+ * nb, nn, sv, da and en, and triaged by hand-made triage results (the
+ * engine lives in src/text/triage.c).
+ *
+ * Covered: intake (inbound comment/reply/mention/DM only, idempotent, the
+ * seven-day history rule, due time stored, triage stored); routing by
+ * topic stems and competence, by who is on watch, absences, a competent
+ * person who may not see the channel; who sees and who works what (a
+ * grant on a parent unit covers the children; an editor of one unit never
+ * sees another's); every state transition and its refusals, and that a
+ * refusal wrote nothing; the class decision stored as a label; the
+ * version conflict; notes; actions recorded for the action layer, the
+ * journal reference; the change log per actor; escalation with time
+ * moving; report counts; rules, topics, saved replies, reply signatures
+ * and the policy with their rights; the append-only tables; JSON.
+ */
+#define T_DB
+#include "t.h"
+
+#include "../../src/archive/capture.h"
+#include "../../src/base/holidays.h"
+#include "../../src/base/util.h"
+#include "../../src/inbox/inbox.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#define TZ "Europe/Oslo"
+
+enum {
+	P_ADMIN = 1,
+	P_PER,   /* unit_manager@Kultur */
+	P_TOR,   /* channel_editor@Bibliotek, responsible for channel 1 */
+	P_JON,   /* unit_manager@Oppvekst */
+	P_MARIT, /* channel_editor@Oppvekst, responsible for channel 2 */
+	P_ANNE,  /* comms, org-wide; in unit Kommunikasjon */
+	P_LISE,  /* channel_editor@Bibliotek; knows e-books */
+	P_BERIT, /* auditor, org-wide */
+	P_OLA    /* no role */
+};
+enum { CH_LIB = 1, CH_OPP, CH_KUL };
+
+static struct db *
+setup(enum db_kind kind)
+{
+	int applied;
+	struct db *db = t_db_fresh(kind);
+	if (db == NULL)
+		return NULL;
+	if (!T_EQ_INT(db_migrate(db, &applied), 0)) {
+		fprintf(stderr, "     %s\n", db_errmsg(db));
+		t_db_done(db);
+		return NULL;
+	}
+	if (!T_EQ_INT(
+	        db_exec(
+	            db,
+	            "INSERT INTO orgs (id, name, slug, country, timezone, "
+	            "default_lang, created_at) VALUES (1, 'Meldal kommune', "
+	            "'meldal', 'NO', 'Europe/Oslo', 'nb', 0);"
+	            "INSERT INTO units (id, org_id, parent_id, name, kind, "
+	            "created_at, updated_at) VALUES "
+	            "(1, 1, NULL, 'Meldal kommune', 'organisation', 0, 0), "
+	            "(2, 1, 1, 'Kultur', 'unit', 0, 0), "
+	            "(3, 1, 2, 'Bibliotek', 'team', 0, 0), "
+	            "(4, 1, 1, 'Oppvekst', 'unit', 0, 0), "
+	            "(5, 1, 1, 'Kommunikasjon', 'unit', 0, 0);"
+	            "INSERT INTO people (id, org_id, full_name, first_name, "
+	            "title, unit_id, email, created_at, updated_at) VALUES "
+	            "(1, 1, 'Demo Admin', 'Demo', 'systemansvarlig', 5, "
+	            "'admin@m.example', 0, 0), "
+	            "(2, 1, 'Per Arne Hoff', 'Per Arne', 'enhetsleder kultur', "
+	            "2, 'per@m.example', 0, 0), "
+	            "(3, 1, 'Tor Einar Moe', 'Tor Einar', 'biblioteksjef', 3, "
+	            "'tor@m.example', 0, 0), "
+	            "(4, 1, 'Jon Storli', 'Jon', 'enhetsleder oppvekst', 4, "
+	            "'jon@m.example', 0, 0), "
+	            "(5, 1, 'Marit Grindal', 'Marit', 'prosjektleder', 4, "
+	            "'marit@m.example', 0, 0), "
+	            "(6, 1, 'Anne Lise Fossum', 'Anne Lise', "
+	            "'kommunikasjonsrådgiver', 5, 'anne@m.example', 0, 0), "
+	            "(7, 1, 'Lise Berg', 'Lise', 'bibliotekar', 3, "
+	            "'lise@m.example', 0, 0), "
+	            "(8, 1, 'Berit Vold', 'Berit', 'arkivleder', 5, "
+	            "'berit@m.example', 0, 0), "
+	            "(9, 1, 'Ola Nordmann', 'Ola', '', 4, 'ola@m.example', 0, "
+	            "0);"
+	            "INSERT INTO role_grants (person_id, role, unit_id, "
+	            "created_at) VALUES (1, 'admin', NULL, 0), "
+	            "(2, 'unit_manager', 2, 0), (3, 'channel_editor', 3, 0), "
+	            "(4, 'unit_manager', 4, 0), (5, 'channel_editor', 4, 0), "
+	            "(6, 'comms', NULL, 0), (7, 'channel_editor', 3, 0), "
+	            "(8, 'auditor', NULL, 0);"
+	            "INSERT INTO channels (id, org_id, unit_id, platform, "
+	            "name, address, responsible_id, status, created_at, "
+	            "updated_at) VALUES (1, 1, 3, 'facebook_page', 'Meldal "
+	            "folkebibliotek', 'https://facebook.com/meldalbibliotek', "
+	            "3, 'active', 0, 0), (2, 1, 4, 'instagram', 'Oppvekst i "
+	            "Meldal', 'https://instagram.com/oppvekstmeldal', 5, "
+	            "'active', 0, 0), (3, 1, 2, 'mastodon', 'Kultur i "
+	            "Meldal', '@kultur@social.example', 2, 'active', 0, 0)"),
+	        0))
+		fprintf(stderr, "     %s\n", db_errmsg(db));
+	return db;
+}
+
+/* An actor for person id. */
+static struct actor
+who(struct db *db, struct arena *ar, int64_t id)
+{
+	struct actor a;
+	T_EQ_INT(actor_load(db, ar, id, &a), KV_OK);
+	return a;
+}
+
+/* Captures an item on channel ch; returns its id. */
+static int64_t
+capture(struct db *db, int64_t ch, const char *pid, enum item_type type,
+        int inbound, const char *lang, const char *text, int64_t shown)
+{
+	struct item it;
+	struct capture_result r;
+	item_init(&it);
+	it.type = type;
+	it.inbound = inbound;
+	it.id = pid;
+	it.parent_id = type == ITEM_POST ? NULL : "post-1";
+	it.text = text;
+	it.lang = lang;
+	it.author_id = inbound ? "u-4711" : "page";
+	it.author_handle = inbound ? "kari.nordvik" : "meldal";
+	it.author_name = inbound ? "Kari Nordvik" : "Meldal";
+	it.created_at = shown;
+	it.raw = "{}";
+	it.raw_type = "application/json";
+	memset(&r, 0, sizeof(r));
+	T_EQ_INT(capture_item(db, ch, &it, 0, shown + 30, &r), 0);
+	return r.item_id;
+}
+
+/* A hand-made triage result. */
+static struct triage_result
+tri(const char *lang, unsigned classes, int ground, int hard)
+{
+	struct triage_result r;
+	memset(&r, 0, sizeof(r));
+	snprintf(r.lang, sizeof(r.lang), "%s", lang);
+	r.lang_confidence = 0.9;
+	r.classes = classes;
+	r.ground = ground;
+	r.needs_answer = (classes & TRIAGE_ANSWER_CLASSES) != 0;
+	r.hard = hard;
+	r.hard_reason = hard ? "threat against a person" : NULL;
+	return r;
+}
+
+#define Q  (1u << TC_QUESTION)
+#define CO (1u << TC_COMPLAINT)
+#define PR (1u << TC_PRAISE)
+#define AB (1u << TC_ABUSE)
+#define CR (1u << TC_CASE_REQUEST)
+
+/* Captures and takes in an item; returns its id. */
+static int64_t
+arrive(struct db *db, int64_t ch, const char *pid, const char *lang,
+       const char *text, unsigned classes, int64_t shown, int64_t now)
+{
+	struct triage_result tr = tri(lang, classes, AG_NONE, 0);
+	int added = -1;
+	int64_t id = capture(db, ch, pid, ITEM_COMMENT, 1, lang, text, shown);
+	T_EQ_INT(inbox_intake_triaged(db, id, &tr, now, &added), KV_OK);
+	T_EQ_INT(added, 1);
+	return id;
+}
+
+static int64_t
+count(struct db *db, const char *sql)
+{
+	int64_t n = -1;
+	if (db_get_i64(db, &n, sql, NULL) != 1)
+		fprintf(stderr, "     %s: %s\n", sql, db_errmsg(db));
+	return n;
+}
+
+static int64_t
+count_i(struct db *db, const char *sql, int64_t x)
+{
+	int64_t n = -1;
+	if (db_get_i64(db, &n, sql, "i", x) != 1)
+		fprintf(stderr, "     %s: %s\n", sql, db_errmsg(db));
+	return n;
+}
+
+/* Notifications of kind for person. */
+static int64_t
+notes_for(struct db *db, int64_t person, const char *kind)
+{
+	int64_t n = -1;
+	db_get_i64(db, &n,
+	           "SELECT COUNT(*) FROM notifications WHERE person_id = ? AND "
+	           "kind = ?",
+	           "it", person, kind);
+	return n;
+}
+
+static struct inbox_row
+get_row(struct db *db, struct arena *ar, int64_t item)
+{
+	struct actor sys;
+	struct inbox_row r;
+	memset(&r, 0, sizeof(r));
+	actor_system(&sys, 1, "test");
+	T_EQ_INT(inbox_get(db, ar, &sys, item, &r), KV_OK);
+	return r;
+}
+
+/* Wednesday 10 March 2027, 09:00 in Oslo (CET). */
+static int64_t
+t0(void)
+{
+	return local_to_utc(TZ, 2027, 3, 10, 9, 0);
+}
+
+/* --- intake ------------------------------------------------------------------
+ */
+
+static void
+intake(enum db_kind kind)
+{
+	struct db *db = setup(kind);
+	struct arena ar;
+	struct triage_result tr;
+	struct inbox_row r;
+	int64_t T = t0(), a, b, post, old, dm;
+	int added = -1;
+	if (db == NULL)
+		return;
+	arena_init(&ar);
+	a = capture(db, CH_LIB, "c-1", ITEM_COMMENT, 1, "nb",
+	            "Hei! Når åpner biblioteket igjen etter påske? Skal låne "
+	            "bøker til ungene 📚",
+	            T);
+	tr = tri("nb", Q, AG_NONE, 0);
+	T_EQ_INT(inbox_intake_triaged(db, a, &tr, T + 60, &added), KV_OK);
+	T_EQ_INT(added, 1);
+	r = get_row(db, &ar, a);
+	T_EQ_INT(r.state, IS_NEW);
+	T_EQ_INT(r.assignee_id, 0);
+	T_EQ_INT(r.unit_id, 3);
+	T_EQ_INT(r.shown_at, T);
+	/* same day 16:00 */
+	T_EQ_INT(r.due_at, local_to_utc(TZ, 2027, 3, 10, 16, 0));
+	T_EQ_INT(r.needs_answer, 1);
+	T_EQ_INT(r.classes, Q);
+	T_EQ_STR(r.lang, "nb");
+	T_ASSERT(r.triage_json && strstr(r.triage_json, "\"question\""));
+	T_EQ_INT(r.version, 1);
+	/* idempotent: a second intake adds nothing */
+	T_EQ_INT(inbox_intake_triaged(db, a, &tr, T + 120, &added), KV_OK);
+	T_EQ_INT(added, 0);
+	T_EQ_INT(count(db, "SELECT COUNT(*) FROM inbox"), 1);
+	T_EQ_INT(count(db, "SELECT COUNT(*) FROM inbox_log WHERE kind = "
+	                   "'added'"),
+	         1);
+	/* the intake is audited */
+	T_EQ_INT(count(db, "SELECT COUNT(*) FROM audit WHERE action = "
+	                   "'intake' AND object_type = 'inbox_item'"),
+	         1);
+	/* our own post and an inbound post are no inbox items */
+	post = capture(db, CH_LIB, "p-1", ITEM_POST, 0, "nb",
+	               "Biblioteket holder stengt i påsken. God påske! 🐣", T);
+	T_EQ_INT(inbox_intake_triaged(db, post, &tr, T + 60, &added), KV_OK);
+	T_EQ_INT(added, 0);
+	b = capture(db, CH_KUL, "p-2", ITEM_POST, 1, "en",
+	            "Great concert last night!", T);
+	T_EQ_INT(inbox_intake_triaged(db, b, &tr, T + 60, &added), KV_OK);
+	T_EQ_INT(added, 0);
+	/* our own reply neither */
+	b = capture(db, CH_LIB, "r-1", ITEM_REPLY, 0, "nb",
+	            "Vi åpner tirsdag 30. mars kl. 10 🙂 – Tor Einar, "
+	            "biblioteksjef",
+	            T + 600);
+	T_EQ_INT(inbox_intake_triaged(db, b, &tr, T + 660, &added), KV_OK);
+	T_EQ_INT(added, 0);
+	/* a DM and a mention are */
+	dm = capture(db, CH_OPP, "dm-1", ITEM_DM, 1, "sv",
+	             "Hej! Min dotter ska börja i årskurs 1 i höst, var "
+	             "anmäler man skolskjuts?",
+	             T);
+	T_EQ_INT(inbox_intake_triaged(db, dm, &tr, T + 60, &added), KV_OK);
+	T_EQ_INT(added, 1);
+	b = capture(db, CH_KUL, "m-1", ITEM_MENTION, 1, "da",
+	            "@kultur hvornår kommer billetterne til koncerten i "
+	            "salg?",
+	            T);
+	T_EQ_INT(inbox_intake_triaged(db, b, &tr, T + 60, &added), KV_OK);
+	T_EQ_INT(added, 1);
+	/* an item shown more than a week ago enters as history */
+	old = capture(db, CH_LIB, "c-old", ITEM_COMMENT, 1, "nn",
+	              "Kvifor har de ikkje ope på laurdagar? Det er det "
+	              "einaste tidspunktet eg har fri",
+	              T - 8 * 86400);
+	T_EQ_INT(inbox_intake_triaged(db, old, &tr, T, &added), KV_OK);
+	T_EQ_INT(added, 1);
+	r = get_row(db, &ar, old);
+	T_EQ_INT(r.state, IS_NO_ANSWER);
+	T_EQ_STR(r.no_answer_reason, "history");
+	T_EQ_INT(r.assignee_id, 0);
+	/* six days is still work */
+	old = capture(db, CH_LIB, "c-6d", ITEM_COMMENT, 1, "nb",
+	              "Hvorfor er det så dårlig wifi på biblioteket??",
+	              T - 6 * 86400);
+	T_EQ_INT(inbox_intake_triaged(db, old, &tr, T, &added), KV_OK);
+	r = get_row(db, &ar, old);
+	T_EQ_INT(r.state, IS_NEW);
+	/* unknown item */
+	T_EQ_INT(inbox_intake_triaged(db, 99999, &tr, T, &added), KV_NOTFOUND);
+	T_EQ_INT(added, 0);
+	arena_free(&ar);
+	t_db_done(db);
+}
+
+T_TEST(intake_sqlite)
+{
+	intake(DB_SQLITE);
+}
+T_TEST(intake_pg)
+{
+	intake(DB_PG);
+}
+
+/* --- routing -----------------------------------------------------------------
+ */
+
+static int64_t
+topic(struct db *db, struct arena *ar, const char *name, const char *kw,
+      const int64_t *people, int n)
+{
+	struct actor adm = who(db, ar, P_ADMIN);
+	struct inbox_topic t;
+	struct verrs v = {0};
+	memset(&t, 0, sizeof(t));
+	t.name = name;
+	t.keywords = kw;
+	T_EQ_INT(inbox_topic_create(db, ar, &adm, &t, &v), KV_OK);
+	T_EQ_INT(inbox_topic_set_people(db, ar, &adm, t.id, people, n, &v),
+	         KV_OK);
+	return t.id;
+}
+
+static void
+shift(struct db *db, int64_t ch, int64_t person, int64_t from, int64_t to)
+{
+	T_EQ_INT(db_run(db,
+	                "INSERT INTO shifts (org_id, channel_id, person_id, "
+	                "starts_at, ends_at, created_at) VALUES (1, ?, ?, ?, "
+	                "?, 0)",
+	                "iiii", ch, person, from, to),
+	         0);
+}
+
+static void
+routing(enum db_kind kind)
+{
+	struct db *db = setup(kind);
+	struct arena ar;
+	struct inbox_row r;
+	int64_t T = t0(), lib, bus, b, c, d, e;
+	int64_t lise[] = {P_LISE};
+	if (db == NULL)
+		return;
+	arena_init(&ar);
+	lib = topic(db, &ar, "Bibliotek", "bibliotek|lån|e-bok", lise, 1);
+	bus = topic(db, &ar, "Skoleskyss", "skolebuss|skoleskyss", lise, 1);
+	/* Lise and Tor watch the library page this morning */
+	shift(db, CH_LIB, P_LISE, T - 3600, T + 7 * 3600);
+	shift(db, CH_LIB, P_TOR, T - 3600, T + 7 * 3600);
+
+	/* nynorsk, inflected: "låne" and "biblioteket" → topic Bibliotek,
+	 * Lise has the competence and is on watch */
+	b = arrive(db, CH_LIB, "c-b", "nn",
+	           "Kan eg låne e-bøker frå biblioteket på mobilen? Finn "
+	           "ikkje appen",
+	           Q, T, T + 60);
+	r = get_row(db, &ar, b);
+	T_EQ_INT(r.topic_id, lib);
+	T_EQ_STR(r.topic_name, "Bibliotek");
+	T_EQ_INT(r.assignee_id, P_LISE);
+	T_EQ_INT(r.state, IS_ASSIGNED);
+	T_EQ_INT(notes_for(db, P_LISE, "inbox_assigned"), 1);
+	T_EQ_INT(count_i(db,
+	                 "SELECT COUNT(*) FROM notifications WHERE link = "
+	                 "'/inbox/' || CAST(? AS TEXT)",
+	                 b),
+	         1);
+
+	/* a school-bus question on Oppvekst: Lise knows the topic and is on
+	 * watch, but may not see Oppvekst's channel; nobody watches it →
+	 * new, unassigned */
+	d = arrive(db, CH_OPP, "c-d", "nb",
+	           "Går skolebussen som vanlig i morgen? Det er meldt mye snø "
+	           "❄️",
+	           Q, T, T + 60);
+	r = get_row(db, &ar, d);
+	T_EQ_INT(r.topic_id, bus);
+	T_EQ_INT(r.assignee_id, 0);
+	T_EQ_INT(r.state, IS_NEW);
+	T_EQ_INT(r.unit_id, 4);
+
+	/* Lise is ill from 10:00: a library question then goes to whoever
+	 * watches the channel (Tor) */
+	T_EQ_INT(db_run(db,
+	                "INSERT INTO absences (org_id, person_id, kind, "
+	                "starts_at, ends_at, created_at) VALUES (1, ?, 'sick', "
+	                "?, ?, 0)",
+	                "iii", (int64_t)P_LISE, T + 3600, T + 86400),
+	         0);
+	c = arrive(db, CH_LIB, "c-c", "nb",
+	           "Hei, har lånt en bok på biblioteket som var skadet. Hva "
+	           "gjør jeg? 😬",
+	           Q, T + 3700, T + 3720);
+	r = get_row(db, &ar, c);
+	T_EQ_INT(r.topic_id, lib);
+	T_EQ_INT(r.assignee_id, P_TOR);
+	/* no topic: the person on watch (Tor; Lise is away) */
+	e = arrive(db, CH_LIB, "c-e", "en",
+	           "Do you have any events for kids during the winter "
+	           "holiday?",
+	           Q, T + 3800, T + 3820);
+	r = get_row(db, &ar, e);
+	T_EQ_INT(r.topic_id, 0);
+	T_EQ_INT(r.assignee_id, P_TOR);
+	/* in the evening nobody is on watch */
+	e = arrive(db, CH_LIB, "c-f", "da",
+	           "Hvad koster det at få et lånerkort? Jeg er lige flyttet "
+	           "hertil",
+	           Q, T + 10 * 3600, T + 10 * 3600 + 30);
+	r = get_row(db, &ar, e);
+	T_EQ_INT(r.topic_id, 0); /* whole stems: "lånerkort" is no "lån" */
+	T_EQ_INT(r.assignee_id, 0);
+	T_EQ_INT(r.state, IS_NEW);
+	arena_free(&ar);
+	t_db_done(db);
+}
+
+T_TEST(routing_sqlite)
+{
+	routing(DB_SQLITE);
+}
+T_TEST(routing_pg)
+{
+	routing(DB_PG);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct t_entry tests[] = {
+	    T_ENTRY(intake_sqlite),
+	    T_ENTRY(intake_pg),
+	    T_ENTRY(routing_sqlite),
+	    T_ENTRY(routing_pg),
+	};
+	int rc = T_RUN(tests, argc, argv);
+	t_db_cleanup();
+	return rc;
+}
