@@ -404,7 +404,7 @@ store_row(struct db *db, const struct inbox_row *r, int64_t now)
 	           "answered_by = ?, no_answer_reason = ?, journal_ref = ?, "
 	           "escalation = ?, version = ?, updated_at = ? WHERE item_id "
 	           "= ? AND version = ?",
-	           "tjjititittjjttiiiii", inbox_state_name(r->state),
+	           "tjjitiittjjttiiiii", inbox_state_name(r->state),
 	           r->assignee_id, r->topic_id, (int64_t)r->classes,
 	           abuse_ground_name(r->ground), (int64_t)r->needs_answer,
 	           (int64_t)r->hard, r->hard_reason,
