@@ -958,7 +958,7 @@ inbox_stats(struct db *db, struct arena *ar, const struct actor *a,
 	             "(CAST(? AS BIGINT) = 0 OR b.unit_id IN (SELECT id FROM "
 	             "sub)) AND (CAST(? AS BIGINT) = 0 OR b.shown_at >= ?) AND "
 	             "(CAST(? AS BIGINT) = 0 OR b.shown_at < ?)",
-	    "iiiiiiiiiiiiiii", a->person_id, unit_id, a->org_id,
+	    "iiiiiiiiiiiiii", a->person_id, unit_id, a->org_id,
 	    (int64_t)inbox_sees_all(a), a->person_id, a->person_id,
 	    a->person_id, channel_id, channel_id, unit_id, from, from, to, to);
 	if (st == NULL)

@@ -153,7 +153,7 @@ triage_rule_create(struct db *db, struct arena *ar, const struct actor *a,
 	              "kind, pattern, weight, enabled, note, created_at, "
 	              "updated_at) VALUES (?, ?, ?, ?, ?, ?, CAST(? AS DOUBLE "
 	              "PRECISION), ?, ?, ?, ?) RETURNING id",
-	              "itttttttitii", a->org_id, triage_class_name(r->cls),
+	              "ittttttitii", a->org_id, triage_class_name(r->cls),
 	              abuse_ground_name(r->ground),
 	              r->lang && *r->lang ? r->lang : NULL, kind_name(r->kind),
 	              r->pattern, w, (int64_t)(r->enabled != 0), r->note, now,

@@ -1011,16 +1011,558 @@ T_TEST(changes_pg)
 	changes(DB_PG);
 }
 
+/* --- escalation
+ * ----------------------------------------------------------------
+ */
+
+static void
+escalation(enum db_kind kind)
+{
+	struct db *db = setup(kind);
+	struct arena ar;
+	struct actor adm, tor;
+	struct inbox_policy p;
+	struct inbox_mark m;
+	struct verrs v = {0};
+	int64_t T = t0(), due, a, b, c;
+	int raised = -1;
+	if (db == NULL)
+		return;
+	arena_init(&ar);
+	adm = who(db, &ar, P_ADMIN);
+	tor = who(db, &ar, P_TOR);
+	T_EQ_INT(inbox_policy_get(db, &ar, &adm, &p), KV_OK);
+	p.comms_unit_id = 5;
+	p.escalate_after_min = 120;
+	T_EQ_INT(inbox_policy_set(db, &ar, &adm, &p, &v), KV_OK);
+	a = arrive(db, CH_LIB, "c-a", "nb",
+	           "Hallo?? Ingen som svarer her? Har spurt om åpningstider i "
+	           "to dager nå",
+	           Q | CO, T, T + 60);
+	/* praise needs no answer: never escalates */
+	b = arrive(db, CH_LIB, "c-b", "nn", "Så fin utstilling de har no! 👏",
+	           PR, T, T + 60);
+	/* answered in time: never escalates */
+	c = arrive(db, CH_LIB, "c-c", "en",
+	           "Can I return books at the Løkken branch?", Q, T, T + 60);
+	T_EQ_INT(inbox_record_action(db, &tor, c, IS_ANSWERED, -1, T + 3600,
+	                             "reply"),
+	         KV_OK);
+	due = get_row(db, &ar, a).due_at;
+	T_EQ_INT(due, local_to_utc(TZ, 2027, 3, 10, 16, 0));
+
+	/* before due: nothing */
+	T_EQ_INT(inbox_escalate_pass(db, due - 60, &raised), 0);
+	T_EQ_INT(raised, 0);
+	/* an hour late: level 1, the Kultur manager (a unit above the
+	 * library) */
+	T_EQ_INT(inbox_escalate_pass(db, due + 3600, &raised), 0);
+	T_EQ_INT(raised, 1);
+	T_EQ_INT(notes_for(db, P_PER, "inbox_escalated"), 1);
+	T_EQ_INT(notes_for(db, P_ANNE, "inbox_escalated"), 0);
+	T_EQ_INT(get_row(db, &ar, a).escalation, 1);
+	T_EQ_INT(get_row(db, &ar, a).version, 1); /* If-Match stays valid */
+	/* again: nothing new */
+	T_EQ_INT(inbox_escalate_pass(db, due + 5400, &raised), 0);
+	T_EQ_INT(raised, 0);
+	/* two hours past due: level 2, the comms unit's people (Anne, and
+	 * the administrator and the archivist who sit there) */
+	T_EQ_INT(inbox_escalate_pass(db, due + 7201, &raised), 0);
+	T_EQ_INT(raised, 3);
+	T_EQ_INT(notes_for(db, P_ANNE, "inbox_escalated"), 1);
+	T_EQ_INT(notes_for(db, P_ADMIN, "inbox_escalated"), 1);
+	T_EQ_INT(notes_for(db, P_BERIT, "inbox_escalated"), 1);
+	T_EQ_INT(get_row(db, &ar, a).escalation, 2);
+	T_EQ_INT(inbox_escalate_pass(db, due + 86400, &raised), 0);
+	T_EQ_INT(raised, 0);
+	T_EQ_INT(notes_for(db, P_PER, "inbox_escalated"), 1);
+	T_EQ_INT(get_row(db, &ar, b).escalation, 0);
+	T_EQ_INT(get_row(db, &ar, c).escalation, 0);
+	T_EQ_INT(count(db, "SELECT COUNT(*) FROM inbox_log WHERE kind = "
+	                   "'escalated'"),
+	         2);
+
+	/* an Oppvekst item found three hours late: both levels at once;
+	 * without a comms unit in the policy, the org-wide comms role */
+	p.comms_unit_id = 0;
+	T_EQ_INT(inbox_policy_set(db, &ar, &adm, &p, &v), KV_OK);
+	b = arrive(db, CH_OPP, "c-d", "sv",
+	           "Varför har ni inte svarat på min fråga om förskolan? "
+	           "Dåligt!",
+	           Q | CO, T, T + 60);
+	T_EQ_INT(inbox_escalate_pass(db, due + 3 * 3600, &raised), 0);
+	T_EQ_INT(raised, 2);
+	T_EQ_INT(notes_for(db, P_JON, "inbox_escalated"), 1);
+	T_EQ_INT(notes_for(db, P_ANNE, "inbox_escalated"), 2);
+	T_EQ_INT(notes_for(db, P_BERIT, "inbox_escalated"), 1);
+	T_EQ_INT(get_row(db, &ar, b).escalation, 2);
+	/* marked no answer needed before it was late: no escalation */
+	c = arrive(db, CH_KUL, "c-e", "nb", "Hvem vant konkurransen?", Q, T,
+	           T + 60);
+	no_change(&m);
+	m.state = IS_NO_ANSWER;
+	m.reason = "Vinneren er kontaktet på melding";
+	T_EQ_INT(inbox_mark(db, &ar, &adm, c, &m, &v), KV_OK);
+	T_EQ_INT(inbox_escalate_pass(db, due + 4 * 3600, &raised), 0);
+	T_EQ_INT(raised, 0);
+	T_EQ_INT(get_row(db, &ar, c).escalation, 0);
+	arena_free(&ar);
+	t_db_done(db);
+}
+
+T_TEST(escalation_sqlite)
+{
+	escalation(DB_SQLITE);
+}
+T_TEST(escalation_pg)
+{
+	escalation(DB_PG);
+}
+
+/* --- reports
+ * ---------------------------------------------------------------------
+ */
+
+static void
+stats(enum db_kind kind)
+{
+	struct db *db = setup(kind);
+	struct arena ar;
+	struct actor tor, anne;
+	struct inbox_stats s;
+	struct inbox_mark m;
+	struct verrs v = {0};
+	int64_t T = t0(), due = local_to_utc(TZ, 2027, 3, 10, 16, 0);
+	int64_t a, b, c, d, e;
+	json_t *j;
+	if (db == NULL)
+		return;
+	arena_init(&ar);
+	tor = who(db, &ar, P_TOR);
+	anne = who(db, &ar, P_ANNE);
+	a = arrive(db, CH_LIB, "s-a", "nb", "Har dere sjakkbrett til utlån?", Q,
+	           T, T + 60);
+	b = arrive(db, CH_LIB, "s-b", "nb",
+	           "Hvorfor stengte dere kl 15 i dag? Sto utenfor med tre "
+	           "unger",
+	           CO, T, T + 60);
+	c = arrive(db, CH_LIB, "s-c", "nb", "Kjøp billige solbriller her!!!",
+	           AB, T, T + 60);
+	d = arrive(db, CH_LIB, "s-d", "nb", "Takk for hjelpen i går!", PR, T,
+	           T + 60);
+	e = arrive(db, CH_LIB, "s-e", "nb", "Kan jeg reservere bøker på nett?",
+	           Q, T, T + 60);
+	(void)e; /* open and overdue */
+	arrive(db, CH_OPP, "s-f", "nb", "Når er foreldremøtet?", Q, T, T + 60);
+	/* a answered in 30 minutes, b in 9 hours (late), c removed */
+	T_EQ_INT(inbox_record_action(db, &tor, a, IS_ANSWERED, IO_HELPED,
+	                             T + 1800, "reply"),
+	         KV_OK);
+	T_EQ_INT(inbox_record_action(db, &tor, b, IS_ANSWERED, -1, T + 9 * 3600,
+	                             "reply"),
+	         KV_OK);
+	T_EQ_INT(
+	    inbox_record_action(db, &tor, c, IS_REMOVED, -1, T + 100, "spam"),
+	    KV_OK);
+	no_change(&m);
+	m.state = IS_NO_ANSWER;
+	m.reason = "Ros";
+	T_EQ_INT(inbox_mark(db, &ar, &tor, d, &m, &v), KV_OK);
+
+	T_EQ_INT(inbox_stats(db, &ar, &tor, CH_LIB, 0, T - 3600, T + 3600,
+	                     due + 3600, &s),
+	         KV_OK);
+	T_EQ_INT(s.total, 5);
+	T_EQ_INT(s.outcome[IO_HELPED], 1);
+	T_EQ_INT(s.outcome[IO_ANSWERED], 1);
+	T_EQ_INT(s.outcome[IO_REMOVED], 1);
+	T_EQ_INT(s.no_answer, 1);
+	T_EQ_INT(s.open, 1);
+	T_EQ_INT(s.overdue, 1);
+	/* counted: a (in time), b (late), e (overdue) */
+	T_EQ_INT(s.due_counted, 3);
+	T_EQ_INT(s.in_time, 1);
+	T_ASSERT(s.in_time_share > 0.33 && s.in_time_share < 0.34);
+	/* median of 1800 and 32400 */
+	T_EQ_INT(s.median_response, (1800 + 9 * 3600) / 2);
+	/* Tor does not see Oppvekst; Anne does (unit filter: Oppvekst) */
+	T_EQ_INT(inbox_stats(db, &ar, &tor, 0, 0, 0, 0, due + 3600, &s), KV_OK);
+	T_EQ_INT(s.total, 5);
+	T_EQ_INT(inbox_stats(db, &ar, &anne, 0, 0, 0, 0, due + 3600, &s),
+	         KV_OK);
+	T_EQ_INT(s.total, 6);
+	T_EQ_INT(inbox_stats(db, &ar, &anne, 0, 4, 0, 0, due - 3600, &s),
+	         KV_OK);
+	T_EQ_INT(s.total, 1);
+	T_EQ_INT(s.overdue, 0);
+	T_EQ_INT(s.median_response, -1);
+	T_ASSERT(s.in_time_share < 0);
+	j = inbox_stats_json(&s);
+	T_ASSERT(json_is_null(json_object_get(j, "median_response_seconds")));
+	T_EQ_INT(json_integer_value(json_object_get(j, "open")), 1);
+	json_decref(j);
+	/* a period with nothing in it */
+	T_EQ_INT(inbox_stats(db, &ar, &anne, 0, 0, T + 86400, T + 2 * 86400,
+	                     due, &s),
+	         KV_OK);
+	T_EQ_INT(s.total, 0);
+	arena_free(&ar);
+	t_db_done(db);
+}
+
+T_TEST(stats_sqlite)
+{
+	stats(DB_SQLITE);
+}
+T_TEST(stats_pg)
+{
+	stats(DB_PG);
+}
+
+/* --- rules, topics, saved replies, signatures, policy
+ * -------------------------------
+ */
+
+static void
+admin(enum db_kind kind)
+{
+	struct db *db = setup(kind);
+	struct arena ar;
+	struct actor adm, tor, anne, marit, per;
+	struct triage_rule r, *rules;
+	struct inbox_topic t, *topics;
+	struct saved_reply sr, *srs;
+	struct inbox_policy p;
+	struct verrs v = {0};
+	const char *sig;
+	int n;
+	int64_t topic_id;
+	if (db == NULL)
+		return;
+	arena_init(&ar);
+	adm = who(db, &ar, P_ADMIN);
+	tor = who(db, &ar, P_TOR);
+	anne = who(db, &ar, P_ANNE);
+	marit = who(db, &ar, P_MARIT);
+	per = who(db, &ar, P_PER);
+
+	/* triage rules: administrators only, checked */
+	memset(&r, 0, sizeof(r));
+	r.cls = TC_COMPLAINT;
+	r.ground = AG_NONE;
+	r.lang = "nb";
+	r.kind = RULE_KEYWORD;
+	r.pattern = "klage|misfornøyd|ikke fornøyd";
+	r.weight = 0.75;
+	r.enabled = 1;
+	r.note = "Klager på tjenester";
+	T_EQ_INT(triage_rule_create(db, &ar, &tor, &r, &v), KV_FORBIDDEN);
+	T_EQ_INT(triage_rule_create(db, &ar, &adm, &r, &v), KV_OK);
+	T_ASSERT(r.id > 0);
+	r.id = 0;
+	r.kind = RULE_PATTERN;
+	r.pattern = "(uten|ingen) svar";
+	r.cls = TC_ABUSE;
+	r.ground = AG_THREAT;
+	r.lang = NULL;
+	r.weight = -0.125;
+	T_EQ_INT(triage_rule_create(db, &ar, &adm, &r, &v), KV_OK);
+	r.pattern = "(ugyldig";
+	T_EQ_INT(triage_rule_create(db, &ar, &adm, &r, &v), KV_INVALID);
+	T_ASSERT(verr_for(&v, "pattern") != NULL);
+	memset(&v, 0, sizeof(v));
+	T_EQ_INT(count(db, "SELECT COUNT(*) FROM triage_rules"), 2);
+	T_EQ_INT(triage_rule_list(db, &ar, &tor, &rules, &n), KV_OK);
+	T_EQ_INT(n, 2);
+	if (n == 2) {
+		T_EQ_STR(rules[0].pattern, "klage|misfornøyd|ikke fornøyd");
+		T_EQ_INT(rules[0].cls, TC_COMPLAINT);
+		T_EQ_STR(rules[0].lang, "nb");
+		T_ASSERT(rules[0].weight == 0.75);
+		T_EQ_INT(rules[1].kind, RULE_PATTERN);
+		T_EQ_INT(rules[1].ground, AG_THREAT);
+		T_EQ_STR(rules[1].lang, NULL);
+		T_ASSERT(rules[1].weight == -0.125);
+		r = rules[0];
+		r.enabled = 0;
+		T_EQ_INT(triage_rule_update(db, &ar, &tor, &r, &v),
+		         KV_FORBIDDEN);
+		T_EQ_INT(triage_rule_update(db, &ar, &adm, &r, &v), KV_OK);
+		T_EQ_INT(triage_rule_delete(db, &ar, &adm, rules[1].id), KV_OK);
+		T_EQ_INT(triage_rule_delete(db, &ar, &adm, rules[1].id),
+		         KV_NOTFOUND);
+	}
+	T_EQ_INT(count(db, "SELECT COUNT(*) FROM triage_rules WHERE enabled "
+	                   "= 0"),
+	         1);
+	T_EQ_INT(count(db, "SELECT epoch FROM triage_epochs"), 4);
+	T_EQ_INT(count(db, "SELECT COUNT(*) FROM audit WHERE object_type = "
+	                   "'triage_rule'"),
+	         4);
+
+	/* topics and competence */
+	memset(&t, 0, sizeof(t));
+	t.name = "Barnehage";
+	t.keywords = "barnehage|barnehageplass|förskola";
+	T_EQ_INT(inbox_topic_create(db, &ar, &per, &t, &v), KV_FORBIDDEN);
+	T_EQ_INT(inbox_topic_create(db, &ar, &adm, &t, &v), KV_OK);
+	topic_id = t.id;
+	t.id = 0;
+	T_EQ_INT(inbox_topic_create(db, &ar, &adm, &t, &v), KV_CONFLICT);
+	memset(&v, 0, sizeof(v));
+	t.name = "Tomt";
+	t.keywords = "barnehage|| ";
+	T_EQ_INT(inbox_topic_create(db, &ar, &adm, &t, &v), KV_INVALID);
+	T_ASSERT(verr_for(&v, "keywords") != NULL);
+	memset(&v, 0, sizeof(v));
+	{
+		int64_t people[] = {P_JON, P_MARIT};
+		int64_t bad[] = {P_JON, 999};
+		T_EQ_INT(
+		    inbox_topic_set_people(db, &ar, &adm, topic_id, bad, 2, &v),
+		    KV_INVALID);
+		memset(&v, 0, sizeof(v));
+		T_EQ_INT(inbox_topic_set_people(db, &ar, &adm, topic_id, people,
+		                                2, &v),
+		         KV_OK);
+	}
+	t.id = topic_id;
+	t.name = "Barnehage og SFO";
+	t.keywords = "barnehage|sfo|skolefritidsordning";
+	T_EQ_INT(inbox_topic_update(db, &ar, &adm, &t, &v), KV_OK);
+	T_EQ_INT(inbox_topic_list(db, &ar, &marit, &topics, &n), KV_OK);
+	T_EQ_INT(n, 1);
+	if (n == 1) {
+		json_t *j = inbox_topic_json(&topics[0]);
+		T_EQ_STR(topics[0].name, "Barnehage og SFO");
+		T_EQ_INT(topics[0].npeople, 2);
+		T_EQ_INT(json_array_size(json_object_get(j, "people")), 2);
+		json_decref(j);
+	}
+	T_EQ_INT(inbox_topic_delete(db, &ar, &tor, topic_id), KV_FORBIDDEN);
+	T_EQ_INT(inbox_topic_delete(db, &ar, &adm, topic_id), KV_OK);
+	T_EQ_INT(count(db, "SELECT COUNT(*) FROM person_topics"), 0);
+
+	/* saved replies: comms and administrators */
+	memset(&sr, 0, sizeof(sr));
+	sr.lang = "nn-NO";
+	sr.title = "Takk for spørsmålet";
+	sr.body = "Hei! Takk for at du spør. Vi sjekkar og kjem tilbake til "
+	          "deg i løpet av dagen.";
+	T_EQ_INT(saved_reply_create(db, &ar, &tor, &sr, &v), KV_FORBIDDEN);
+	T_EQ_INT(saved_reply_create(db, &ar, &anne, &sr, &v), KV_OK);
+	T_EQ_STR(sr.lang, "nn");
+	sr.id = 0;
+	sr.lang = "sv";
+	sr.unit_id = 4;
+	sr.title = "Ansökan om förskoleplats";
+	sr.body = "Hej! Ansökan görs i e-tjänsten på kommunens webbplats.";
+	T_EQ_INT(saved_reply_create(db, &ar, &adm, &sr, &v), KV_OK);
+	sr.id = 0;
+	sr.lang = "de";
+	T_EQ_INT(saved_reply_create(db, &ar, &adm, &sr, &v), KV_INVALID);
+	memset(&v, 0, sizeof(v));
+	sr.lang = "da";
+	sr.unit_id = 999;
+	T_EQ_INT(saved_reply_create(db, &ar, &adm, &sr, &v), KV_INVALID);
+	T_ASSERT(verr_for(&v, "unit_id") != NULL);
+	memset(&v, 0, sizeof(v));
+	T_EQ_INT(saved_reply_list(db, &ar, &tor, NULL, 0, &srs, &n), KV_OK);
+	T_EQ_INT(n, 2);
+	T_EQ_INT(saved_reply_list(db, &ar, &tor, "nn", 0, &srs, &n), KV_OK);
+	T_EQ_INT(n, 1);
+	T_EQ_INT(saved_reply_list(db, &ar, &tor, NULL, 3, &srs, &n), KV_OK);
+	T_EQ_INT(n, 1); /* the library's: only the organisation's one */
+	if (n == 1) {
+		struct saved_reply up = srs[0];
+		up.body = "Hei! Takk for spørsmålet – vi svarar i dag.";
+		T_EQ_INT(saved_reply_update(db, &ar, &anne, &up, &v), KV_OK);
+		T_EQ_INT(saved_reply_delete(db, &ar, &tor, up.id),
+		         KV_FORBIDDEN);
+		T_EQ_INT(saved_reply_delete(db, &ar, &anne, up.id), KV_OK);
+	}
+	T_EQ_INT(count(db, "SELECT COUNT(*) FROM saved_replies"), 1);
+
+	/* signatures: the default is first name and role */
+	T_EQ_INT(inbox_reply_rule_get(db, &ar, &tor, CH_LIB, &sig), KV_OK);
+	T_EQ_STR(sig, "first_name_role");
+	T_EQ_INT(inbox_reply_signature(db, &ar, &tor, CH_LIB, &sig), KV_OK);
+	T_EQ_STR(sig, "– Tor Einar, biblioteksjef");
+	/* Marit may not edit the library's channel; Tor is responsible */
+	T_EQ_INT(inbox_reply_rule_set(db, &ar, &marit, CH_LIB, "unit", &v),
+	         KV_FORBIDDEN);
+	T_EQ_INT(inbox_reply_rule_set(db, &ar, &tor, CH_LIB, "signed", &v),
+	         KV_INVALID);
+	memset(&v, 0, sizeof(v));
+	T_EQ_INT(inbox_reply_rule_set(db, &ar, &tor, CH_LIB, "unit", &v),
+	         KV_OK);
+	T_EQ_INT(inbox_reply_signature(db, &ar, &tor, CH_LIB, &sig), KV_OK);
+	T_EQ_STR(sig, "– Bibliotek");
+	T_EQ_INT(inbox_reply_rule_set(db, &ar, &tor, CH_LIB, "first_name", &v),
+	         KV_OK);
+	T_EQ_INT(inbox_reply_signature(db, &ar, &tor, CH_LIB, &sig), KV_OK);
+	T_EQ_STR(sig, "– Tor Einar");
+	T_EQ_INT(inbox_reply_rule_set(db, &ar, &tor, CH_LIB, "none", &v),
+	         KV_OK);
+	T_EQ_INT(inbox_reply_signature(db, &ar, &tor, CH_LIB, &sig), KV_OK);
+	T_EQ_STR(sig, "");
+
+	/* the policy */
+	T_EQ_INT(inbox_policy_get(db, &ar, &tor, &p), KV_OK);
+	T_EQ_STR(p.mode, "same_day");
+	T_EQ_INT(p.close_hour, 16);
+	T_EQ_INT(p.escalate_after_min, 120);
+	p.mode = "24h";
+	T_EQ_INT(inbox_policy_set(db, &ar, &anne, &p, &v), KV_FORBIDDEN);
+	p.close_hour = 7;
+	T_EQ_INT(inbox_policy_set(db, &ar, &adm, &p, &v), KV_INVALID);
+	T_ASSERT(verr_for(&v, "close_hour") != NULL);
+	memset(&v, 0, sizeof(v));
+	p.close_hour = 15;
+	p.days_off = "sometimes";
+	T_EQ_INT(inbox_policy_set(db, &ar, &adm, &p, &v), KV_INVALID);
+	memset(&v, 0, sizeof(v));
+	p.days_off = "watch";
+	p.comms_unit_id = 77;
+	T_EQ_INT(inbox_policy_set(db, &ar, &adm, &p, &v), KV_INVALID);
+	memset(&v, 0, sizeof(v));
+	p.comms_unit_id = 5;
+	T_EQ_INT(inbox_policy_set(db, &ar, &adm, &p, &v), KV_OK);
+	T_EQ_INT(inbox_policy_get(db, &ar, &tor, &p), KV_OK);
+	T_EQ_STR(p.mode, "24h");
+	T_EQ_STR(p.days_off, "watch");
+	T_EQ_INT(p.close_hour, 15);
+	T_EQ_INT(p.comms_unit_id, 5);
+	{
+		json_t *j = inbox_policy_json(&p);
+		T_EQ_STR(json_string_value(json_object_get(j, "mode")), "24h");
+		T_EQ_INT(
+		    json_integer_value(json_object_get(j, "comms_unit_id")), 5);
+		json_decref(j);
+	}
+	/* a 24h policy applies to the next intake */
+	{
+		int64_t T = t0();
+		int64_t x =
+		    arrive(db, CH_LIB, "c-24", "nb",
+		           "Er det mulig å booke møterom på biblioteket?", Q, T,
+		           T + 60);
+		T_EQ_INT(get_row(db, &ar, x).due_at, T + 86400);
+	}
+	arena_free(&ar);
+	t_db_done(db);
+}
+
+T_TEST(admin_sqlite)
+{
+	admin(DB_SQLITE);
+}
+T_TEST(admin_pg)
+{
+	admin(DB_PG);
+}
+
+/* --- JSON
+ * --------------------------------------------------------------------------
+ */
+
+static void
+json_shapes(enum db_kind kind)
+{
+	struct db *db = setup(kind);
+	struct arena ar;
+	struct actor tor;
+	struct inbox_row r;
+	struct inbox_note *notes;
+	struct verrs v = {0};
+	struct triage_result tr;
+	json_t *j;
+	int n, added;
+	int64_t T = t0(), a;
+	if (db == NULL)
+		return;
+	arena_init(&ar);
+	tor = who(db, &ar, P_TOR);
+	a = capture(db, CH_LIB, "c-j", ITEM_COMMENT, 1, "nb",
+	            "Du er en idiot som jobber der, jeg vet hvor du bor", T);
+	tr = tri("nb", AB, AG_THREAT, 1);
+	T_EQ_INT(inbox_intake_json(db, a, &tr,
+	                           "{\"lang\":\"nb\",\"classes\":[\"abuse\"],"
+	                           "\"explain\":[{\"source\":\"rule\"}]}",
+	                           T + 60, &added),
+	         KV_OK);
+	T_EQ_INT(inbox_note_add(db, &ar, &tor, a,
+	                        "Politianmeldes? Sjekker med kommunikasjon.",
+	                        &v),
+	         KV_OK);
+	T_EQ_INT(inbox_get(db, &ar, &tor, a, &r), KV_OK);
+	T_EQ_INT(r.hard, 1);
+	T_EQ_STR(r.hard_reason, "threat against a person");
+	T_EQ_INT(r.needs_answer, 0);
+	j = inbox_row_json(&r, TZ);
+	T_EQ_STR(json_string_value(json_object_get(j, "state")), "new");
+	T_EQ_STR(json_string_value(json_object_get(j, "abuse_ground")),
+	         "threat");
+	T_EQ_STR(
+	    json_string_value(json_array_get(json_object_get(j, "classes"), 0)),
+	    "abuse");
+	T_EQ_STR(json_string_value(json_object_get(j, "shown_at")),
+	         "2027-03-10T08:00:00Z");
+	T_EQ_STR(json_string_value(json_object_get(j, "shown_at_local")),
+	         "2027-03-10T09:00:00+01:00");
+	T_EQ_STR(json_string_value(json_object_get(j, "due_at_local")),
+	         "2027-03-10T16:00:00+01:00");
+	T_ASSERT(json_is_null(json_object_get(j, "outcome")));
+	T_ASSERT(json_is_true(json_object_get(j, "hard")));
+	T_EQ_STR(
+	    json_string_value(json_object_get(
+	        json_array_get(
+	            json_object_get(json_object_get(j, "triage"), "explain"),
+	            0),
+	        "source")),
+	    "rule");
+	T_EQ_STR(json_string_value(json_object_get(json_object_get(j, "item"),
+	                                           "author_name")),
+	         "Kari Nordvik");
+	T_EQ_INT(json_integer_value(json_object_get(j, "version")), 1);
+	json_decref(j);
+	T_EQ_INT(inbox_note_list(db, &ar, &tor, a, &notes, &n), KV_OK);
+	T_EQ_INT(n, 1);
+	if (n == 1) {
+		j = inbox_note_json(&notes[0]);
+		T_EQ_STR(json_string_value(json_object_get(j, "author")),
+		         "Tor Einar Moe");
+		T_EQ_INT(json_integer_value(json_object_get(j, "person_id")),
+		         P_TOR);
+		json_decref(j);
+	}
+	arena_free(&ar);
+	t_db_done(db);
+}
+
+T_TEST(json_sqlite)
+{
+	json_shapes(DB_SQLITE);
+}
+T_TEST(json_pg)
+{
+	json_shapes(DB_PG);
+}
+
 int
 main(int argc, char **argv)
 {
 	static const struct t_entry tests[] = {
-	    T_ENTRY(intake_sqlite),   T_ENTRY(intake_pg),
-	    T_ENTRY(routing_sqlite),  T_ENTRY(routing_pg),
-	    T_ENTRY(authz_sqlite),    T_ENTRY(authz_pg),
-	    T_ENTRY(states_sqlite),   T_ENTRY(states_pg),
-	    T_ENTRY(conflict_sqlite), T_ENTRY(conflict_pg),
-	    T_ENTRY(changes_sqlite),  T_ENTRY(changes_pg),
+	    T_ENTRY(intake_sqlite),     T_ENTRY(intake_pg),
+	    T_ENTRY(routing_sqlite),    T_ENTRY(routing_pg),
+	    T_ENTRY(authz_sqlite),      T_ENTRY(authz_pg),
+	    T_ENTRY(states_sqlite),     T_ENTRY(states_pg),
+	    T_ENTRY(conflict_sqlite),   T_ENTRY(conflict_pg),
+	    T_ENTRY(changes_sqlite),    T_ENTRY(changes_pg),
+	    T_ENTRY(escalation_sqlite), T_ENTRY(escalation_pg),
+	    T_ENTRY(stats_sqlite),      T_ENTRY(stats_pg),
+	    T_ENTRY(admin_sqlite),      T_ENTRY(admin_pg),
+	    T_ENTRY(json_sqlite),       T_ENTRY(json_pg),
 	};
 	int rc = T_RUN(tests, argc, argv);
 	t_db_cleanup();
