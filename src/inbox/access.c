@@ -161,6 +161,12 @@ inbox_json_local(const char *tz, int64_t t)
 }
 
 json_t *
+inbox_json_id(int64_t id)
+{
+	return id ? json_integer(id) : json_null();
+}
+
+json_t *
 inbox_json_str(const char *s)
 {
 	return s ? json_string(s) : json_null();

@@ -322,14 +322,10 @@ inbox_row_json(const struct inbox_row *r, const char *tz)
 	json_object_set_new(o, "item", capture_row_json(&r->item));
 	json_object_set_new(o, "unit_id", json_integer(r->unit_id));
 	json_object_set_new(o, "unit_name", inbox_json_str(r->unit_name));
-	json_object_set_new(o, "assignee_id",
-	                    r->assignee_id ? json_integer(r->assignee_id)
-	                                   : json_null());
+	json_object_set_new(o, "assignee_id", inbox_json_id(r->assignee_id));
 	json_object_set_new(o, "assignee_name",
 	                    inbox_json_str(r->assignee_name));
-	json_object_set_new(o, "topic_id",
-	                    r->topic_id ? json_integer(r->topic_id)
-	                                : json_null());
+	json_object_set_new(o, "topic_id", inbox_json_id(r->topic_id));
 	json_object_set_new(o, "topic_name", inbox_json_str(r->topic_name));
 	json_object_set_new(o, "state",
 	                    inbox_json_str(inbox_state_name(r->state)));
@@ -350,9 +346,7 @@ inbox_row_json(const struct inbox_row *r, const char *tz)
 	json_object_set_new(o, "due_at", inbox_json_time(r->due_at));
 	json_object_set_new(o, "due_at_local", inbox_json_local(tz, r->due_at));
 	json_object_set_new(o, "answered_at", inbox_json_time(r->answered_at));
-	json_object_set_new(o, "answered_by",
-	                    r->answered_by ? json_integer(r->answered_by)
-	                                   : json_null());
+	json_object_set_new(o, "answered_by", inbox_json_id(r->answered_by));
 	json_object_set_new(o, "response_seconds",
 	                    r->answered_at
 	                        ? json_integer(r->answered_at - r->shown_at)
@@ -849,9 +843,7 @@ inbox_note_json(const struct inbox_note *x)
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_integer(x->id));
 	json_object_set_new(o, "item_id", json_integer(x->item_id));
-	json_object_set_new(o, "person_id",
-	                    x->person_id ? json_integer(x->person_id)
-	                                 : json_null());
+	json_object_set_new(o, "person_id", inbox_json_id(x->person_id));
 	json_object_set_new(o, "author", inbox_json_str(x->author));
 	json_object_set_new(o, "text", inbox_json_str(x->text));
 	json_object_set_new(o, "created_at", inbox_json_time(x->created_at));
@@ -918,9 +910,7 @@ inbox_change_json(const struct inbox_change *c)
 	json_object_set_new(o, "item_id", json_integer(c->item_id));
 	json_object_set_new(o, "at", inbox_json_time(c->at));
 	json_object_set_new(o, "kind", inbox_json_str(c->kind));
-	json_object_set_new(o, "actor_id",
-	                    c->actor_id ? json_integer(c->actor_id)
-	                                : json_null());
+	json_object_set_new(o, "actor_id", inbox_json_id(c->actor_id));
 	json_object_set_new(o, "detail", inbox_json_str(c->detail));
 	return o;
 }

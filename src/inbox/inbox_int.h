@@ -65,6 +65,8 @@ enum kv_rc inbox_write_failed(struct db *db, const char *what);
 json_t *inbox_json_time(int64_t t);
 /* JSON of an instant in zone tz with its offset, null for 0. */
 json_t *inbox_json_local(const char *tz, int64_t t);
+/* JSON of an id, null for 0. */
+json_t *inbox_json_id(int64_t id);
 /* JSON of a string or null. */
 json_t *inbox_json_str(const char *s);
 

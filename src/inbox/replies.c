@@ -89,8 +89,7 @@ saved_reply_json(const struct saved_reply *r)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_integer(r->id));
-	json_object_set_new(
-	    o, "unit_id", r->unit_id ? json_integer(r->unit_id) : json_null());
+	json_object_set_new(o, "unit_id", inbox_json_id(r->unit_id));
 	json_object_set_new(o, "lang", inbox_json_str(r->lang));
 	json_object_set_new(o, "title", inbox_json_str(r->title));
 	json_object_set_new(o, "body", inbox_json_str(r->body));

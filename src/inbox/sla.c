@@ -185,8 +185,7 @@ inbox_policy_json(const struct inbox_policy *p)
 	json_object_set_new(o, "escalate_after_min",
 	                    json_integer(p->escalate_after_min));
 	json_object_set_new(o, "comms_unit_id",
-	                    p->comms_unit_id ? json_integer(p->comms_unit_id)
-	                                     : json_null());
+	                    inbox_json_id(p->comms_unit_id));
 	json_object_set_new(o, "updated_at", inbox_json_time(p->updated_at));
 	return o;
 }
