@@ -70,64 +70,8 @@ act_reply_limit(const char *platform)
 	return 0;
 }
 
-/* --- signature ------------------------------------------------------------ */
-
-const char *
-act_signature(struct db *db, struct arena *ar, const struct actor *a,
-              int64_t channel_id, const char *rule)
-{
-	struct db_stmt *st;
-	const char *title = NULL, *unit = NULL, *first = a->first_name;
-
-	if (rule == NULL || rule[0] == '\0')
-		rule = "first_name_role";
-	if (strcmp(rule, "none") == 0)
-		return "";
-	if (strcmp(rule, "unit") == 0) {
-		st = db_query(db,
-		              "SELECT u.name FROM channels c JOIN units u ON "
-		              "u.id = c.unit_id WHERE c.id = ?",
-		              "i", channel_id);
-		if (st != NULL && db_step(st) == DB_ROW)
-			unit = arena_strdup(ar, db_col_text(st, 0));
-		db_finalize(st);
-		return unit ? arena_printf(ar, "– %s", unit) : "";
-	}
-	if (a->person_id != 0) {
-		st = db_query(db, "SELECT title FROM people WHERE id = ?", "i",
-		              a->person_id);
-		if (st != NULL && db_step(st) == DB_ROW &&
-		    !db_col_is_null(st, 0))
-			title = arena_strdup(ar, db_col_text(st, 0));
-		db_finalize(st);
-	}
-	if (first == NULL || first[0] == '\0')
-		first = a->name;
-	if (first == NULL || first[0] == '\0')
-		return "";
-	if (strcmp(rule, "first_name_role") == 0 && title && title[0])
-		return arena_printf(ar, "– %s, %s", first, title);
-	return arena_printf(ar, "– %s", first);
-}
-
 /* --- replies ----------------------------------------------------------------
  */
-
-/* The channel's reply signature rule from the inbox settings. */
-static const char *
-signature_rule(struct db *db, struct arena *ar, int64_t channel_id)
-{
-	const char *rule = NULL;
-	struct db_stmt *st =
-	    db_query(db,
-	             "SELECT signature FROM channel_reply_rules WHERE "
-	             "channel_id = ?",
-	             "i", channel_id);
-	if (st != NULL && db_step(st) == DB_ROW)
-		rule = arena_strdup(ar, db_col_text(st, 0));
-	db_finalize(st);
-	return rule;
-}
 
 /* 1 when s has nothing but white space. */
 static int
@@ -208,8 +152,9 @@ act_reply(struct db *db, struct arena *ar, const struct act_cfg *cfg,
 	rc = inbox_work_get(db, ar, a, item_id, &r);
 	if (rc != KV_OK)
 		return rc;
-	sig = act_signature(db, ar, a, r.item.channel_id,
-	                    signature_rule(db, ar, r.item.channel_id));
+	rc = inbox_reply_signature(db, ar, a, r.item.channel_id, &sig);
+	if (rc != KV_OK)
+		return rc;
 	signed_text = text == NULL ? ""
 	              : sig[0]     ? arena_printf(ar, "%s\n%s", text, sig)
 	                           : text;
@@ -1114,15 +1059,17 @@ act_registry_journal(struct db *db, struct arena *ar, const struct actor *a,
 	           "UPDATE registry_sends SET journal_ref = ?, journal_at = ?, "
 	           "journal_by = ? WHERE id = ?",
 	           "tiji", journal_ref, time_now(), a->person_id, sid) != 0 ||
-	    db_run(db, "UPDATE inbox SET journal_ref = ? WHERE item_id = ?",
-	           "ti", journal_ref, item_id) != 0) {
+	    inbox_record_journal(db, a, item_id, journal_ref, time_now()) !=
+	        KV_OK) {
 		db_rollback(db);
 		return KV_DBERR;
 	}
-	return audit_commit(db, a, "journal", "item", item_id, NULL,
-	                    json_pack("{s:I,s:s}", "registry_send_id",
-	                              (json_int_t)sid, "journal_ref",
-	                              journal_ref));
+	/* inbox_record_journal audited it inside this transaction */
+	if (db_commit(db) != 0) {
+		db_rollback(db);
+		return KV_DBERR;
+	}
+	return KV_OK;
 }
 
 /* --- history

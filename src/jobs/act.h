@@ -44,13 +44,6 @@ struct act_outcome {
 	int64_t reply_item_id;
 };
 
-/* The signature line for a reply by a on channel_id under the channel's
- * rule ("first_name_role": "– Kari, rådgiver, Kommunikasjon"; "first_name";
- * "unit": the unit's name; "none": ""), malloc'd text in ar. */
-const char *act_signature(struct db *db, struct arena *ar,
-                          const struct actor *a, int64_t channel_id,
-                          const char *rule);
-
 /* Sends text (with the channel's signature appended) as a reply to
  * item_id through the connector, captures the reply as an outbound item
  * and marks the item answered.  KV_INVALID (empty, too long for the

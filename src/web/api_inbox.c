@@ -300,7 +300,7 @@ platform_failed(struct req *r, const struct act_outcome *o)
 	              "detail", o->error[0] ? o->error : o->status);
 	json_object_set_new(j, "outcome", outcome_json(o));
 	api_json(r, 502, j);
-	req_add_header(r, "Content-Type", "application/problem+json");
+	r->ctype = "application/problem+json";
 }
 
 void
