@@ -54,6 +54,11 @@ void iw_explain(struct req *r, json_t *explain);
 void iw_script(struct req *r);
 void iw_live(struct req *r, int64_t item_id);
 
+/* A mark that changes nothing (every field "unchanged"). */
+void iw_mark_init(struct inbox_mark *m);
+/* 1 when s is NULL or has nothing but white space. */
+int iw_blank(const char *s);
+
 /* Answers the HTML error page for a domain result (403/404/500). */
 void iw_fail(struct req *r, enum kv_rc rc);
 

@@ -353,6 +353,22 @@ iw_live(struct req *r, int64_t item_id)
 }
 
 void
+iw_mark_init(struct inbox_mark *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->state = -1;
+	m->outcome = -1;
+	m->hard = -1;
+	m->topic_id = -1;
+}
+
+int
+iw_blank(const char *s)
+{
+	return s == NULL || s[strspn(s, " \t\r\n")] == '\0';
+}
+
+void
 iw_fail(struct req *r, enum kv_rc rc)
 {
 	html_error(r, rc == KV_NOTFOUND ? 404 : rc == KV_FORBIDDEN ? 403 : 500);
@@ -804,8 +820,7 @@ ui_inbox_bulk(struct req *r)
 		verr_add(&v, "person_id", "Choose a person");
 	if (strcmp(action, "assign_me") == 0)
 		person = r->actor.person_id;
-	if (strcmp(action, "no_answer") == 0 &&
-	    (reason == NULL || reason[strspn(reason, " \t\r\n")] == '\0'))
+	if (strcmp(action, "no_answer") == 0 && iw_blank(reason))
 		verr_add(&v, "reason", "Say why no answer is needed");
 	if (v.n) {
 		r->status = 422;
@@ -813,12 +828,9 @@ ui_inbox_bulk(struct req *r)
 		queue_page(r, &v);
 		return;
 	}
-	memset(&m, 0, sizeof(m));
+	iw_mark_init(&m);
 	m.state = IS_NO_ANSWER;
 	m.reason = reason;
-	m.outcome = -1;
-	m.hard = -1;
-	m.topic_id = -1;
 	/* each on its own: one that fails does not stop the others */
 	for (int i = 0; i < nids; i++) {
 		struct verrs iv = {0};

@@ -1067,11 +1067,7 @@ ui_inbox_mark(struct req *r)
 	const char *state = form_get(r, "state");
 	const char *outcome = form_get(r, "outcome");
 	enum kv_rc rc;
-	memset(&m, 0, sizeof(m));
-	m.state = -1;
-	m.outcome = -1;
-	m.hard = -1;
-	m.topic_id = -1;
+	iw_mark_init(&m);
 	if (state && *state) {
 		m.state = inbox_state_parse(state);
 		if (m.state != IS_NO_ANSWER && m.state != IS_ANSWERED &&
@@ -1086,8 +1082,7 @@ ui_inbox_mark(struct req *r)
 	if (m.state < 0 && m.outcome < 0 && v.n == 0)
 		verr_add(&v, "state", "Choose what happened");
 	m.reason = form_get(r, "reason");
-	if (m.state == IS_NO_ANSWER &&
-	    (m.reason == NULL || m.reason[strspn(m.reason, " \t\r\n")] == 0))
+	if (m.state == IS_NO_ANSWER && iw_blank(m.reason))
 		verr_add(&v, "reason", "Say why no answer is needed");
 	rc = v.n ? KV_INVALID
 	         : inbox_mark(r->db, &r->ar, &r->actor, r->pid, &m, &v);
@@ -1105,10 +1100,7 @@ ui_inbox_classes(struct req *r)
 	struct inbox_mark m;
 	const char *ground = form_get(r, "ground");
 	enum kv_rc rc;
-	memset(&m, 0, sizeof(m));
-	m.state = -1;
-	m.outcome = -1;
-	m.topic_id = -1;
+	iw_mark_init(&m);
 	m.set_classes = 1;
 	for (int i = 0; i < r->nform; i++) {
 		int c;
@@ -1144,7 +1136,7 @@ ui_inbox_note(struct req *r)
 	struct verrs v = {0};
 	const char *text = form_get(r, "text");
 	enum kv_rc rc;
-	if (text == NULL || text[strspn(text, " \t\r\n")] == '\0')
+	if (iw_blank(text))
 		verr_add(&v, "text", "Write the note");
 	rc = v.n ? KV_INVALID
 	         : inbox_note_add(r->db, &r->ar, &r->actor, r->pid, text, &v);
@@ -1191,7 +1183,7 @@ ui_inbox_reply(struct req *r)
 	struct act_outcome o;
 	const char *text = form_get(r, "text");
 	enum kv_rc rc;
-	if (text == NULL || text[strspn(text, " \t\r\n")] == '\0') {
+	if (iw_blank(text)) {
 		verr_add(&v, "text", "Write the reply");
 		again(r, KV_INVALID, "reply", &v);
 		return;
@@ -1348,7 +1340,7 @@ ui_inbox_journal(struct req *r)
 	struct verrs v = {0};
 	const char *ref = form_get(r, "journal_ref");
 	enum kv_rc rc;
-	if (ref == NULL || ref[strspn(ref, " \t")] == '\0')
+	if (iw_blank(ref))
 		verr_add(&v, "journal_ref", "Write the journal reference");
 	rc = v.n ? KV_INVALID
 	         : act_registry_journal(r->db, &r->ar, &r->actor, r->pid, ref,

@@ -466,7 +466,7 @@ ui_triage_try(struct req *r)
 	struct tryout t = {form_get(r, "text"), NULL};
 	const char *lang = form_get(r, "lang");
 	const struct triage_engine *e;
-	if (t.text == NULL || t.text[strspn(t.text, " \t\r\n")] == '\0')
+	if (iw_blank(t.text))
 		verr_add(&v, "text", "Write a text to try");
 	else if (strlen(t.text) > TRIAGE_MAX_TEXT)
 		verr_add(&v, "text", "is too long");
