@@ -847,7 +847,7 @@ history(struct req *r, json_t *replies, json_t *removals, json_t *registry)
 
 /* What a ?done= after a change says. */
 static void
-done_flash(struct req *r, const char *done, json_t *removals)
+done_flash(struct req *r, const char *done, json_t *removals, const char *lang)
 {
 	static const struct {
 		const char *key, *msgid;
@@ -874,7 +874,9 @@ done_flash(struct req *r, const char *done, json_t *removals)
 			html_lit(r, "</h2><p>");
 			html_tr(r, "A draft you can send as a direct message "
 			           "where the platform allows it:");
-			html_lit(r, "</p><blockquote class=\"item-text\"><p>");
+			html_lit(r, "</p><blockquote class=\"item-text\"");
+			lang_attr(r, lang);
+			html_lit(r, "><p>");
 			html_txt(r, js(json_array_get(removals, 0),
 			               "sender_message"));
 			html_lit(r, "</p></blockquote></div>\n");
@@ -946,7 +948,7 @@ item_page(struct req *r, const struct item_err *e)
 		}
 		html_lit(r, "</p></div>\n");
 	}
-	done_flash(r, req_query(r, "done"), removals);
+	done_flash(r, req_query(r, "done"), removals, row.lang);
 	iw_live(r, row.item.id);
 	html_lit(r, "<p>");
 	iw_state_badge(r, row.state);
