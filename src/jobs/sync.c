@@ -724,13 +724,11 @@ sync_session_close(struct sync_session *s)
 	rc = db_run(db,
 	            "UPDATE channel_connections SET state_json = ?, "
 	            "cred_nonce = COALESCE(?, cred_nonce), cred_box = "
-	            "COALESCE(?, cred_box), cred_key_id = CASE WHEN ? IS NULL "
-	            "THEN cred_key_id ELSE ? END, token_expires_at = "
-	            "COALESCE(?, token_expires_at), updated_at = ? WHERE "
-	            "channel_id = ?",
-	            "tttttjii", state, nonce, box, nonce,
-	            nonce ? s->key->id : NULL, s->ctx.token_expires_at,
-	            s->r.now, s->r.channel_id);
+	            "COALESCE(?, cred_box), cred_key_id = COALESCE(?, "
+	            "cred_key_id), token_expires_at = COALESCE(?, "
+	            "token_expires_at), updated_at = ? WHERE channel_id = ?",
+	            "ttttjii", state, nonce, box, nonce ? s->key->id : NULL,
+	            s->ctx.token_expires_at, s->r.now, s->r.channel_id);
 out:
 	if (rc != 0)
 		log_err("sync: channel %" PRId64
