@@ -44,13 +44,14 @@
 
 /* PCRE2 limits for every pattern (also used by triage_rule_check's
  * compile): backtracking steps, nesting depth, and KiB of heap. */
-#define MATCH_LIMIT  100000
-#define DEPTH_LIMIT  1000
-#define HEAP_LIMIT   1024
-#define WORD_MAX     64 /* longer runs (URLs, hashes) are not words */
-#define MODEL_SEED   20250501u
-#define EXTRA_WEIGHT 3.0f /* an organisation's own decision vs a shipped one   \
-	                   */
+#define MATCH_LIMIT 100000
+#define DEPTH_LIMIT 1000
+#define HEAP_LIMIT  1024
+#define WORD_MAX    64 /* longer runs (URLs, hashes) are not words */
+#define MODEL_SEED  20250501u
+#define EXTRA_WEIGHT                                                           \
+	3.0f /* an organisation's own decision vs a shipped one                \
+	      */
 
 /* Stemmers, plus the folded word itself (for rules of every language). */
 enum { ALG_NO, ALG_SV, ALG_DA, ALG_EN, ALG_RAW, NALG };
@@ -465,8 +466,11 @@ match_patterns(struct run *u)
 		                 e->mctx);
 		if (rc >= 0) {
 			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+			/* a pattern is shown by its note: built-in
+			 * rules have no id to look it up by */
 			add_hit(u, i, ov[0], ov[1] > ov[0] ? ov[1] : ov[0],
-			        cr->r.pattern);
+			        cr->r.note && cr->r.note[0] ? cr->r.note
+			                                    : cr->r.pattern);
 		}
 		/* PCRE2_ERROR_MATCHLIMIT, _DEPTHLIMIT, _HEAPLIMIT,
 		 * _JIT_STACKLIMIT: the pattern gave up, which counts as no
@@ -694,8 +698,7 @@ triage_run(const struct triage_engine *e, const char *text, size_t len,
 
 	/* 6. answer duty and hard cases */
 	{
-		int abuse_first = 0;
-		double amax = 0;
+		int abuse_first = 0, unsure = 0, sure = 0;
 		if (decided(r, TC_ABUSE)) {
 			abuse_first = 1;
 			for (int c = 0; c < TC__COUNT; c++)
@@ -705,10 +708,17 @@ triage_run(const struct triage_engine *e, const char *text, size_t len,
 		}
 		r->needs_answer =
 		    (r->classes & TRIAGE_ANSWER_CLASSES) && !abuse_first;
-		for (int c = 0; c < TC__COUNT; c++)
-			if (((TRIAGE_ANSWER_CLASSES >> c) & 1u) &&
-			    r->score[c] > amax)
-				amax = r->score[c];
+		/* unsure: an answer class within 0.2 of the line (score 0.4
+		 * to 0.6) and none clearly above it; z == 0 is no evidence
+		 * at all (rules only, nothing hit), not doubt */
+		for (int c = 0; c < TC__COUNT; c++) {
+			if (!((TRIAGE_ANSWER_CLASSES >> c) & 1u))
+				continue;
+			if (z[c] >= 0.2)
+				sure = 1;
+			else if (z[c] != 0 && z[c] > -0.2)
+				unsure = 1;
+		}
 		if (decided(r, TC_ABUSE) && r->ground == AG_THREAT)
 			r->hard_reason = "a threat: secure the evidence and "
 			                 "consider a police report";
@@ -724,8 +734,7 @@ triage_run(const struct triage_engine *e, const char *text, size_t len,
 		else if (decided(r, TC_FACTUAL_ERROR))
 			r->hard_reason = "says we are wrong: check the facts "
 			                 "before correcting";
-		else if (!abuse_first && ((r->needs_answer && amax < 0.6) ||
-		                          (!r->needs_answer && amax >= 0.4)))
+		else if (!abuse_first && unsure && !sure)
 			r->hard_reason = "unsure whether it must be answered";
 		r->hard = r->hard_reason != NULL;
 	}
