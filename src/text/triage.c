@@ -112,10 +112,14 @@ static const char *
 fold_word(struct arena *ar, const char *w, size_t n)
 {
 	uint8_t tmp[4 * WORD_MAX + 16];
-	size_t flen = sizeof(tmp);
-	uint8_t *f =
-	    u8_casefold((const uint8_t *)w, n, NULL, UNINORM_NFC, tmp, &flen);
+	size_t flen = sizeof(tmp), i;
+	uint8_t *f;
 	char *out;
+	for (i = 0; i < n && (unsigned char)w[i] < 0x80; i++)
+		;
+	if (i == n) /* ASCII: folding is lowering */
+		return str_lower_ascii(arena_strndup(ar, w, n));
+	f = u8_casefold((const uint8_t *)w, n, NULL, UNINORM_NFC, tmp, &flen);
 	if (f == NULL) {
 		out = arena_strndup(ar, w, n);
 		return str_lower_ascii(out);
