@@ -10,6 +10,7 @@
 #include "sync.h"
 #include "../base/log.h"
 #include "../base/util.h"
+#include "../base/xmem.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -622,6 +623,130 @@ out:
 	free(box);
 	json_decref(config);
 	return rc == 0 ? KV_OK : KV_DBERR;
+}
+
+struct sync_session {
+	struct conn_row c;
+	struct conn_ctx ctx;
+	struct run r;
+	struct sync_report rep;
+	const struct cred_key *key;
+	json_t *config, *cred, *state;
+};
+
+struct sync_session *
+sync_session_open(struct db *db, int64_t channel_id, const struct cred_key *key,
+                  int64_t now, char *err, size_t errlen)
+{
+	struct sync_session *s = xcalloc(1, sizeof(*s));
+	const struct connector *conn;
+	char *plain;
+	int lrc = load(db, channel_id, &s->c);
+
+	if (lrc <= 0) {
+		snprintf(err, errlen, "%s",
+		         lrc == 0 ? "the channel is not connected"
+		                  : "database error");
+		goto fail;
+	}
+	conn = connector_find(s->c.platform);
+	s->config = json_loads(s->c.config, 0, NULL);
+	s->state = json_loads(s->c.state, 0, NULL);
+	plain = cred_open(key, s->c.nonce, s->c.box);
+	if (plain != NULL) {
+		s->cred = json_loads(plain, 0, NULL);
+		cred_free(plain);
+	}
+	if (conn == NULL) {
+		snprintf(err, errlen, "no connector for platform %s",
+		         s->c.platform);
+		goto fail;
+	}
+	if (!json_is_object(s->config) || !json_is_object(s->state) ||
+	    !json_is_object(s->cred)) {
+		snprintf(err, errlen,
+		         "the connection's settings or credentials cannot be "
+		         "opened (connect the channel again)");
+		goto fail;
+	}
+	conn_ctx_init(&s->ctx, conn, s->config, s->cred, s->state);
+	s->ctx.channel_id = channel_id;
+	s->ctx.now = now;
+	s->key = key;
+	s->r.db = db;
+	s->r.channel_id = channel_id;
+	s->r.now = now;
+	s->r.ctx = &s->ctx;
+	s->r.rep = &s->rep;
+	s->ctx.ud = &s->r;
+	s->ctx.on_item = on_item;
+	s->ctx.on_listing = on_listing;
+	s->ctx.on_metric = on_metric;
+	s->ctx.on_exchange = on_exchange;
+	return s;
+fail:
+	json_decref(s->config);
+	json_decref(s->cred);
+	json_decref(s->state);
+	conn_row_free(&s->c);
+	free(s);
+	return NULL;
+}
+
+struct conn_ctx *
+sync_session_ctx(struct sync_session *s)
+{
+	return &s->ctx;
+}
+
+int64_t
+sync_session_exchange(const struct sync_session *s)
+{
+	return s->r.last_exchange;
+}
+
+int
+sync_session_close(struct sync_session *s)
+{
+	struct db *db = s->r.db;
+	char *state = json_dumps(s->ctx.state, JSON_COMPACT | JSON_SORT_KEYS);
+	char *nonce = NULL, *box = NULL, *plain = NULL;
+	int rc = -1;
+
+	if (state == NULL)
+		goto out;
+	if (s->ctx.cred_changed) {
+		plain = json_dumps(s->ctx.cred, JSON_COMPACT);
+		if (plain == NULL ||
+		    cred_seal(s->key, plain, &nonce, &box) != 0)
+			goto out;
+	}
+	rc = db_run(db,
+	            "UPDATE channel_connections SET state_json = ?, "
+	            "cred_nonce = COALESCE(?, cred_nonce), cred_box = "
+	            "COALESCE(?, cred_box), cred_key_id = CASE WHEN ? IS NULL "
+	            "THEN cred_key_id ELSE ? END, token_expires_at = "
+	            "COALESCE(?, token_expires_at), updated_at = ? WHERE "
+	            "channel_id = ?",
+	            "tttttjii", state, nonce, box, nonce,
+	            nonce ? s->key->id : NULL, s->ctx.token_expires_at,
+	            s->r.now, s->r.channel_id);
+out:
+	if (rc != 0)
+		log_err("sync: channel %" PRId64
+		        ": the state after an action was not stored",
+		        s->r.channel_id);
+	cred_free(plain);
+	free(state);
+	free(nonce);
+	free(box);
+	conn_ctx_cleanup(&s->ctx);
+	json_decref(s->config);
+	json_decref(s->cred);
+	json_decref(s->state);
+	conn_row_free(&s->c);
+	free(s);
+	return rc;
 }
 
 int

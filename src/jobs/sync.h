@@ -69,6 +69,24 @@ enum kv_rc sync_connect(struct db *db, const struct actor *a,
                         const char *config_json, const char *cred_json,
                         int reset_state, int64_t now, struct verrs *v);
 
+/* A channel's connection opened for one action on the platform — a
+ * reply, a hide, a delete — rather than a poll (src/jobs/act.c): the
+ * connector's context with the opened credentials and state; every HTTP
+ * exchange is captured as in a sync.  sync_session_close() stores
+ * refreshed credentials and the state (never the poll schedule) and frees
+ * it.  NULL from open with an English reason in err (not connected, no
+ * connector, credentials that the key cannot open). */
+struct sync_session;
+struct sync_session *sync_session_open(struct db *db, int64_t channel_id,
+                                       const struct cred_key *key, int64_t now,
+                                       char *err, size_t errlen);
+/* The connector context (owned by the session). */
+struct conn_ctx *sync_session_ctx(struct sync_session *s);
+/* The id of the last exchange captured, 0 when none. */
+int64_t sync_session_exchange(const struct sync_session *s);
+/* 0, or -1 when the credentials or state could not be stored. */
+int sync_session_close(struct sync_session *s);
+
 /* Channels polled per scheduler pass at most (the rest wait). */
 #define KV_SYNC_PER_PASS 20
 
