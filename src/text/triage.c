@@ -590,6 +590,29 @@ decided(const struct triage_result *r, int c)
 	return c >= 0 && (r->classes >> c) & 1u;
 }
 
+/* Adds the rule hits of decided classes (decided_ones 1) or of the
+ * others (0) to w, strongest first. */
+static void
+add_rule_hits(struct why_list *w, const struct run *u,
+              const struct triage_result *r, int decided_ones)
+{
+	int first = w->n;
+	for (int i = 0; i < u->nhits; i++) {
+		const struct crule *cr = &u->e->rules[u->hits[i].rule];
+		struct triage_reason *x;
+		if (decided(r, cr->r.cls) != decided_ones)
+			continue;
+		if ((x = why_add(w, "rule", cr->r.cls, u->hits[i].what)) ==
+		    NULL)
+			break;
+		x->rule_id = cr->r.id;
+		x->weight = cr->r.weight;
+		x->start = u->hits[i].start;
+		x->end = u->hits[i].end;
+	}
+	qsort(w->r + first, (size_t)(w->n - first), sizeof(w->r[0]), hit_cmp);
+}
+
 void
 triage_run(const struct triage_engine *e, const char *text, size_t len,
            const char *lang, struct triage_result *r)
@@ -746,37 +769,8 @@ triage_run(const struct triage_engine *e, const char *text, size_t len,
 	/* 7. why: rule hits of decided classes, the ground, personal data,
 	 * the model's features, other rule hits; the language last */
 	{
-		struct triage_reason tmp[TRIAGE_MAX_EXPLAIN * 4];
-		int nd = 0, no = 0;
 		struct triage_reason *x;
-		for (int pass = 0; pass < 2; pass++) {
-			int *cnt = pass == 0 ? &nd : &no;
-			for (int i = 0; i < u.nhits; i++) {
-				const struct crule *cr =
-				    &e->rules[u.hits[i].rule];
-				if (decided(r, cr->r.cls) != (pass == 0))
-					continue;
-				if (*cnt >= TRIAGE_MAX_EXPLAIN * 2)
-					break;
-				x = &tmp[pass * TRIAGE_MAX_EXPLAIN * 2 +
-				         (*cnt)++];
-				memset(x, 0, sizeof(*x));
-				x->source = "rule";
-				x->cls = cr->r.cls;
-				x->rule_id = cr->r.id;
-				x->weight = cr->r.weight;
-				x->start = u.hits[i].start;
-				x->end = u.hits[i].end;
-				snprintf(x->what, sizeof(x->what), "%s",
-				         u.hits[i].what);
-			}
-		}
-		qsort(tmp, (size_t)nd, sizeof(tmp[0]), hit_cmp);
-		qsort(tmp + TRIAGE_MAX_EXPLAIN * 2, (size_t)no, sizeof(tmp[0]),
-		      hit_cmp);
-		for (int i = 0; i < nd; i++)
-			if ((x = why_add(w, "rule", tmp[i].cls, NULL)))
-				*x = tmp[i];
+		add_rule_hits(w, &u, r, 1);
 		if (you >= 0 && (x = why_add(w, "model", TC_ABUSE,
 		                             "ground: addresses a person"))) {
 			x->weight = 1;
@@ -805,9 +799,7 @@ triage_run(const struct triage_engine *e, const char *text, size_t len,
 				    (x = why_add(w, "model", c, cr[i].feature)))
 					x->weight = cr[i].weight;
 		}
-		for (int i = 0; i < no; i++)
-			if ((x = why_add(w, "rule", -1, NULL)))
-				*x = tmp[TRIAGE_MAX_EXPLAIN * 2 + i];
+		add_rule_hits(w, &u, r, 0);
 	}
 	{
 		int keep = w->n < TRIAGE_MAX_EXPLAIN - 1
