@@ -11,6 +11,7 @@
 #include "../base/log.h"
 #include "../base/util.h"
 #include "../domain/alerts.h"
+#include "../inbox/inbox.h"
 #include "sync.h"
 
 #include <errno.h>
@@ -46,6 +47,13 @@ scheduler_pass(struct db *db, const struct mailer_cfg *mail, int64_t now,
 			r->errors++;
 		r->raised += raised;
 		r->orgs++;
+	}
+	{
+		/* overdue inbox items: every organisation in one pass */
+		int raised = 0;
+		if (inbox_escalate_pass(db, now, &raised) != 0)
+			r->errors++;
+		r->raised += raised;
 	}
 	if (mail != NULL) {
 		int sent = 0, failed = 0;
