@@ -36,6 +36,7 @@
 #include "connect/import.h"
 #include "domain/domain.h"
 #include "domain/notify.h"
+#include "inbox/inbox.h"
 #include "jobs/mailer.h"
 #include "jobs/scheduler.h"
 #include "jobs/sync.h"
@@ -1363,6 +1364,53 @@ triage_load_rules(const char *path, struct triage_rule **rules, int *n)
 	return a;
 }
 
+/* Appends the triage rules of the database's (first) organisation to
+ * *rules (*n; the engine keeps the enabled ones), their strings in ar,
+ * when a database is configured and reachable with a current schema;
+ * otherwise says why on stderr and adds nothing (the built-in rules still
+ * work). */
+static void
+triage_db_rules(struct arena *ar, struct triage_rule **rules, int *n)
+{
+	char err[512];
+	struct db *db;
+	struct actor sys;
+	struct triage_rule *got = NULL;
+	int64_t org = 0;
+	int ngot = 0, v;
+
+	if (db_url == NULL)
+		return;
+	if ((db = db_open(db_url, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "triage: no database rules: %s\n", err);
+		return;
+	}
+	v = db_schema_version(db);
+	if (v < 0 || v < db_schema_latest(db) ||
+	    (org = org_first_id(db)) <= 0) {
+		fprintf(stderr, "triage: no database rules: %s\n",
+		        v < 0 ? db_errmsg(db)
+		        : v < db_schema_latest(db)
+		            ? "the schema is not current (kanalvakt migrate)"
+		            : "no organisation");
+		db_close(db);
+		return;
+	}
+	actor_system(&sys, org, "cli");
+	if (triage_rule_list(db, ar, &sys, &got, &ngot) != KV_OK) {
+		fprintf(stderr, "triage: no database rules: %s\n",
+		        db_errmsg(db));
+		ngot = 0;
+	}
+	if (ngot > 0) {
+		*rules =
+		    xrealloc(*rules, sizeof(**rules) * (size_t)(*n + ngot));
+		memcpy(*rules + *n, got, sizeof(**rules) * (size_t)ngot);
+		*n += ngot;
+	}
+	db_close(db);
+}
+
 /* Writes {"error": why, "line": n} as one line. */
 static void
 triage_bad_line(const char *why, long n)
@@ -1380,8 +1428,9 @@ triage_bad_line(const char *why, long n)
 
 /* kanalvakt triage [--lang L] [--rules FILE]: JSON lines in, one JSON
  * line out per input line (flushed at once), a bad line answered with an
- * error line; exit 1 when any line was bad.  Rules: the built-in set and
- * the file's (see docs/TRIAGE.md "kanalvakt triage"). */
+ * error line; exit 1 when any line was bad.  Rules: the built-in set, the
+ * organisation's enabled rules when a database is configured, and the
+ * file's (see docs/TRIAGE.md "kanalvakt triage"). */
 static int
 cmd_triage(int argc, char **argv)
 {
@@ -1390,6 +1439,7 @@ cmd_triage(int argc, char **argv)
 	const struct triage_rule *builtin;
 	struct triage_engine *e;
 	struct buf line;
+	struct arena ar;
 	json_t *file_rules = NULL;
 	long lineno = 0;
 	int nrules = 0, nbuiltin, bad = 0, toolong;
@@ -1410,13 +1460,17 @@ cmd_triage(int argc, char **argv)
 	rules = xmalloc(sizeof(*rules) * (size_t)nbuiltin);
 	memcpy(rules, builtin, sizeof(*rules) * (size_t)nbuiltin);
 	nrules = nbuiltin;
+	arena_init(&ar);
+	triage_db_rules(&ar, &rules, &nrules);
 	if (rules_file != NULL && (file_rules = triage_load_rules(
 	                               rules_file, &rules, &nrules)) == NULL) {
 		free(rules);
+		arena_free(&ar);
 		return 2;
 	}
 	e = triage_engine_new(rules, nrules, NULL);
 	free(rules);
+	arena_free(&ar);
 	json_decref(file_rules); /* the engine keeps copies */
 	if (e == NULL) {
 		fprintf(stderr, "triage: out of memory\n");

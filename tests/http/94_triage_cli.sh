@@ -133,4 +133,20 @@ echo '{"text":"x"}' | "$KV_BIN" triage --rules "$T_DIR/bad2.json" >/dev/null 2>"
 check_match "$(cat "$T_DIR/e")" "rule 1: cls " "a rule for class other is refused by its field cls"
 echo '{"text":"x"}' | "$KV_BIN" triage --lang de >/dev/null 2>&1
 check_eq "$?" 2 "an unknown --lang is a usage error"
+
+# the organisation's rules from the database (enabled ones only)
+kv_sql "INSERT INTO triage_rules (org_id, cls, ground, lang, kind, pattern, weight, enabled, note, created_at, updated_at) SELECT id, 'complaint', NULL, 'nb', 'keyword', 'parkeringsbot', 1, 1, 'parking fines', 0, 0 FROM orgs ORDER BY id LIMIT 1"
+kv_sql "INSERT INTO triage_rules (org_id, cls, ground, lang, kind, pattern, weight, enabled, note, created_at, updated_at) SELECT id, 'praise', NULL, NULL, 'keyword', 'parkeringsbot', 1, 0, 'disabled', 0, 0 FROM orgs ORDER BY id LIMIT 1"
+RID=$(kv_sql "SELECT id FROM triage_rules WHERE enabled = 1 AND pattern = 'parkeringsbot'")
+in='{"text":"Fikk parkeringsbot utenfor rådhuset","lang":"nb"}'
+out=$(echo "$in" | "$KV_BIN" --db "$KV_DB_URL" triage 2>>"$KV_CLI_LOG")
+check_eq "$?" 0 "triage with --db"
+check_match "$out" "\"classes\":\\[\"complaint\"\\].*\"rule\":$RID,\"what\":\"parkeringsbot\"" \
+	"the organisation's enabled rule decides, with its database id"
+check_nomatch "$out" '"praise"' "…and its disabled rule does not"
+out=$(echo "$in" | tri)
+check_nomatch "$out" '"complaint"' "without a database only the built-in rules apply"
+out=$(echo "$in" | "$KV_BIN" --db "sqlite:$T_DIR/missing/none.db" triage 2>"$T_DIR/e")
+check_eq "$?" 0 "an unreachable database does not stop triage"
+check_match "$(cat "$T_DIR/e")" "no database rules" "…it says the database rules are missing"
 kv_finish
