@@ -733,6 +733,10 @@ triage_run(const struct triage_engine *e, const char *text, size_t len,
 				    z[c] > z[TC_ABUSE])
 					abuse_first = 0;
 		}
+		/* a question inside abuse that comes first (spam, a
+		 * come-on) is not one to answer, nor to count as asked */
+		if (abuse_first)
+			r->classes &= ~(1u << TC_QUESTION);
 		r->needs_answer =
 		    (r->classes & TRIAGE_ANSWER_CLASSES) && !abuse_first;
 		/* unsure: an answer class within 0.2 of the line (score 0.4

@@ -603,15 +603,13 @@ static const struct triage_rule default_rules[] = {
        "skicka nakenbilder|vill knulla dig|knulla dig|suga kuk|"
        "visa brösten|ligga med dig",
        "sexual demands aimed at someone (Swedish)"),
-    KA(AG_SEXUAL_HARASSMENT, "sv", 0.6,
-       "hora|horor|fitta|subba|kuk|pattar|sexig|kåt",
+    KA(AG_SEXUAL_HARASSMENT, "sv", 0.6, "hora|horor|fitta|subba|kuk|pattar|kåt",
        "sexualised words about a person (Swedish)"),
     KA(AG_SEXUAL_HARASSMENT, "da", 1.0,
        "send nøgenbilleder|vil kneppe dig|kneppe dig|sutte pik|"
        "vis dine bryster|ligge med dig",
        "sexual demands aimed at someone (Danish)"),
-    KA(AG_SEXUAL_HARASSMENT, "da", 0.6,
-       "luder|fisse|kusse|pik|patter|liderlig|sexet",
+    KA(AG_SEXUAL_HARASSMENT, "da", 0.6, "luder|fisse|kusse|pik|patter|liderlig",
        "sexualised words about a person (Danish)"),
     KA(AG_SEXUAL_HARASSMENT, "en", 1.0,
        "send nudes|show me your tits|want to fuck you|wanna fuck|"
@@ -619,6 +617,8 @@ static const struct triage_rule default_rules[] = {
        "sexual demands aimed at someone (English)"),
     KA(AG_SEXUAL_HARASSMENT, "en", 0.6, "slut|whore|tits|boobs|horny|sexy|milf",
        "sexualised words about a person (English)"),
+    PA(AG_SEXUAL_HARASSMENT, NULL, 0.6, "\\bsex(?:ig|iga|igt|et|ede)\\b",
+       "\"sexy\" in sv and da as written: its stem is sex, which is six"),
     PA(AG_SEXUAL_HARASSMENT, NULL, 0.4,
        "[\\x{1F346}\\x{1F351}\\x{1F4A6}\\x{1F445}]",
        "emoji used as sexual innuendo (aubergine, peach, drops, tongue)"),
@@ -645,9 +645,9 @@ static const struct triage_rule default_rules[] = {
        "tjäna pengar|jobba hemifrån|garanterad avkastning|klicka här|"
        "kolla min profil",
        "money and click-bait phrases (Swedish)"),
-    KA(AG_SPAM, "da", 0.3, "gratis|vinde|gevinst",
-       "prize words: only a hint (Danish; not \"vind\", which is also "
-       "wind)"),
+    KA(AG_SPAM, "da", 0.3, "gratis|gevinst",
+       "prize words: only a hint (Danish; not \"vinde\": its stem vind "
+       "is wind)"),
     KA(AG_SPAM, "da", 0.6,
        "tjen penge|arbejd hjemmefra|garanteret afkast|klik her|"
        "tjek min profil",
@@ -776,10 +776,13 @@ static const struct triage_rule default_rules[] = {
       "thanks and praise (nynorsk)"),
     K(TC_PRAISE, "sv", 0.6,
       "tack så mycket|stort tack|tack för|bra jobbat|grymt|toppen|"
-      "fantastiskt|underbart|härligt|snyggt|heja|stolt över",
+      "fantastiskt|underbart|snyggt|stolt över",
       "thanks and praise (Swedish)"),
     K(TC_PRAISE, "sv", 0.3, "tack|bra|fint|kul",
       "short positive words; with the classifier they decide"),
+    P(TC_PRAISE, "sv", 0.6, "\\b(?:härligt|heja)\\b",
+      "praise words whose stems are common words (här: here, hej: "
+      "hello), so matched as written"),
     K(TC_PRAISE, "da", 0.6,
       "mange tak|tusind tak|tak for|godt gået|godt arbejde|fantastisk|"
       "dejligt|skønt|super flot|sej|stolt af",
