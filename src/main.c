@@ -18,7 +18,7 @@
  *   kanalvakt [--db URL] mail list [--state S] | mail retry [--failed]
  *   kanalvakt mail test ADDRESS --smtp URL --mail-from ADDR
  *   kanalvakt feed check URL|FILE
- *   kanalvakt [--db URL] triage [--lang L] [--rules FILE]
+ *   kanalvakt [--db URL] triage [--lang L] [--rules FILE] [--no-model]
  *   kanalvakt routes | version
  *
  * The CLI calls the same domain functions as the web UI and API, as the
@@ -117,7 +117,7 @@ usage(FILE *f)
 	    "  feed check URL|FILE     read a feed (RSS, Atom, JSON Feed) and "
 	    "print\n"
 	    "                          each entry as a JSON line\n"
-	    "  triage [--lang L] [--rules FILE]\n"
+	    "  triage [--lang L] [--rules FILE] [--no-model]\n"
 	    "                          triage JSON lines {\"text\", \"lang\"?} "
 	    "from\n"
 	    "                          stdin: one JSON line per input with "
@@ -1426,11 +1426,12 @@ triage_bad_line(const char *why, long n)
 	json_decref(o);
 }
 
-/* kanalvakt triage [--lang L] [--rules FILE]: JSON lines in, one JSON
- * line out per input line (flushed at once), a bad line answered with an
- * error line; exit 1 when any line was bad.  Rules: the built-in set, the
- * organisation's enabled rules when a database is configured, and the
- * file's (see docs/TRIAGE.md "kanalvakt triage"). */
+/* kanalvakt triage [--lang L] [--rules FILE] [--no-model]: JSON lines
+ * in, one JSON line out per input line (flushed at once), a bad line
+ * answered with an error line; exit 1 when any line was bad.  Rules: the
+ * built-in set, the organisation's enabled rules when a database is
+ * configured, and the file's; the shipped model unless --no-model (see
+ * docs/TRIAGE.md "kanalvakt triage"). */
 static int
 cmd_triage(int argc, char **argv)
 {
@@ -1442,7 +1443,7 @@ cmd_triage(int argc, char **argv)
 	struct arena ar;
 	json_t *file_rules = NULL;
 	long lineno = 0;
-	int nrules = 0, nbuiltin, bad = 0, toolong;
+	int nrules = 0, nbuiltin, bad = 0, toolong, no_model = 0;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc &&
@@ -1450,9 +1451,12 @@ cmd_triage(int argc, char **argv)
 			deflang = argv[++i];
 		} else if (strcmp(argv[i], "--rules") == 0 && i + 1 < argc) {
 			rules_file = argv[++i];
+		} else if (strcmp(argv[i], "--no-model") == 0) {
+			no_model = 1;
 		} else {
 			fprintf(stderr, "usage: kanalvakt triage [--lang "
-			                "nb|nn|sv|da|en] [--rules FILE]\n");
+			                "nb|nn|sv|da|en] [--rules FILE] "
+			                "[--no-model]\n");
 			return 2;
 		}
 	}
@@ -1468,7 +1472,9 @@ cmd_triage(int argc, char **argv)
 		arena_free(&ar);
 		return 2;
 	}
-	e = triage_engine_new(rules, nrules, NULL);
+	/* --no-model: an untrained model votes nothing, the rules decide */
+	e = triage_engine_new(rules, nrules,
+	                      no_model ? cls_new(triage_model_nclasses) : NULL);
 	free(rules);
 	arena_free(&ar);
 	json_decref(file_rules); /* the engine keeps copies */

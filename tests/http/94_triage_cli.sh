@@ -11,7 +11,9 @@
 . "$(dirname "$0")/../lib/t.sh"
 . "$(dirname "$0")/../lib/server.sh"
 kv_setup
-tri() { "$KV_BIN" triage "$@" 2>>"$KV_CLI_LOG"; }
+# most checks run the rules alone (--no-model), so they test the rules
+# and the contract, not the classifier; one run uses the shipped model
+tri() { "$KV_BIN" triage --no-model "$@" 2>>"$KV_CLI_LOG"; }
 
 cat >"$T_DIR/in.jsonl" <<'IN'
 {"text": "Hei! Når åpner svømmehallen igjen etter ferien?", "lang": "nb"}
@@ -72,6 +74,25 @@ check_eq "$(line 13)" "13 error text: a string is required line 14" \
 	"an error line after a blank line names the input line (blank lines count)"
 check_nomatch "$res" "KEYS|EXPLAIN" "every result line has exactly the contract's keys and explain entries"
 
+# with the shipped model: the same contract, and a rule of weight 1 still
+# decides whatever the model says
+"$KV_BIN" triage --lang nb <"$T_DIR/in.jsonl" >"$T_DIR/model.jsonl" 2>>"$KV_CLI_LOG"
+check_eq "$?" 1 "with the model: exit 1 for the bad lines"
+mres=$("$T_PY" - "$T_DIR/model.jsonl" <<'PY'
+import json, sys
+keys = ["lang", "classes", "abuse_ground", "personal_data", "explain",
+        "needs_answer", "hard"]
+n = bad = 0
+for l in open(sys.argv[1]):
+    o = json.loads(l)
+    n += 1
+    if "error" not in o and (list(o) != keys or not o["classes"]):
+        bad += 1
+print(n, bad, json.loads(open(sys.argv[1]).readlines()[1])["abuse_ground"])
+PY
+)
+check_eq "$mres" "13 0 threat" "with the model: 13 lines, all with the contract's keys; the threat stays a threat"
+
 # explain: the threat's rule hit with its byte offsets
 off=$(sed -n 2p "$T_DIR/out.jsonl" | "$T_PY" -c 'import json,sys
 o = json.load(sys.stdin)
@@ -84,7 +105,7 @@ check_match "$(sed -n 2p "$T_DIR/out.jsonl")" '"source":"lang","class":null,"wha
 # each output line is flushed at once: a reader gets line 1 before input ends
 "$T_PY" - "$KV_BIN" <<'PY' >"$T_DIR/flush.out" 2>>"$KV_CLI_LOG"
 import subprocess, sys, json
-p = subprocess.Popen([sys.argv[1], "triage"], stdin=subprocess.PIPE,
+p = subprocess.Popen([sys.argv[1], "triage", "--no-model"], stdin=subprocess.PIPE,
                      stdout=subprocess.PIPE)
 p.stdin.write(b'{"text": "Tusen takk!", "lang": "nb"}\n')
 p.stdin.flush()
@@ -139,14 +160,14 @@ kv_sql "INSERT INTO triage_rules (org_id, cls, ground, lang, kind, pattern, weig
 kv_sql "INSERT INTO triage_rules (org_id, cls, ground, lang, kind, pattern, weight, enabled, note, created_at, updated_at) SELECT id, 'praise', NULL, NULL, 'keyword', 'parkeringsbot', 1, 0, 'disabled', 0, 0 FROM orgs ORDER BY id LIMIT 1"
 RID=$(kv_sql "SELECT id FROM triage_rules WHERE enabled = 1 AND pattern = 'parkeringsbot'")
 in='{"text":"Fikk parkeringsbot utenfor rådhuset","lang":"nb"}'
-out=$(echo "$in" | "$KV_BIN" --db "$KV_DB_URL" triage 2>>"$KV_CLI_LOG")
+out=$(echo "$in" | "$KV_BIN" --db "$KV_DB_URL" triage --no-model 2>>"$KV_CLI_LOG")
 check_eq "$?" 0 "triage with --db"
 check_match "$out" "\"classes\":\\[\"complaint\"\\].*\"rule\":$RID,\"what\":\"parkeringsbot\"" \
 	"the organisation's enabled rule decides, with its database id"
 check_nomatch "$out" '"praise"' "…and its disabled rule does not"
 out=$(echo "$in" | tri)
 check_nomatch "$out" '"complaint"' "without a database only the built-in rules apply"
-out=$(echo "$in" | "$KV_BIN" --db "sqlite:$T_DIR/missing/none.db" triage 2>"$T_DIR/e")
+out=$(echo "$in" | "$KV_BIN" --db "sqlite:$T_DIR/missing/none.db" triage --no-model 2>"$T_DIR/e")
 check_eq "$?" 0 "an unreachable database does not stop triage"
 check_match "$(cat "$T_DIR/e")" "no database rules" "…it says the database rules are missing"
 kv_finish
