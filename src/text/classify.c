@@ -67,11 +67,13 @@ static struct cls_cfg {
 	double cw_power; /* positive class weight (neg/pos)^cw_power */
 	int folds;       /* threshold cross-validation */
 	double online_rate;
-} cfg = {2, 5, {1.0f, 1.0f, 1.0f, 1.0f}, 15, 0.2, 1e-5, 0.5, 3, 0.5};
+	int idf; /* weigh features by inverse document frequency */
+} cfg = {1, 3, {1.0f, 1.0f, 1.0f, 1.0f}, 15, 0.2, 1e-2, 0.5, 3, 0.5, 0};
 
 struct cls_model {
 	int nout;
-	float *w; /* CLS_BUCKETS rows of nout weights */
+	float *w;   /* CLS_BUCKETS rows of nout weights */
+	float *idf; /* CLS_BUCKETS inverse document frequencies, or NULL */
 	float bias[CLS_MAX_OUT];
 	double thr[CLS_MAX_OUT];
 };
@@ -163,6 +165,8 @@ emit_chars(struct fset *fs, const char *w, size_t n)
 	for (int len = cfg.nmin; len <= cfg.nmax; len++)
 		for (size_t s = 0; s + (size_t)len <= ncp; s++) {
 			size_t b = off[s], e = off[s + (size_t)len];
+			if (len == 1 && (s == 0 || s + 1 == ncp))
+				continue; /* "_" alone says nothing */
 			memcpy(name + 2, pad + b, e - b);
 			emit(fs, FG_CHAR, name, 2 + e - b);
 		}
@@ -187,7 +191,6 @@ extract(const char *text, size_t len, const char *lang, struct fset *fs)
 	const char *algo, *f;
 	char name[CLS_NAME_MAX], prev[CLS_WORD_MAX + 1];
 	size_t flen, pos = 0, ws, we, prevn = 0;
-	double sum = 0;
 
 	arena_init(&ar);
 	if (len > CLS_TEXT_MAX) {
@@ -272,12 +275,23 @@ extract(const char *text, size_t len, const char *lang, struct fset *fs)
 				fs->f[o++] = fs->f[i];
 		fs->n = o;
 	}
+}
+
+/* Scales the features by the model's inverse document frequencies (when
+ * it has them) and to unit length. */
+static void
+weigh(const float *idf, struct fset *fs)
+{
+	double sum = 0;
+	if (idf)
+		for (size_t i = 0; i < fs->n; i++)
+			fs->f[i].v *= idf[fs->f[i].h];
 	for (size_t i = 0; i < fs->n; i++)
 		sum += (double)fs->f[i].v * fs->f[i].v;
 	if (sum > 0) {
-		float s = (float)(1.0 / sqrt(sum));
+		float sc = (float)(1.0 / sqrt(sum));
 		for (size_t i = 0; i < fs->n; i++)
-			fs->f[i].v *= s;
+			fs->f[i].v *= sc;
 	}
 }
 
@@ -316,6 +330,7 @@ cls_free(struct cls_model *m)
 	if (m == NULL)
 		return;
 	free(m->w);
+	free(m->idf);
 	free(m);
 }
 
@@ -362,6 +377,7 @@ cls_predict(const struct cls_model *m, const char *text, size_t len,
 	struct fset fs = {0};
 	double s[CLS_MAX_OUT];
 	extract(text, len, lang, &fs);
+	weigh(m->idf, &fs);
 	scores(m, fs.f, fs.n, s);
 	for (int k = 0; k < m->nout; k++)
 		prob[k] = sigmoid(s[k]);
@@ -377,7 +393,8 @@ struct tdata {
 };
 
 static void
-tdata_build(struct tdata *td, const struct cls_example *ex, size_t n)
+tdata_build(struct tdata *td, struct cls_model *m, const struct cls_example *ex,
+            size_t n)
 {
 	size_t total = 0, cap = 0;
 	td->start = xmalloc((n + 1) * sizeof(*td->start));
@@ -397,6 +414,22 @@ tdata_build(struct tdata *td, const struct cls_example *ex, size_t n)
 		fset_free(&fs);
 	}
 	td->start[n] = total;
+	free(m->idf);
+	m->idf = NULL;
+	if (cfg.idf) {
+		uint32_t *df = xcalloc(CLS_BUCKETS, sizeof(*df));
+		m->idf = xmalloc(CLS_BUCKETS * sizeof(*m->idf));
+		for (size_t j = 0; j < total; j++)
+			df[td->f[j].h]++;
+		for (size_t h = 0; h < CLS_BUCKETS; h++)
+			m->idf[h] = (float)(log((n + 1.0) / (df[h] + 1.0)) + 1);
+		free(df);
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct fset fs = {td->f + td->start[i],
+		                  td->start[i + 1] - td->start[i], 0, NULL};
+		weigh(m->idf, &fs);
+	}
 }
 
 static void
@@ -626,7 +659,7 @@ cls_train(struct cls_model *m, const struct cls_example *ex, size_t n,
 
 	if (n == 0)
 		return -1;
-	tdata_build(&td, ex, n);
+	tdata_build(&td, m, ex, n);
 	idx = xmalloc(n * sizeof(*idx));
 	for (size_t i = 0; i < n; i++)
 		idx[i] = i;
@@ -650,6 +683,7 @@ cls_learn(struct cls_model *m, const struct cls_example *ex)
 	const char *t = ex->text ? ex->text : "";
 
 	extract(t, strlen(t), ex->lang, &fs);
+	weigh(m->idf, &fs);
 	scores(m, fs.f, fs.n, s);
 	for (int k = 0; k < nout; k++) {
 		g[k] = 0;
@@ -695,6 +729,7 @@ cls_explain(const struct cls_model *m, const char *text, size_t len,
 		return 0;
 	fs.names = xmalloc(sizeof(*fs.names));
 	extract(text, len, lang, &fs);
+	weigh(m->idf, &fs);
 	c = xmalloc((fs.n ? fs.n : 1) * sizeof(*c));
 	for (size_t j = 0; j < fs.n; j++) {
 		double w =
