@@ -59,7 +59,7 @@ enum fgroup { FG_WORD, FG_BIGRAM, FG_CHAR, FG_PUNCT, FG__COUNT };
 
 /* The feature and training settings (tuned by 5-fold cross-validation on
  * OffensEval-da, docs/TRIAGE.md). */
-static struct cls_cfg {
+static const struct cls_cfg {
 	int nmin, nmax;      /* character n-gram lengths, in code points */
 	float gw[FG__COUNT]; /* weight of each feature group */
 	int epochs;
@@ -68,7 +68,7 @@ static struct cls_cfg {
 	int folds;       /* threshold cross-validation */
 	double online_rate;
 	int idf; /* weigh features by inverse document frequency */
-} cfg = {1, 3, {1.0f, 1.0f, 1.0f, 1.0f}, 15, 0.2, 1e-2, 0.5, 3, 0.5, 0};
+} cfg = {1, 3, {1.0f, 0.5f, 1.0f, 1.0f}, 20, 0.2, 1e-2, 0.35, 3, 0.5, 0};
 
 struct cls_model {
 	int nout;
@@ -925,6 +925,8 @@ cls_load(const void *data, size_t n)
 				goto bad;
 			m->w[(size_t)h * nout + k] = w;
 		}
+		if (!row_used(m, h)) /* cls_save writes no empty row */
+			goto bad;
 	}
 	return m;
 bad:
