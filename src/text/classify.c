@@ -31,7 +31,7 @@
  * negative class (macro-F1 of that output).
  *
  * The saved form (cls_save) is little-endian: a header, each output's
- * threshold and bias, the non-zero weight rows (bucket, floats), and an
+ * threshold and bias (f32), the non-zero weight rows (bucket, floats), and an
  * FNV-1a 64 checksum of all that; cls_load checks every field.
  */
 #include "classify.h"
@@ -75,7 +75,7 @@ struct cls_model {
 	float *w;   /* CLS_BUCKETS rows of nout weights */
 	float *idf; /* CLS_BUCKETS inverse document frequencies, or NULL */
 	float bias[CLS_MAX_OUT];
-	double thr[CLS_MAX_OUT];
+	float thr[CLS_MAX_OUT]; /* decision thresholds, 0…1 */
 };
 
 /* --- features ------------------------------------------------------------ */
@@ -636,7 +636,7 @@ set_thresholds(struct cls_model *m, const struct cls_example *ex,
 				sc[ns].y = ex[i].labels >> k & 1;
 				ns++;
 			}
-		m->thr[k] = best_threshold(sc, ns);
+		m->thr[k] = (float)best_threshold(sc, ns);
 	}
 	cls_free(sub);
 	free(perm);
@@ -779,8 +779,8 @@ put_u32(unsigned char *p, uint32_t v)
 static void
 put_u64(unsigned char *p, uint64_t v)
 {
-	for (int i = 0; i < 8; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
+	put_u32(p, (uint32_t)v);
+	put_u32(p + 4, (uint32_t)(v >> 32));
 }
 
 static uint32_t
@@ -790,12 +790,7 @@ get_u32(const unsigned char *p)
 	       (uint32_t)p[3] << 24;
 }
 
-static uint64_t
-get_u64(const unsigned char *p)
-{
-	return (uint64_t)get_u32(p) | (uint64_t)get_u32(p + 4) << 32;
-}
-
+/* Floats travel as their IEEE 754 bits. */
 static void
 put_f32(unsigned char *p, float f)
 {
@@ -811,23 +806,6 @@ get_f32(const unsigned char *p)
 	float f;
 	memcpy(&f, &v, 4);
 	return f;
-}
-
-static void
-put_f64(unsigned char *p, double d)
-{
-	uint64_t v;
-	memcpy(&v, &d, 8);
-	put_u64(p, v);
-}
-
-static double
-get_f64(const unsigned char *p)
-{
-	uint64_t v = get_u64(p);
-	double d;
-	memcpy(&d, &v, 8);
-	return d;
 }
 
 /* 1 when row h of m has a non-zero weight. */
@@ -849,7 +827,7 @@ cls_save(const struct cls_model *m, struct buf *out)
 
 	for (size_t h = 0; h < CLS_BUCKETS; h++)
 		rows += (size_t)row_used(m, h);
-	n = CLS_HEADER + nout * 12 + rows * (4 + 4 * nout) + 8;
+	n = CLS_HEADER + nout * 8 + rows * (4 + 4 * nout) + 8;
 	p = xmalloc(n);
 	memcpy(p, CLS_MAGIC, 8);
 	put_u32(p + 8, CLS_VERSION);
@@ -857,9 +835,9 @@ cls_save(const struct cls_model *m, struct buf *out)
 	put_u32(p + 16, CLS_BITS);
 	put_u32(p + 20, (uint32_t)rows);
 	o = CLS_HEADER;
-	for (size_t k = 0; k < nout; k++, o += 12) {
-		put_f64(p + o, m->thr[k]);
-		put_f32(p + o + 8, m->bias[k]);
+	for (size_t k = 0; k < nout; k++, o += 8) {
+		put_f32(p + o, m->thr[k]);
+		put_f32(p + o + 4, m->bias[k]);
 	}
 	for (size_t h = 0; h < CLS_BUCKETS; h++) {
 		if (!row_used(m, h))
@@ -898,17 +876,18 @@ cls_load(const void *data, size_t n)
 	if (nout < 1 || nout > CLS_MAX_OUT || get_u32(p + 16) != CLS_BITS ||
 	    rows > CLS_BUCKETS)
 		return NULL;
-	need = CLS_HEADER + (size_t)nout * 12 +
+	need = CLS_HEADER + (size_t)nout * 8 +
 	       (size_t)rows * (4 + 4 * (size_t)nout) + 8;
-	if (n != need || get_u64(p + n - 8) != fnv1a64(p, n - 8))
+	if (n != need || (get_u32(p + n - 8) | (uint64_t)get_u32(p + n - 4)
+	                                           << 32) != fnv1a64(p, n - 8))
 		return NULL;
 	m = cls_new((int)nout);
 	if (m == NULL)
 		return NULL;
 	o = CLS_HEADER;
-	for (uint32_t k = 0; k < nout; k++, o += 12) {
-		m->thr[k] = get_f64(p + o);
-		m->bias[k] = get_f32(p + o + 8);
+	for (uint32_t k = 0; k < nout; k++, o += 8) {
+		m->thr[k] = get_f32(p + o);
+		m->bias[k] = get_f32(p + o + 4);
 		if (!(m->thr[k] >= 0 && m->thr[k] <= 1) ||
 		    !weight_ok(m->bias[k]))
 			goto bad;

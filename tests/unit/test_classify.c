@@ -433,7 +433,7 @@ T_TEST(save_load)
 		static const struct {
 			size_t off;
 			unsigned char v;
-		} edits[] = {{8, 2}, {12, 0}, {12, 17}, {16, 17}, {31, 0x7f}};
+		} edits[] = {{8, 2}, {12, 0}, {12, 17}, {16, 17}, {27, 0x40}};
 		for (size_t e = 0; e < ARRAY_LEN(edits); e++) {
 			memcpy(bad, a.p, a.len);
 			bad[edits[e].off] = edits[e].v;
@@ -448,12 +448,12 @@ T_TEST(save_load)
 		cls_free(l);
 		/* a weight set to +inf (the first row's first float) */
 		memcpy(bad, a.p, a.len);
-		memcpy(bad + 24 + 2 * 12 + 4, "\x00\x00\x80\x7f", 4);
+		memcpy(bad + 24 + 2 * 8 + 4, "\x00\x00\x80\x7f", 4);
 		reseal(bad, a.len);
 		T_ASSERT(cls_load(bad, a.len) == NULL);
 		/* rows out of order: the first bucket made huge */
 		memcpy(bad, a.p, a.len);
-		memcpy(bad + 24 + 2 * 12, "\xff\xff\x03\x00", 4);
+		memcpy(bad + 24 + 2 * 8, "\xff\xff\x03\x00", 4);
 		reseal(bad, a.len);
 		T_ASSERT(cls_load(bad, a.len) == NULL);
 	}
