@@ -8,8 +8,8 @@
  * Snowball stem in the text's language; a word with digits gives its
  * shape instead, every digit as 0, so "98765432" is "w:00000000"), each
  * pair of neighbouring words "b:STEM1_STEM2", and each word padded with
- * "_" at both ends gives its character n-grams of CLS_NMIN…CLS_NMAX code
- * points, "c:_tru", "c:ssel_".  Every other character that is not white
+ * "_" at both ends gives its character n-grams of 1…3 code points (cfg),
+ * "c:_tr", "c:el_".  Every other character that is not white
  * space (punctuation, emoji) gives "p:?", "p:😡".  A feature is named by
  * that string; its FNV-1a hash picks one of CLS_BUCKETS weight rows, so
  * no string is kept: cls_explain recomputes the names from the text it
@@ -24,9 +24,9 @@
  * Training (cls_train) minimises each output's class-weighted logistic
  * loss with L2 by AdaGrad over the examples that label it, in an order
  * shuffled by the seed (splitmix64), so a seed gives the same model.  The
- * positive class weight is (negatives/positives)^CLS_CW_POWER.  Each
+ * positive class weight is (negatives/positives)^0.35 (cfg).  Each
  * output's threshold is then chosen on out-of-fold probabilities (the
- * model retrained on CLS_FOLDS-1 of CLS_FOLDS parts, predicting the rest)
+ * model retrained on two of three parts, predicting the rest)
  * as the one with the best mean of the F1 of the positive and the
  * negative class (macro-F1 of that output).
  *
@@ -54,6 +54,8 @@
 #define CLS_TEXT_MAX (64 * 1024) /* bytes of a text looked at */
 #define CLS_WORD_MAX 64          /* longer runs (URLs, hashes) are skipped */
 #define CLS_NAME_MAX 160         /* a feature name while it is built */
+#define CLS_W_MAX    1e6 /* |weight| and |bias| bound (cls_load checks it) */
+#define CLS_EX_W_MAX 1e3 /* an example's weight is cut to this */
 
 enum fgroup { FG_WORD, FG_BIGRAM, FG_CHAR, FG_PUNCT, FG__COUNT };
 
@@ -67,13 +69,11 @@ static const struct cls_cfg {
 	double cw_power; /* positive class weight (neg/pos)^cw_power */
 	int folds;       /* threshold cross-validation */
 	double online_rate;
-	int idf; /* weigh features by inverse document frequency */
-} cfg = {1, 3, {1.0f, 0.5f, 1.0f, 1.0f}, 20, 0.2, 1e-2, 0.35, 3, 0.5, 0};
+} cfg = {1, 3, {1.0f, 0.5f, 1.0f, 1.0f}, 20, 0.2, 1e-2, 0.35, 3, 0.5};
 
 struct cls_model {
 	int nout;
-	float *w;   /* CLS_BUCKETS rows of nout weights */
-	float *idf; /* CLS_BUCKETS inverse document frequencies, or NULL */
+	float *w; /* CLS_BUCKETS rows of nout weights */
 	float bias[CLS_MAX_OUT];
 	float thr[CLS_MAX_OUT]; /* decision thresholds, 0…1 */
 };
@@ -191,14 +191,19 @@ extract(const char *text, size_t len, const char *lang, struct fset *fs)
 	const char *algo, *f;
 	char name[CLS_NAME_MAX], prev[CLS_WORD_MAX + 1];
 	size_t flen, pos = 0, ws, we, prevn = 0;
+	double sum = 0;
 
 	arena_init(&ar);
+	if (text == NULL) {
+		text = "";
+		len = 0;
+	}
 	if (len > CLS_TEXT_MAX) {
 		len = CLS_TEXT_MAX;
 		while (len > 0 && ((unsigned char)text[len] & 0xc0) == 0x80)
 			len--;
 	}
-	f = text_fold(&ar, arena_strndup(&ar, text ? text : "", len));
+	f = text_fold(&ar, arena_strndup(&ar, text, len));
 	flen = strlen(f);
 	algo = stem_algorithm(lang);
 	if (algo == NULL)
@@ -275,17 +280,6 @@ extract(const char *text, size_t len, const char *lang, struct fset *fs)
 				fs->f[o++] = fs->f[i];
 		fs->n = o;
 	}
-}
-
-/* Scales the features by the model's inverse document frequencies (when
- * it has them) and to unit length. */
-static void
-weigh(const float *idf, struct fset *fs)
-{
-	double sum = 0;
-	if (idf)
-		for (size_t i = 0; i < fs->n; i++)
-			fs->f[i].v *= idf[fs->f[i].h];
 	for (size_t i = 0; i < fs->n; i++)
 		sum += (double)fs->f[i].v * fs->f[i].v;
 	if (sum > 0) {
@@ -330,7 +324,6 @@ cls_free(struct cls_model *m)
 	if (m == NULL)
 		return;
 	free(m->w);
-	free(m->idf);
 	free(m);
 }
 
@@ -377,7 +370,6 @@ cls_predict(const struct cls_model *m, const char *text, size_t len,
 	struct fset fs = {0};
 	double s[CLS_MAX_OUT];
 	extract(text, len, lang, &fs);
-	weigh(m->idf, &fs);
 	scores(m, fs.f, fs.n, s);
 	for (int k = 0; k < m->nout; k++)
 		prob[k] = sigmoid(s[k]);
@@ -393,8 +385,7 @@ struct tdata {
 };
 
 static void
-tdata_build(struct tdata *td, struct cls_model *m, const struct cls_example *ex,
-            size_t n)
+tdata_build(struct tdata *td, const struct cls_example *ex, size_t n)
 {
 	size_t total = 0, cap = 0;
 	td->start = xmalloc((n + 1) * sizeof(*td->start));
@@ -414,22 +405,6 @@ tdata_build(struct tdata *td, struct cls_model *m, const struct cls_example *ex,
 		fset_free(&fs);
 	}
 	td->start[n] = total;
-	free(m->idf);
-	m->idf = NULL;
-	if (cfg.idf) {
-		uint32_t *df = xcalloc(CLS_BUCKETS, sizeof(*df));
-		m->idf = xmalloc(CLS_BUCKETS * sizeof(*m->idf));
-		for (size_t j = 0; j < total; j++)
-			df[td->f[j].h]++;
-		for (size_t h = 0; h < CLS_BUCKETS; h++)
-			m->idf[h] = (float)(log((n + 1.0) / (df[h] + 1.0)) + 1);
-		free(df);
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct fset fs = {td->f + td->start[i],
-		                  td->start[i + 1] - td->start[i], 0, NULL};
-		weigh(m->idf, &fs);
-	}
 }
 
 static void
@@ -462,7 +437,19 @@ shuffle(size_t *a, size_t n, uint64_t *rng)
 static double
 ex_weight(const struct cls_example *e)
 {
-	return e->weight > 0 ? e->weight : 1.0;
+	if (!(e->weight > 0)) /* 0, negative or NaN */
+		return 1.0;
+	return e->weight < CLS_EX_W_MAX ? e->weight : CLS_EX_W_MAX;
+}
+
+/* w - d kept within ±CLS_W_MAX, so a model always saves loadable. */
+static float
+step(float w, double d)
+{
+	double r = (double)w - d;
+	return (float)(r > CLS_W_MAX    ? CLS_W_MAX
+	               : r < -CLS_W_MAX ? -CLS_W_MAX
+	                                : r);
 }
 
 /* Trains m from zero on the examples idx[0..n) (AdaGrad, L2 on the
@@ -659,7 +646,7 @@ cls_train(struct cls_model *m, const struct cls_example *ex, size_t n,
 
 	if (n == 0)
 		return -1;
-	tdata_build(&td, m, ex, n);
+	tdata_build(&td, ex, n);
 	idx = xmalloc(n * sizeof(*idx));
 	for (size_t i = 0; i < n; i++)
 		idx[i] = i;
@@ -683,19 +670,18 @@ cls_learn(struct cls_model *m, const struct cls_example *ex)
 	const char *t = ex->text ? ex->text : "";
 
 	extract(t, strlen(t), ex->lang, &fs);
-	weigh(m->idf, &fs);
 	scores(m, fs.f, fs.n, s);
 	for (int k = 0; k < nout; k++) {
 		g[k] = 0;
 		if (ex->known >> k & 1)
 			g[k] = (sigmoid(s[k]) - (ex->labels >> k & 1)) *
 			       ex_weight(ex) * cfg.online_rate;
-		m->bias[k] -= (float)g[k];
+		m->bias[k] = step(m->bias[k], g[k]);
 	}
 	for (size_t j = 0; j < fs.n; j++) {
 		float *row = m->w + (size_t)fs.f[j].h * (size_t)nout;
 		for (int k = 0; k < nout; k++)
-			row[k] -= (float)(g[k] * fs.f[j].v);
+			row[k] = step(row[k], g[k] * fs.f[j].v);
 	}
 	fset_free(&fs);
 }
@@ -729,7 +715,6 @@ cls_explain(const struct cls_model *m, const char *text, size_t len,
 		return 0;
 	fs.names = xmalloc(sizeof(*fs.names));
 	extract(text, len, lang, &fs);
-	weigh(m->idf, &fs);
 	c = xmalloc((fs.n ? fs.n : 1) * sizeof(*c));
 	for (size_t j = 0; j < fs.n; j++) {
 		double w =
@@ -756,7 +741,6 @@ cls_explain(const struct cls_model *m, const char *text, size_t len,
 #define CLS_MAGIC   "KVCLASS\0"
 #define CLS_VERSION 1u
 #define CLS_HEADER  (8 + 4 * 4) /* magic, version, nout, bits, rows */
-#define CLS_W_MAX   1e6         /* larger weights are not ours */
 
 static uint64_t
 fnv1a64(const unsigned char *p, size_t n)

@@ -291,6 +291,23 @@ T_TEST(online)
 	up.weight = 5; /* a weighted decision moves further */
 	cls_learn(m, &up);
 	T_ASSERT(prob(m, t, 0) - q1 > p1 - p0);
+	/* absurd weights (huge, NaN) still leave a model that loads */
+	{
+		struct buf b;
+		struct cls_model *l;
+		up.weight = 1e30f;
+		down.weight = NAN;
+		for (int i = 0; i < 20; i++) {
+			cls_learn(m, i % 2 ? &up : &down);
+			T_ASSERT(isfinite(prob(m, t, 0)));
+		}
+		buf_init(&b, 64u << 20);
+		T_EQ_INT(cls_save(m, &b), 0);
+		l = cls_load(b.p, b.len);
+		T_ASSERT(l != NULL);
+		cls_free(l);
+		buf_cleanup(&b);
+	}
 	cls_free(m);
 }
 
@@ -472,9 +489,14 @@ T_TEST(awkward_texts)
 	char *t;
 	if (!T_ASSERT(m != NULL))
 		return;
-	/* empty and NULL-free empty */
+	/* empty, and NULL (whatever the length says) */
 	cls_predict(m, "", 0, NULL, p);
 	T_ASSERT(p[0] > 0 && p[0] < 1 && p[1] > 0 && p[1] < 1);
+	{
+		double q[2];
+		cls_predict(m, NULL, 10, "nb", q);
+		T_ASSERT(q[0] == p[0] && q[1] == p[1]);
+	}
 	/* very long: 2 MB of words (only the first 64 KiB are looked at) */
 	t = malloc(big + 1);
 	for (size_t i = 0; i < big; i++)
