@@ -34,7 +34,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(OPT) \
               -fstack-protector-strong $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
 ALL_LDFLAGS := $(OPT) $(LDFLAGS)
-LDLIBS  := $(PKG_LIBS) -lstemmer -lunistring -lpthread
+LDLIBS  := $(PKG_LIBS) -lstemmer -lunistring -lpthread -lm
 
 SRC     := $(sort $(wildcard src/*/*.c))
 OBJ     := $(SRC:%.c=$(O)/%.o) $(O)/gen/embed.o
