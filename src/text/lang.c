@@ -21,6 +21,7 @@
 #include "lang.h"
 
 #include "lang_sample.h"
+#include "lower.h"
 #include "stem.h"
 
 #include <math.h>
@@ -526,26 +527,6 @@ lex_find(const char *w)
 
 /* --- reading a text ----------------------------------------------------- */
 
-/* Lower-cases the word s[0..n) into out (ASCII and the Latin-1 letters);
- * 0 when it does not fit. */
-static int
-word_fold(const char *s, size_t n, char *out, size_t cap)
-{
-	if (n + 1 > cap)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c >= 'A' && c <= 'Z')
-			c |= 0x20;
-		else if (i > 0 && (unsigned char)s[i - 1] == 0xc3 &&
-		         c >= 0x80 && c <= 0x9e && c != 0x97)
-			c |= 0x20;
-		out[i] = (char)c;
-	}
-	out[n] = 0;
-	return 1;
-}
-
 static int
 is_space(unsigned char c)
 {
@@ -603,7 +584,7 @@ read_word(const char *w, size_t n, struct acc *a)
 		p = q;
 		q = c;
 	}
-	if (word_fold(w, n, f, sizeof(f))) {
+	if (text_lower(w, n, f, sizeof(f))) {
 		const struct lex *x = lex_find(f);
 		if (x != NULL) {
 			int seen = 0;
