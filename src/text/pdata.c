@@ -890,22 +890,6 @@ run_ends_clean(const struct scan *s, size_t e)
 }
 
 static int
-leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int
-valid_date(int y, int m, int d)
-{
-	static const int days[] = {31, 29, 31, 30, 31, 30,
-	                           31, 31, 30, 31, 30, 31};
-	if (m < 1 || m > 12 || d < 1 || d > days[m - 1])
-		return 0;
-	return !(m == 2 && d == 29 && !leap(y));
-}
-
-static int
 num(const char *d, int n)
 {
 	int v = 0;
@@ -914,15 +898,20 @@ num(const char *d, int n)
 	return v;
 }
 
-/* 8 digits that read as DDMMYYYY or YYYYMMDD (years 1900–2099). */
+/* 1 when y/m/d could be a date of 1900–2099 (any day 1–31: a number
+ * that is nearly a date is not taken for a phone either). */
+static int
+date_like(int y, int m, int d)
+{
+	return y >= 1900 && y < 2100 && m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
+/* 8 digits that read as DDMMYYYY or YYYYMMDD. */
 static int
 date8(const char *d)
 {
-	int y1 = num(d + 4, 4), y2 = num(d, 4);
-	return (y1 >= 1900 && y1 < 2100 &&
-	        valid_date(y1, num(d + 2, 2), num(d, 2))) ||
-	       (y2 >= 1900 && y2 < 2100 &&
-	        valid_date(y2, num(d + 4, 2), num(d + 6, 2)));
+	return date_like(num(d + 4, 4), num(d + 2, 2), num(d, 2)) ||
+	       date_like(num(d, 4), num(d + 4, 2), num(d + 6, 2));
 }
 
 static int
