@@ -427,6 +427,8 @@ pass_idnum(struct scan *s)
 		         idnum_kind_name(h[k].kind), h[k].confident);
 }
 
+static int run_may_start(const struct scan *s, size_t i);
+
 /* --- pass 3: streets and health words ------------------------------------ */
 
 enum { L_NO = 1, L_SV = 2, L_DA = 4, L_EN = 8 };
@@ -755,7 +757,12 @@ street_en(struct scan *s, const struct word *w, const char *f,
 		if (p->we + 1 != next || s->t[p->we] != ' ')
 			return;
 		if (is_digit((unsigned char)s->t[p->ws])) {
-			size_t e = house_number(s, p->ws);
+			size_t e =
+			    run_may_start(s, p->ws) &&
+			            !(p->ws > 1 && s->t[p->ws - 1] == ' ' &&
+			              is_digit((unsigned char)s->t[p->ws - 2]))
+			        ? house_number(s, p->ws)
+			        : 0;
 			if (names > 0 && e == p->we)
 				cand_add(s, PD_ADDRESS, p->ws, w->we, "street",
 				         1);

@@ -111,6 +111,9 @@ static const struct pcase positive[] = {
 	 "health:epilepsy|health:medication"},
 	{"en", "Text me on 412 34 567", "phone:412 34 567"},
 	{"en", "I'm pregnant and need a GP", "health:pregnant"},
+	/* fuzz finding: a phone whose last group reads as a house number is
+	 * one phone, not a phone and a street */
+	{"en", "ring +44 20 7946 012 High Street", "phone:+44 20 7946 012"},
 	/* the language not given: every list */
 	{NULL, "Ring 412 34 567 eller mejla mig@exempel.se",
 	 "phone:412 34 567|email:mig@exempel.se"},
