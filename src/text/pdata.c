@@ -16,7 +16,8 @@
  *     unit, per cent, ",-" or a letter after it rule it out; a date shape,
  *     a thousands grouping or a mixed grouping is never a phone.
  * Candidates go into a fixed array (PD_CAND_MAX; the passes run in the
- * order above, so the strongest kinds are kept when a long text fills it),
+ * order above, so the strongest kinds are kept when a long text fills it,
+ * and health words take at most half of it, so numbers still fit),
  * are sorted by position, and overlapping ones are merged into the
  * stronger kind.  Nothing is allocated.
  */
@@ -32,15 +33,16 @@
 #include <unictype.h>
 #include <unistr.h>
 
-#define PD_TEXT_MAX  (64 * 1024) /* bytes of a text that are read */
-#define PD_CAND_MAX  256         /* candidates kept before merging */
-#define PD_WORD_MAX  64          /* longer words are not looked up */
-#define RUN_GROUPS   8           /* digit groups in one number */
-#define RUN_DIGITS   20          /* digits in one number */
-#define CTX_WORDS    3           /* words before a number that are read */
-#define CTX_BYTES    48          /* … within this many bytes */
-#define STEM_REST    7           /* bytes a health stem may be followed by */
-#define PERSON_WORDS 6 /* words before a health word for `confident` */
+#define PD_TEXT_MAX   (64 * 1024) /* bytes of a text that are read */
+#define PD_CAND_MAX   256         /* candidates kept before merging */
+#define PD_HEALTH_MAX 128 /* … of which health words, so numbers fit */
+#define PD_WORD_MAX   64  /* longer words are not looked up */
+#define RUN_GROUPS    8   /* digit groups in one number */
+#define RUN_DIGITS    20  /* digits in one number */
+#define CTX_WORDS     3   /* words before a number that are read */
+#define CTX_BYTES     48  /* … within this many bytes */
+#define STEM_REST     7   /* bytes a health stem may be followed by */
+#define PERSON_WORDS  6   /* words before a health word for `confident` */
 
 const char *
 pdata_kind_name(enum pdata_kind k)
@@ -58,7 +60,7 @@ struct scan {
 	int lang;                            /* enum lang_code, -1: all */
 	unsigned char mask[PD_TEXT_MAX / 8]; /* bytes inside URLs/e-mails */
 	struct pdata_hit cand[PD_CAND_MAX];
-	int ncand;
+	int ncand, nhealth;
 	int street_from, street_to; /* street candidates: cand[from..to) */
 };
 
@@ -783,7 +785,8 @@ pass_words(struct scan *s)
 	size_t pos = 0;
 	struct word w;
 	s->street_from = s->ncand;
-	while (text_next_word(s->t, s->len, &pos, &w.ws, &w.we)) {
+	while (s->ncand < PD_CAND_MAX &&
+	       text_next_word(s->t, s->len, &pos, &w.ws, &w.we)) {
 		char f[PD_WORD_MAX + 1];
 		size_t n = w.we - w.ws;
 		w.person = 0;
@@ -795,12 +798,14 @@ pass_words(struct scan *s)
 				street_nordic(s, &w, f, n, prev, nprev);
 			if (langs & L_EN)
 				street_en(s, &w, f, prev, nprev);
-			if (health_word(f, n, langs)) {
+			if (s->nhealth < PD_HEALTH_MAX &&
+			    health_word(f, n, langs)) {
 				int person = 0;
 				for (int k = 0; k < nprev; k++)
 					person |= prev[k].person;
 				cand_add(s, PD_HEALTH, w.ws, w.we,
 				         "health_word", person);
+				s->nhealth++;
 			}
 		}
 		if (nprev == PERSON_WORDS) {
@@ -1166,7 +1171,7 @@ static void
 pass_numbers(struct scan *s)
 {
 	size_t i = 0;
-	while (i < s->len) {
+	while (i < s->len && s->ncand < PD_CAND_MAX) {
 		struct run r;
 		int plus = s->t[i] == '+' && digit_at(s, i + 1);
 		if (masked(s, i) || !(plus || digit_at(s, i)) ||
@@ -1220,7 +1225,7 @@ pdata_find(const char *text, size_t len, const char *lang,
 		return 0;
 	s.t = text;
 	s.len = len > PD_TEXT_MAX ? PD_TEXT_MAX : len;
-	s.ncand = s.street_from = s.street_to = 0;
+	s.ncand = s.nhealth = s.street_from = s.street_to = 0;
 	memset(s.mask, 0, (s.len + 7) / 8);
 	s.lang = lang ? lang_parse(lang) : -1;
 	pass_tokens(&s);

@@ -313,6 +313,19 @@ T_TEST(broken_and_long)
 	for (size_t i = 0; i + 6 < n; i += 6)
 		memcpy(big + i, "astma ", 6);
 	T_EQ_INT(pdata_find(big, n, NULL, h, 8), 8);
+	/* a phone after thousands of health words is still found */
+	memcpy(big + 60000, " 41234567 ", 10);
+	{
+		int found = 0;
+		struct pdata_hit *many = calloc(300, sizeof(*many));
+		if (T_ASSERT(many != NULL)) {
+			k = pdata_find(big, n, NULL, many, 300);
+			for (int i = 0; i < k; i++)
+				found |= many[i].kind == PD_PHONE;
+			T_ASSERT(found);
+		}
+		free(many);
+	}
 	free(big);
 }
 
