@@ -208,6 +208,9 @@ cmd_demo(int argc, char **argv)
 	char email[KV_MAX_EMAIL + 1], pw[64];
 	int if_empty = argc > 1 && strcmp(argv[1], "--if-empty") == 0;
 	enum kv_rc rc = demo_load(db, email, pw);
+	/* a realistic day in the inbox (issue 5) */
+	if (rc == KV_OK)
+		rc = inbox_demo_load(db, org_first_id(db), time_now());
 	db_close(db);
 	if (rc == KV_CONFLICT) {
 		if (if_empty)
@@ -851,10 +854,16 @@ import_item(void *ud, const struct item *it)
 {
 	struct cli_import *ci = ud;
 	struct capture_result r;
+	int added = 0;
 	if (capture_item(ci->db, ci->channel_id, it, 0, ci->now, &r) != 0) {
 		ci->failed++;
 		return -1;
 	}
+	/* imported comments enter the inbox as history when older than a
+	 * week (inbox_intake), never as a flood of work */
+	if (r.created && it->inbound &&
+	    inbox_intake(ci->db, r.item_id, ci->now, &added) != KV_OK)
+		ci->failed++;
 	ci->seen++;
 	ci->created += r.created;
 	ci->edited += r.edited;
