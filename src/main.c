@@ -208,6 +208,9 @@ cmd_demo(int argc, char **argv)
 	char email[KV_MAX_EMAIL + 1], pw[64];
 	int if_empty = argc > 1 && strcmp(argv[1], "--if-empty") == 0;
 	enum kv_rc rc = demo_load(db, email, pw);
+	/* a realistic day in the inbox (issue 5) */
+	if (rc == KV_OK)
+		rc = inbox_demo_load(db, org_first_id(db), time_now());
 	db_close(db);
 	if (rc == KV_CONFLICT) {
 		if (if_empty)
@@ -480,6 +483,8 @@ mail_config(int argc, char **argv, struct mailer_cfg *m)
 	return 0;
 }
 
+static const char *app_base_url; /* serve: --base-url, for the inbox */
+
 /* Sets the web address put in front of links in mails from --base-url or
  * KANALVAKT_BASE_URL.  0, or -1 (said on stderr) when it is not http(s). */
 static int
@@ -497,6 +502,7 @@ base_url_config(int argc, char **argv)
 		return -1;
 	}
 	notify_set_base_url(u);
+	app_base_url = u;
 	return 0;
 }
 
@@ -848,10 +854,16 @@ import_item(void *ud, const struct item *it)
 {
 	struct cli_import *ci = ud;
 	struct capture_result r;
+	int added = 0;
 	if (capture_item(ci->db, ci->channel_id, it, 0, ci->now, &r) != 0) {
 		ci->failed++;
 		return -1;
 	}
+	/* imported comments enter the inbox as history when older than a
+	 * week (inbox_intake), never as a flood of work */
+	if (r.created && it->inbound &&
+	    inbox_intake(ci->db, r.item_id, ci->now, &added) != KV_OK)
+		ci->failed++;
 	ci->seen++;
 	ci->created += r.created;
 	ci->edited += r.edited;
@@ -1146,6 +1158,19 @@ cmd_serve(int argc, char **argv)
 	    cred_key_path(key_file, db_url, app_key_path, sizeof(app_key_path));
 	app.meta_app_secret = getenv("KANALVAKT_META_APP_SECRET");
 	app.meta_verify_token = getenv("KANALVAKT_META_VERIFY_TOKEN");
+	app.base_url = app_base_url;
+	app.registry_dir = opt(argc, argv, "--registry-dir");
+	if (app.registry_dir == NULL)
+		app.registry_dir = getenv("KANALVAKT_REGISTRY_DIR");
+	if (app.registry_dir != NULL && app.registry_dir[0] != '\0' &&
+	    access(app.registry_dir, W_OK) != 0) {
+		fprintf(stderr,
+		        "kanalvakt: --registry-dir %s is not a writable "
+		        "directory\n",
+		        app.registry_dir);
+		db_pool_free(app.pool);
+		return 2;
+	}
 	sched.db_url = db_url;
 	sched.mail = have_mail == 0 ? &mail : NULL;
 	/* connected channels are polled with the key file once it exists */

@@ -39,6 +39,10 @@ struct app {
 	/* Meta webhooks (/hooks/meta): the app secret that signs deliveries
 	 * and the verify token of the subscription handshake; NULL: off */
 	const char *meta_app_secret, *meta_verify_token;
+	/* the inbox (issue 5): where arkivmelding files for the registry go
+	 * (--registry-dir / KANALVAKT_REGISTRY_DIR; NULL: none) and the
+	 * address of the web UI for links (--base-url; NULL: none) */
+	const char *registry_dir, *base_url;
 };
 
 enum method { M_GET = 1, M_HEAD, M_POST, M_PUT, M_PATCH, M_DELETE, M_OPTIONS };
@@ -247,6 +251,10 @@ int query_id(struct req *r, const char *name, int64_t *out);
  * first use, from app->key_path).  0, or -1 after logging why. */
 struct cred_key;
 int web_cred_key(struct req *r, struct cred_key *k);
+/* The inbox filter from the query string (api_inbox.c, ui_inbox.c); -1
+ * after answering 400. */
+struct inbox_filter;
+int inbox_query_filter(struct req *r, struct inbox_filter *f);
 
 /* i18n.c */
 int i18n_init(void);
