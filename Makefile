@@ -8,6 +8,7 @@
 #   make deps       install the Debian packages needed to build and test
 #   make asan       build build-asan/kanalvakt with ASan + UBSan
 #   make fuzz       build and briefly run the libFuzzer targets (clang)
+#   make bench      build and run the benchmarks under bench/ (figures only)
 
 CC      ?= cc
 # libcurl: SMTP mail (src/jobs/mailer.c) and the connectors (src/connect);
@@ -34,7 +35,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(OPT) \
               -fstack-protector-strong $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
 ALL_LDFLAGS := $(OPT) $(LDFLAGS)
-LDLIBS  := $(PKG_LIBS) -lstemmer -lunistring -lpthread
+LDLIBS  := $(PKG_LIBS) -lstemmer -lunistring -lpthread -lm
 
 SRC     := $(sort $(wildcard src/*/*.c))
 OBJ     := $(SRC:%.c=$(O)/%.o) $(O)/gen/embed.o
@@ -43,11 +44,13 @@ EMBED   := $(sort $(wildcard sql/sqlite/*.sql sql/pg/*.sql assets/* po/*.po \
                            data/triage/*.tsv))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
+BENCH_SRC := $(sort $(wildcard bench/*.c))
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(O)/bench/%)
 
 .DEFAULT_GOAL := all
 
 .PHONY: all run deps need-deps need-test-deps check asan check-asan unit lint \
-        fuzz clean routes
+        fuzz clean routes bench
 
 # Installs the Debian packages when a build or test needs one that is
 # missing (tools/deps.sh uses sudo when not root), so the two README
@@ -98,6 +101,14 @@ $(O)/tests/%: tests/unit/%.c tests/unit/t.h $(OBJ)
 	$(CC) $(filter-out -MMD -MP,$(ALL_CFLAGS)) -o $@ $< $(OBJ) $(LDLIBS)
 
 unit: $(UNIT_BIN)
+
+$(O)/bench/%: bench/%.c $(OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -MMD -MP,$(ALL_CFLAGS)) -o $@ $< $(OBJ) $(LDLIBS)
+
+# figures, not pass/fail: each benchmark prints what it measured
+bench: $(BENCH_BIN)
+	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
 
 run: need-deps
 	@$(MAKE) --no-print-directory kanalvakt

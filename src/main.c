@@ -18,6 +18,7 @@
  *   kanalvakt [--db URL] mail list [--state S] | mail retry [--failed]
  *   kanalvakt mail test ADDRESS --smtp URL --mail-from ADDR
  *   kanalvakt feed check URL|FILE
+ *   kanalvakt [--db URL] triage [--lang L] [--rules FILE] [--no-model]
  *   kanalvakt routes | version
  *
  * The CLI calls the same domain functions as the web UI and API, as the
@@ -29,15 +30,18 @@
 #include "base/buf.h"
 #include "base/log.h"
 #include "base/util.h"
+#include "base/xmem.h"
 #include "connect/connect.h"
 #include "connect/feed.h"
 #include "connect/import.h"
 #include "domain/domain.h"
 #include "domain/notify.h"
+#include "inbox/inbox.h"
 #include "jobs/mailer.h"
 #include "jobs/scheduler.h"
 #include "jobs/sync.h"
 #include "store/db.h"
+#include "text/triage.h"
 #include "web/web.h"
 
 #include <errno.h>
@@ -113,6 +117,12 @@ usage(FILE *f)
 	    "  feed check URL|FILE     read a feed (RSS, Atom, JSON Feed) and "
 	    "print\n"
 	    "                          each entry as a JSON line\n"
+	    "  triage [--lang L] [--rules FILE] [--no-model]\n"
+	    "                          triage JSON lines {\"text\", \"lang\"?} "
+	    "from\n"
+	    "                          stdin: one JSON line per input with "
+	    "classes,\n"
+	    "                          abuse ground, personal data and why\n"
 	    "  routes                  print the HTTP route table\n"
 	    "  version                 print the version\n"
 	    "\n"
@@ -198,6 +208,9 @@ cmd_demo(int argc, char **argv)
 	char email[KV_MAX_EMAIL + 1], pw[64];
 	int if_empty = argc > 1 && strcmp(argv[1], "--if-empty") == 0;
 	enum kv_rc rc = demo_load(db, email, pw);
+	/* a realistic day in the inbox (issue 5) */
+	if (rc == KV_OK)
+		rc = inbox_demo_load(db, org_first_id(db), time_now());
 	db_close(db);
 	if (rc == KV_CONFLICT) {
 		if (if_empty)
@@ -841,10 +854,16 @@ import_item(void *ud, const struct item *it)
 {
 	struct cli_import *ci = ud;
 	struct capture_result r;
+	int added = 0;
 	if (capture_item(ci->db, ci->channel_id, it, 0, ci->now, &r) != 0) {
 		ci->failed++;
 		return -1;
 	}
+	/* imported comments enter the inbox as history when older than a
+	 * week (inbox_intake), never as a flood of work */
+	if (r.created && it->inbound &&
+	    inbox_intake(ci->db, r.item_id, ci->now, &added) != KV_OK)
+		ci->failed++;
 	ci->seen++;
 	ci->created += r.created;
 	ci->edited += r.edited;
@@ -1288,6 +1307,257 @@ cmd_feed(int argc, char **argv)
 	return rc == 0 ? 0 : 1;
 }
 
+/* --- kanalvakt triage ----------------------------------------------------- */
+
+#define TRIAGE_LINE_MAX (1024 * 1024) /* bytes of one input line */
+
+/* Reads one line of f (without its newline) into b, capped at
+ * TRIAGE_LINE_MAX: the rest of a longer line is read and dropped, and
+ * *toolong set.  0, or -1 at the end of input with nothing read. */
+static int
+triage_read_line(FILE *f, struct buf *b, int *toolong)
+{
+	char chunk[65536];
+	int got = 0;
+	buf_reset(b);
+	b->overflow = 0;
+	*toolong = 0;
+	while (fgets(chunk, sizeof(chunk), f) != NULL) {
+		size_t n = strlen(chunk);
+		int end = n > 0 && chunk[n - 1] == '\n';
+		got = 1;
+		if (end)
+			n--;
+		if (!*toolong && buf_add(b, chunk, n) != 0)
+			*toolong = 1;
+		if (end)
+			break;
+	}
+	return got ? 0 : -1;
+}
+
+/* Reads the rules of --rules FILE: a JSON array of objects {cls, ground?,
+ * lang?, kind: "keyword"|"pattern", pattern, weight, enabled?, note?},
+ * each checked as an administrator's rule.  Appends them to *rules (*n);
+ * the strings stay in the returned JSON (caller decrefs).  NULL on error,
+ * said on stderr. */
+static json_t *
+triage_load_rules(const char *path, struct triage_rule **rules, int *n)
+{
+	json_error_t je;
+	json_t *a = json_load_file(path, 0, &je), *o;
+	size_t i;
+	if (a == NULL || !json_is_array(a)) {
+		fprintf(stderr, "triage: %s: %s\n", path,
+		        a ? "not a JSON array of rules" : je.text);
+		json_decref(a);
+		return NULL;
+	}
+	*rules = xrealloc(*rules, sizeof(**rules) *
+	                              ((size_t)*n + json_array_size(a) + 1));
+	json_array_foreach(a, i, o)
+	{
+		struct triage_rule *r = &(*rules)[*n];
+		const char *kind =
+		    json_string_value(json_object_get(o, "kind"));
+		const char *g = json_string_value(json_object_get(o, "ground"));
+		const char *field = NULL;
+		json_t *en = json_object_get(o, "enabled");
+		char err[256];
+		memset(r, 0, sizeof(*r));
+		r->id = -(int64_t)(i + 1); /* -1, -2, …: the file's rules */
+		r->cls = triage_class_parse(
+		    json_string_value(json_object_get(o, "cls")));
+		r->ground = g ? abuse_ground_parse(g) : AG_NONE;
+		r->lang = json_string_value(json_object_get(o, "lang"));
+		r->kind = kind && strcmp(kind, "pattern") == 0 ? RULE_PATTERN
+		          : kind && strcmp(kind, "keyword") == 0
+		              ? RULE_KEYWORD
+		              : (enum triage_rule_kind) - 1;
+		r->pattern = json_string_value(json_object_get(o, "pattern"));
+		r->weight = json_number_value(json_object_get(o, "weight"));
+		r->enabled = en == NULL || json_is_true(en);
+		r->note = json_string_value(json_object_get(o, "note"));
+		if (triage_rule_check(r, &field, err, sizeof(err)) != 0) {
+			fprintf(stderr, "triage: %s: rule %zu: %s %s\n", path,
+			        i + 1, field, err);
+			json_decref(a);
+			return NULL;
+		}
+		(*n)++;
+	}
+	return a;
+}
+
+/* Appends the triage rules of the database's (first) organisation to
+ * *rules (*n; the engine keeps the enabled ones), their strings in ar,
+ * when a database is configured and reachable with a current schema;
+ * otherwise says why on stderr and adds nothing (the built-in rules still
+ * work). */
+static void
+triage_db_rules(struct arena *ar, struct triage_rule **rules, int *n)
+{
+	char err[512];
+	struct db *db;
+	struct actor sys;
+	struct triage_rule *got = NULL;
+	int64_t org = 0;
+	int ngot = 0, v;
+
+	if (db_url == NULL)
+		return;
+	if ((db = db_open(db_url, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "triage: no database rules: %s\n", err);
+		return;
+	}
+	v = db_schema_version(db);
+	if (v < 0 || v < db_schema_latest(db) ||
+	    (org = org_first_id(db)) <= 0) {
+		fprintf(stderr, "triage: no database rules: %s\n",
+		        v < 0 ? db_errmsg(db)
+		        : v < db_schema_latest(db)
+		            ? "the schema is not current (kanalvakt migrate)"
+		            : "no organisation");
+		db_close(db);
+		return;
+	}
+	actor_system(&sys, org, "cli");
+	if (triage_rule_list(db, ar, &sys, &got, &ngot) != KV_OK) {
+		fprintf(stderr, "triage: no database rules: %s\n",
+		        db_errmsg(db));
+		ngot = 0;
+	}
+	if (ngot > 0) {
+		*rules =
+		    xrealloc(*rules, sizeof(**rules) * (size_t)(*n + ngot));
+		memcpy(*rules + *n, got, sizeof(**rules) * (size_t)ngot);
+		*n += ngot;
+	}
+	db_close(db);
+}
+
+/* Writes {"error": why, "line": n} as one line. */
+static void
+triage_bad_line(const char *why, long n)
+{
+	json_t *o = json_object();
+	char *line;
+	json_object_set_new(o, "error", json_string(why));
+	json_object_set_new(o, "line", json_integer(n));
+	line = json_dumps(o, JSON_COMPACT);
+	if (line)
+		puts(line);
+	free(line);
+	json_decref(o);
+}
+
+/* kanalvakt triage [--lang L] [--rules FILE] [--no-model]: JSON lines
+ * in, one JSON line out per input line (flushed at once), a bad line
+ * answered with an error line; exit 1 when any line was bad.  Rules: the
+ * built-in set, the organisation's enabled rules when a database is
+ * configured, and the file's; the shipped model unless --no-model (see
+ * docs/TRIAGE.md "kanalvakt triage"). */
+static int
+cmd_triage(int argc, char **argv)
+{
+	const char *deflang = NULL, *rules_file = NULL;
+	struct triage_rule *rules = NULL;
+	const struct triage_rule *builtin;
+	struct triage_engine *e;
+	struct buf line;
+	struct arena ar;
+	json_t *file_rules = NULL;
+	long lineno = 0;
+	int nrules = 0, nbuiltin, bad = 0, toolong, no_model = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc &&
+		    lang_parse(argv[i + 1]) >= 0) {
+			deflang = argv[++i];
+		} else if (strcmp(argv[i], "--rules") == 0 && i + 1 < argc) {
+			rules_file = argv[++i];
+		} else if (strcmp(argv[i], "--no-model") == 0) {
+			no_model = 1;
+		} else {
+			fprintf(stderr, "usage: kanalvakt triage [--lang "
+			                "nb|nn|sv|da|en] [--rules FILE] "
+			                "[--no-model]\n");
+			return 2;
+		}
+	}
+	builtin = triage_default_rules(&nbuiltin);
+	rules = xmalloc(sizeof(*rules) * (size_t)nbuiltin);
+	memcpy(rules, builtin, sizeof(*rules) * (size_t)nbuiltin);
+	nrules = nbuiltin;
+	arena_init(&ar);
+	triage_db_rules(&ar, &rules, &nrules);
+	if (rules_file != NULL && (file_rules = triage_load_rules(
+	                               rules_file, &rules, &nrules)) == NULL) {
+		free(rules);
+		arena_free(&ar);
+		return 2;
+	}
+	/* --no-model: an untrained model votes nothing, the rules decide */
+	e = triage_engine_new(rules, nrules,
+	                      no_model ? cls_new(triage_model_nclasses) : NULL);
+	free(rules);
+	arena_free(&ar);
+	json_decref(file_rules); /* the engine keeps copies */
+	if (e == NULL) {
+		fprintf(stderr, "triage: out of memory\n");
+		return 1;
+	}
+	buf_init(&line, TRIAGE_LINE_MAX);
+	while (triage_read_line(stdin, &line, &toolong) == 0) {
+		struct triage_result r;
+		json_error_t je;
+		json_t *in, *text, *lang, *out;
+		char *s;
+		lineno++;
+		if (toolong) {
+			triage_bad_line("line longer than 1 MiB", lineno);
+			bad = 1;
+			continue;
+		}
+		if (line.len == 0 ||
+		    strspn(buf_str(&line), " \t\r") == line.len)
+			continue; /* blank lines are not input */
+		in = json_loadb(buf_str(&line), line.len, 0, &je);
+		text = json_object_get(in, "text");
+		lang = json_object_get(in, "lang");
+		if (in == NULL || !json_is_object(in) ||
+		    !json_is_string(text) ||
+		    (lang != NULL && !json_is_null(lang) &&
+		     !json_is_string(lang))) {
+			triage_bad_line(in == NULL ? "not JSON"
+			                : !json_is_object(in)
+			                    ? "not a JSON object"
+			                : !json_is_string(text)
+			                    ? "text: a string is required"
+			                    : "lang: must be a string or null",
+			                lineno);
+			json_decref(in);
+			bad = 1;
+			continue;
+		}
+		triage_run(e, json_string_value(text), json_string_length(text),
+		           json_is_string(lang) ? json_string_value(lang)
+		                                : deflang,
+		           &r);
+		out = triage_result_json(&r);
+		s = json_dumps(out, JSON_COMPACT | JSON_REAL_PRECISION(6));
+		if (s)
+			puts(s);
+		fflush(stdout);
+		free(s);
+		json_decref(out);
+		json_decref(in);
+	}
+	buf_cleanup(&line);
+	triage_engine_free(e);
+	return bad ? 1 : 0;
+}
+
 static int
 cmd_routes(void)
 {
@@ -1350,6 +1620,8 @@ main(int argc, char **argv)
 	/* needs neither a database nor a server */
 	if (strcmp(cmd, "feed") == 0)
 		return cmd_feed(argc, argv);
+	if (strcmp(cmd, "triage") == 0)
+		return cmd_triage(argc, argv);
 	/* needs an SMTP server, not the database */
 	if (strcmp(cmd, "mail") == 0 && argc > 1 &&
 	    strcmp(argv[1], "test") == 0)

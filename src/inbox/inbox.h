@@ -109,6 +109,11 @@ void inbox_engine_put(const struct triage_engine *e);
  * (*added 0).  System function: no actor. */
 enum kv_rc inbox_intake(struct db *db, int64_t item_id, int64_t now,
                         int *added);
+/* Takes up to max inbound items of the last eight days that are not in
+ * the inbox yet (a crash between capture and intake, an intake that
+ * failed) through inbox_intake; *added counted.  For the scheduler's
+ * pass.  0 or -1. */
+int inbox_intake_pass(struct db *db, int64_t now, int max, int *added);
 /* inbox_intake with the triage already done (tr; tests and re-triage). */
 enum kv_rc inbox_intake_triaged(struct db *db, int64_t item_id,
                                 const struct triage_result *tr, int64_t now,

@@ -61,7 +61,7 @@ act_reply_limit(const char *platform)
 		int n;
 	} limits[] = {{"x", 280},          {"bluesky", 300},
 	              {"mastodon", 500},   {"linkedin", 1250},
-	              {"instagram", 2200}, {"facebook", 8000},
+	              {"instagram", 2200}, {"facebook_page", 8000},
 	              {"youtube", 10000},  {"vimeo", 5000}};
 	for (size_t i = 0; platform && i < sizeof(limits) / sizeof(limits[0]);
 	     i++)
@@ -161,7 +161,7 @@ act_reply(struct db *db, struct arena *ar, const struct act_cfg *cfg,
 	if (reply_check(&r, text, signed_text, v) != KV_OK)
 		return KV_INVALID;
 	lang = r.item.lang ? r.item.lang : "";
-	random_hex(idem, sizeof(idem));
+	random_hex(idem, (sizeof(idem) - 1) / 2);
 	/* the row first: nothing leaves without a trace */
 	if (db_get_i64(
 	        db, &reply_id,

@@ -49,8 +49,12 @@ scheduler_pass(struct db *db, const struct mailer_cfg *mail, int64_t now,
 		r->orgs++;
 	}
 	{
-		/* overdue inbox items: every organisation in one pass */
-		int raised = 0;
+		/* inbound items that missed their intake (a crash between
+		 * capture and triage), then overdue inbox items: every
+		 * organisation in one pass */
+		int raised = 0, added = 0;
+		if (inbox_intake_pass(db, now, 200, &added) != 0)
+			r->errors++;
 		if (inbox_escalate_pass(db, now, &raised) != 0)
 			r->errors++;
 		r->raised += raised;

@@ -8,6 +8,7 @@
  * message only.
  */
 #include "sync.h"
+#include "../inbox/inbox.h"
 #include "../base/log.h"
 #include "../base/util.h"
 #include "../base/xmem.h"
@@ -192,6 +193,16 @@ on_item(void *ud, const struct item *it)
 	                 &cr) != 0) {
 		r->rep->store_errors++;
 		return -1;
+	}
+	/* a new inbound item enters the inbox at once (triage, due time,
+	 * routing); when that fails the scheduler's intake pass takes it
+	 * later, so the sync goes on */
+	if (cr.created && it->inbound) {
+		int added = 0;
+		if (inbox_intake(r->db, cr.item_id, r->now, &added) != KV_OK)
+			log_warn("sync: item %" PRId64
+			         " is captured but not in the inbox yet",
+			         cr.item_id);
 	}
 	r->rep->seen++;
 	r->rep->created += cr.created;
@@ -724,13 +735,11 @@ sync_session_close(struct sync_session *s)
 	rc = db_run(db,
 	            "UPDATE channel_connections SET state_json = ?, "
 	            "cred_nonce = COALESCE(?, cred_nonce), cred_box = "
-	            "COALESCE(?, cred_box), cred_key_id = CASE WHEN ? IS NULL "
-	            "THEN cred_key_id ELSE ? END, token_expires_at = "
-	            "COALESCE(?, token_expires_at), updated_at = ? WHERE "
-	            "channel_id = ?",
-	            "tttttjii", state, nonce, box, nonce,
-	            nonce ? s->key->id : NULL, s->ctx.token_expires_at,
-	            s->r.now, s->r.channel_id);
+	            "COALESCE(?, cred_box), cred_key_id = COALESCE(?, "
+	            "cred_key_id), token_expires_at = COALESCE(?, "
+	            "token_expires_at), updated_at = ? WHERE channel_id = ?",
+	            "ttttjii", state, nonce, box, nonce ? s->key->id : NULL,
+	            s->ctx.token_expires_at, s->r.now, s->r.channel_id);
 out:
 	if (rc != 0)
 		log_err("sync: channel %" PRId64

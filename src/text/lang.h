@@ -26,6 +26,8 @@ int lang_parse(const char *tag);
 struct lang_guess {
 	int lang;          /* enum lang_code, or -1 when nothing was found */
 	double confidence; /* 0…1: share of the evidence for the winner */
+	/* evidence per language in log units, relative to the winner:
+	 * 0 for the winner, negative for the others (all 0 when lang is -1) */
 	double score[LANG__COUNT];
 	/* the strongest evidence, e.g. "ikkje" or "letter ä"; static or
 	 * pointing into a fixed buffer of the guess itself */

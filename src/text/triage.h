@@ -125,6 +125,8 @@ struct triage_engine; /* opaque: compiled rules + a model */
 struct triage_engine *triage_engine_new(const struct triage_rule *rules, int n,
                                         struct cls_model *model);
 void triage_engine_free(struct triage_engine *e);
+/* How many rules the engine kept (enabled ones that compiled). */
+int triage_engine_nrules(const struct triage_engine *e);
 
 /* The classifier's outputs are these classes, in this order. */
 extern const int triage_model_classes[];
@@ -136,12 +138,19 @@ extern const int triage_model_nclasses;
  * Caller owns it.  NULL on failure. */
 struct cls_model *triage_train_model(const struct cls_example *extra,
                                      size_t nextra);
+/* The shipped base model (triage_train_model(NULL, 0)), trained once per
+ * process on first call (thread-safe); owned by the process, never freed;
+ * NULL when it could not be trained. */
+const struct cls_model *triage_base_model(void);
 
 /* Reads a labelled set in the shipped TSV form — `lang<TAB>classes<TAB>
  * text`, classes comma-separated (abuse as "abuse:threat"), "#" comments —
  * or OffensEval's `id<TAB>tweet<TAB>OFF|NOT` (then only the abuse output
  * is known) into a malloc'd array (texts point into data, which must
- * outlive it).  *n set; NULL with *n 0 when nothing was read. */
+ * outlive it; tabs and line ends in data are overwritten with NULs, and
+ * data[len] must be writable: a last line without a newline ends there).
+ * Lines with an unknown language, class or ground are skipped.  *n set;
+ * NULL with *n 0 when nothing was read. */
 struct cls_example *triage_examples_parse(char *data, size_t len, size_t *n);
 
 #define TRIAGE_MAX_PD      32

@@ -12,6 +12,7 @@
 #include "../jobs/connection.h"
 #include "../connect/connect.h"
 #include "../connect/meta_webhook.h"
+#include "../inbox/inbox.h"
 #include "../jobs/sync.h"
 
 #include <sodium.h>
@@ -396,11 +397,19 @@ static int
 hook_item(void *ud, const struct item *it)
 {
 	struct hook_ud *h = ud;
+	struct capture_result cr;
+	int added = 0;
 	if (capture_item(h->db, h->channel_id, it, h->exchange_id, h->now,
-	                 NULL) != 0) {
+	                 &cr) != 0) {
 		h->failed++;
 		return -1;
 	}
+	/* new inbound items enter the inbox now (else the scheduler's
+	 * intake pass takes them) */
+	if (cr.created && it->inbound &&
+	    inbox_intake(h->db, cr.item_id, h->now, &added) != KV_OK)
+		log_warn("hooks: item %lld captured, not yet in the inbox",
+		         (long long)cr.item_id);
 	h->stored++;
 	return 0;
 }

@@ -84,7 +84,7 @@ setup(struct fx *f, enum db_kind kind, const char *scn)
 	            "INSERT INTO people (id, org_id, full_name, first_name, "
 	            "title, unit_id, email, created_at, updated_at) VALUES "
 	            "(1, 1, 'Anne Aas', 'Anne', 'kulturrådgiver', 1, "
-	            "'a@x.example', 0, 0), (2, 1, 'Bo Berg', 'Bo', NULL, 2, "
+	            "'a@x.example', 0, 0), (2, 1, 'Bo Berg', 'Bo', '', 2, "
 	            "'b@x.example', 0, 0);"
 	            "INSERT INTO role_grants (person_id, role, unit_id, "
 	            "created_at) VALUES (1, 'channel_editor', 1, 0), "

@@ -9,7 +9,10 @@
  * Building it trains a model, which takes a while, so it is built on
  * first use and kept; every change of a rule or a label bumps the
  * organisation's triage epoch (triage_epochs), and the next
- * inbox_engine_get() after a bump builds a new engine.  An engine handed
+ * inbox_engine_get() after a bump builds a new engine.  Rules take
+ * effect at once; the model, which takes seconds to train, is trained
+ * again from new labels at most every MODEL_RETRAIN seconds (in between,
+ * a copy of the last one serves).  An engine handed
  * out stays valid until its inbox_engine_put(): a stale one is freed when
  * the last user puts it back.  The cache is shared by every thread of the
  * process (a mutex guards it; building runs outside the lock).
@@ -23,7 +26,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ENGINE_CACHE     32    /* organisations kept */
+#define ENGINE_CACHE 32 /* organisations kept */
+#define MODEL_RETRAIN                                                          \
+	600                    /* seconds a trained model serves on            \
+	                          while new labels come in */
 #define ENGINE_MAX_RULES 1000  /* own rules read */
 #define ENGINE_MAX_LABEL 20000 /* labels read, newest kept */
 
@@ -91,6 +97,65 @@ load_labels(struct db *db, struct arena *ar, int64_t org_id, size_t *n)
 	return ex;
 }
 
+/* Trained models per organisation, saved (cls_save) so each engine gets
+ * its own copy cheaply: training takes seconds, so a model trained from
+ * n labels is reused for up to MODEL_RETRAIN seconds while more labels
+ * come in (rule changes still take effect at once: only the model is
+ * reused).  Guarded by mu. */
+struct model_slot {
+	int64_t org_id, built_at;
+	size_t nlabels;
+	struct buf saved;
+};
+static struct model_slot models[ENGINE_CACHE];
+
+/* A copy of org_id's cached model when it may serve nlabels at now (the
+ * caller owns it), else NULL. */
+static struct cls_model *
+model_cached(int64_t org_id, size_t nlabels, int64_t now)
+{
+	struct cls_model *m = NULL;
+	pthread_mutex_lock(&mu);
+	for (size_t i = 0; i < ARRAY_LEN(models); i++) {
+		struct model_slot *ms = &models[i];
+		if (ms->org_id == org_id && ms->saved.len > 0 &&
+		    (ms->nlabels == nlabels ||
+		     now - ms->built_at < MODEL_RETRAIN)) {
+			m = cls_load(ms->saved.p, ms->saved.len);
+			break;
+		}
+	}
+	pthread_mutex_unlock(&mu);
+	return m;
+}
+
+/* Keeps a saved copy of org_id's freshly trained model. */
+static void
+model_keep(int64_t org_id, size_t nlabels, int64_t now,
+           const struct cls_model *m)
+{
+	struct model_slot *use = NULL;
+	pthread_mutex_lock(&mu);
+	for (size_t i = 0; i < ARRAY_LEN(models); i++) {
+		struct model_slot *ms = &models[i];
+		if (ms->org_id == org_id) {
+			use = ms;
+			break;
+		}
+		if (use == NULL || ms->org_id == 0 ||
+		    (use->org_id != 0 && ms->built_at < use->built_at))
+			use = ms;
+	}
+	buf_cleanup(&use->saved);
+	buf_init(&use->saved, 64u << 20);
+	if (cls_save(m, &use->saved) != 0)
+		buf_cleanup(&use->saved);
+	use->org_id = org_id;
+	use->nlabels = nlabels;
+	use->built_at = now;
+	pthread_mutex_unlock(&mu);
+}
+
 /* Builds org_id's engine; NULL on failure. */
 static struct triage_engine *
 build(struct db *db, int64_t org_id)
@@ -117,8 +182,15 @@ build(struct db *db, int64_t org_id)
 		if (own[i].enabled)
 			all[n++] = own[i];
 	ex = load_labels(db, &ar, org_id, &nex);
-	if (ex != NULL && nex > 0)
-		model = triage_train_model(ex, nex);
+	if (ex != NULL && nex > 0) {
+		int64_t now = time_now();
+		model = model_cached(org_id, nex, now);
+		if (model == NULL) {
+			model = triage_train_model(ex, nex);
+			if (model != NULL)
+				model_keep(org_id, nex, now, model);
+		}
+	}
 	e = triage_engine_new(all, n, model); /* copies the rules */
 out:
 	arena_free(&ar);
@@ -266,4 +338,38 @@ inbox_intake(struct db *db, int64_t item_id, int64_t now, int *added)
 	free(text);
 	free(lang);
 	return rc;
+}
+
+int
+inbox_intake_pass(struct db *db, int64_t now, int max, int *added)
+{
+	struct db_stmt *st;
+	int64_t ids[256];
+	int n = 0, rc;
+	*added = 0;
+	if (max < 1 || max > (int)ARRAY_LEN(ids))
+		max = (int)ARRAY_LEN(ids);
+	/* inbound items seen in the last eight days that are not in the
+	 * inbox: a crash between capture and intake, or an intake that
+	 * failed, is made good here */
+	st = db_query(db,
+	              "SELECT i.id FROM items i LEFT JOIN inbox b ON "
+	              "b.item_id = i.id WHERE b.item_id IS NULL AND i.inbound "
+	              "= 1 AND i.type <> 'post' AND i.first_seen_at >= ? "
+	              "ORDER BY i.id LIMIT ?",
+	              "ii", now - 8 * 86400, (int64_t)max);
+	if (st == NULL)
+		return -1;
+	while ((rc = db_step(st)) == DB_ROW && n < max)
+		ids[n++] = db_col_i64(st, 0);
+	db_finalize(st);
+	if (rc < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		int a = 0;
+		if (inbox_intake(db, ids[i], now, &a) != KV_OK)
+			return -1;
+		*added += a;
+	}
+	return 0;
 }
