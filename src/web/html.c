@@ -106,3 +106,28 @@ html_escape(struct arena *ar, const char *s)
 	buf_cleanup(&b);
 	return out;
 }
+
+void
+html_lines_n(struct req *r, const char *s, size_t len)
+{
+	const char *end = s ? s + len : s;
+	while (s && s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
+		if (n > 0 && s[n - 1] == '\r')
+			html_txt(r, arena_strndup(&r->ar, s, n - 1));
+		else
+			html_txt(r, arena_strndup(&r->ar, s, n));
+		if (nl == NULL)
+			break;
+		html_lit(r, "<br>");
+		s = nl + 1;
+	}
+}
+
+void
+html_lines(struct req *r, const char *s)
+{
+	if (s != NULL)
+		html_lines_n(r, s, strlen(s));
+}

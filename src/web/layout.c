@@ -22,6 +22,7 @@ struct nav_item {
 
 static const struct nav_item nav_items[] = {
     {"dashboard", "/dashboard", N_("Dashboard")},
+    {"inbox", "/inbox", N_("Inbox")},
     {"channels", "/channels", N_("Channels")},
     {"items", "/items", N_("Items")},
     {"plans", "/plans", N_("Requests and plans")},
@@ -69,6 +70,21 @@ notify_link(struct req *r, const char *nav)
 		html_lit(r, ")</span>");
 	}
 	html_lit(r, "</a>");
+}
+
+/* The inbox (issue 5): how many open items are assigned to the person,
+ * in words after the menu entry ("Inbox (4 assigned to you)"); nothing
+ * when none or when the database is not at hand (error pages). */
+static void
+inbox_nav_mine(struct req *r)
+{
+	int64_t n = 0;
+	if (r->db == NULL || inbox_nav_count(r, &n) != 0 || n <= 0)
+		return;
+	html_lit(r, " <span class=\"count-unread\">(");
+	html_txt(r, tr_sub(r, "%s assigned to you",
+	                   arena_printf(&r->ar, "%lld", (long long)n)));
+	html_lit(r, ")</span>");
 }
 
 /* Connections that need a person (issue 4): a token that runs out within
@@ -158,6 +174,8 @@ page_begin(struct req *r, const char *title, const char *nav)
 				html_lit(r, " aria-current=\"page\"");
 			html_lit(r, ">");
 			html_tr(r, nav_items[i].label);
+			if (strcmp(nav_items[i].key, "inbox") == 0)
+				inbox_nav_mine(r); /* issue 5 */
 			html_lit(r, "</a></li>");
 		}
 		html_lit(r, "</ul></nav>\n<div class=\"user\">");
@@ -468,6 +486,22 @@ field_label_of(const char *field)
 	    {"username", N_("User name (username)")},
 	    {"api_key", N_("API key (api_key)")},
 	    {"expires_at", N_("Token expires on (expires_at)")},
+	    /* the inbox (issue 5) */
+	    {"ids", N_("Items")},
+	    {"reason", N_("Why no answer is needed")},
+	    {"class", N_("Class")},
+	    {"cls", N_("Class")},
+	    {"classes", N_("Classes")},
+	    {"q", N_("Search")},
+	    {"text", N_("Text")},
+	    {"ground", N_("Ground")},
+	    {"action", N_("How")},
+	    {"journal_ref", N_("Journal reference")},
+	    {"mailbox", N_("Registry mailbox")},
+	    {"pattern", N_("Keywords or pattern")},
+	    {"weight", N_("Weight")},
+	    {"lang", N_("Language")},
+	    {"assignee_id", N_("Person")},
 	};
 	for (size_t i = 0; i < ARRAY_LEN(labels); i++)
 		if (strcmp(labels[i].field, field) == 0)

@@ -406,7 +406,8 @@ send_response(struct req *r)
 	r->responded = 1;
 	snprintf(csp, sizeof(csp),
 	         "default-src 'none'; script-src 'nonce-%s'; style-src 'self'; "
-	         "img-src 'self' data:; form-action 'self'; frame-ancestors "
+	         "img-src 'self' data:; connect-src 'self'; form-action "
+	         "'self'; frame-ancestors "
 	         "'none'; base-uri 'none'",
 	         r->nonce);
 	if (r->status != 204 && r->status != 304)

@@ -30,8 +30,8 @@ static const char *const item_state_labels[] = {
     N_("Live"), N_("Deleted on the platform"), N_("Hidden on the platform"),
     N_("Edited"), NULL};
 
-static const char *
-type_label(const char *code)
+const char *
+item_type_label(const char *code)
 {
 	for (int i = 0; code && item_types[i]; i++)
 		if (strcmp(code, item_types[i]) == 0)
@@ -63,10 +63,8 @@ state_badges(struct req *r, const struct capture_row *it)
 		badge(r, "edited", item_state_labels[3]);
 }
 
-/* The first max bytes of s, cut at a character boundary, with "…" when
- * cut; arena memory. */
-static const char *
-excerpt(struct req *r, const char *s, size_t max)
+const char *
+text_excerpt(struct req *r, const char *s, size_t max)
 {
 	size_t n;
 	if (s == NULL)
@@ -78,24 +76,6 @@ excerpt(struct req *r, const char *s, size_t max)
 	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
 		n--;
 	return arena_printf(&r->ar, "%.*s…", (int)n, s);
-}
-
-/* Writes s as text with its line breaks kept (<br> between lines). */
-static void
-text_lines(struct req *r, const char *s)
-{
-	while (s && *s) {
-		const char *nl = strchr(s, '\n');
-		size_t n = nl ? (size_t)(nl - s) : strlen(s);
-		if (n > 0 && s[n - 1] == '\r')
-			html_txt(r, arena_strndup(&r->ar, s, n - 1));
-		else
-			html_txt(r, arena_strndup(&r->ar, s, n));
-		if (nl == NULL)
-			break;
-		html_lit(r, "<br>");
-		s = nl + 1;
-	}
 }
 
 /* Parses a YYYY-MM-DD filter date into the start of that day in the
@@ -118,8 +98,7 @@ filter_date(struct req *r, const char *field, const char *s, int end,
 	return t - tz_offset(r->has_org ? r->org.timezone : "Europe/Oslo", t);
 }
 
-/* The channels for the filter: those the person may see (arena arrays). */
-static int
+int
 channel_choices(struct req *r, const char ***codes, const char ***labels)
 {
 	struct channel_filter f;
@@ -193,7 +172,7 @@ items_table(struct req *r, const struct capture_row *rows, int n, int search)
 		html_lit(r, "</td><td>");
 		html_txt(r, it->channel_name);
 		html_lit(r, "</td><td>");
-		html_tr(r, type_label(it->type));
+		html_tr(r, item_type_label(it->type));
 		html_lit(r, "</td><td>");
 		html_txt(r, it->author_name && *it->author_name
 		                ? it->author_name
@@ -208,7 +187,7 @@ items_table(struct req *r, const struct capture_row *rows, int n, int search)
 		html_int(r, it->id);
 		html_lit(r, "\">");
 		if (text && *text)
-			html_txt(r, excerpt(r, text, 160));
+			html_txt(r, text_excerpt(r, text, 160));
 		else
 			html_tr(r, "(no text)");
 		html_lit(r, "</a></th><td>");
@@ -364,9 +343,7 @@ ui_items(struct req *r)
 	page_end(r);
 }
 
-/* The id of the item with platform id pid in the same channel, or 0.  The
- * caller has already been allowed to see that channel's items. */
-static int64_t
+int64_t
 item_by_platform_id(struct req *r, int64_t channel_id, const char *pid)
 {
 	int64_t id = 0;
@@ -458,8 +435,9 @@ ui_item(struct req *r)
 		return;
 	}
 	page_begin(r,
-	           arena_printf(&r->ar, "%s: %s", tr(r, type_label(it.type)),
-	                        excerpt(r, it.text, 60)),
+	           arena_printf(&r->ar, "%s: %s",
+	                        tr(r, item_type_label(it.type)),
+	                        text_excerpt(r, it.text, 60)),
 	           "items");
 	html_lit(r, "<p class=\"crumbs\"><a href=\"/items\">");
 	html_tr(r, "Captured items");
@@ -468,7 +446,8 @@ ui_item(struct req *r)
 	html_lit(r, "\">");
 	html_txt(r, it.channel_name);
 	html_lit(r, "</a></p>\n<h1>");
-	html_txt(r, tr_sub(r, "%s in the channel", tr(r, type_label(it.type))));
+	html_txt(
+	    r, tr_sub(r, "%s in the channel", tr(r, item_type_label(it.type))));
 	html_lit(r, " ");
 	html_txt(r, it.channel_name);
 	html_lit(r, "</h1>\n<p>");
@@ -488,7 +467,7 @@ ui_item(struct req *r)
 	}
 	html_lit(r, "><p>");
 	if (it.text && *it.text)
-		text_lines(r, it.text);
+		html_lines(r, it.text);
 	else
 		html_tr(r, "(no text)");
 	html_lit(r, "</p></blockquote>\n<h2>");
@@ -545,7 +524,7 @@ ui_item(struct req *r)
 		html_txt(r, fmt_time(r, vs[i].seen_at));
 		html_lit(r, "</td><td>");
 		if (vs[i].text && *vs[i].text)
-			text_lines(r, vs[i].text);
+			html_lines(r, vs[i].text);
 		else
 			html_lit(r, "–");
 		html_lit(r, "</td><td><code class=\"hash\">");

@@ -142,8 +142,7 @@ rw_holiday(struct req *r, const char *name, const char *lang, int official)
 /* --- small helpers of this file ----------------------------------------------
  */
 
-/* "14 h" or "2 h 30 min" for a number of seconds (arena). */
-static const char *
+const char *
 hours_text(struct req *r, int64_t secs)
 {
 	int64_t h = secs / 3600, m = secs % 3600 / 60;
@@ -156,8 +155,8 @@ hours_text(struct req *r, int64_t secs)
 }
 
 /* Active people of the organisation as select choices (arena). */
-static int
-people_choices(struct req *r, const char ***codes, const char ***labels)
+int
+person_choices(struct req *r, const char ***codes, const char ***labels)
 {
 	struct person_filter f;
 	struct person *ps;
@@ -436,7 +435,7 @@ rota_page(struct req *r, const struct channel *c, const struct shift_form *sf,
 		html_lit(r, "<h2 id=\"add\">");
 		html_tr(r, "Add a shift");
 		html_lit(r, "</h2>\n");
-		if (people_choices(r, &codes, &labels) != 0) {
+		if (person_choices(r, &codes, &labels) != 0) {
 			html_lit(r, "<p>");
 			html_tr(r, "Something went wrong");
 			html_lit(r, "</p>");

@@ -175,6 +175,10 @@ void html_int(struct req *r, int64_t v);
 void html_tr(struct req *r, const char *msgid);
 /* Escapes s into an arena string (for attributes built in C). */
 char *html_escape(struct arena *ar, const char *s);
+/* Writes text with its line breaks kept (<br> between lines); the _n form
+ * writes the first len bytes of s. */
+void html_lines(struct req *r, const char *s);
+void html_lines_n(struct req *r, const char *s, size_t len);
 
 /* layout.c — page chrome and form helpers */
 void page_begin(struct req *r, const char *title, const char *nav);
@@ -211,6 +215,27 @@ void flash(struct req *r, const char *msgid);
 void html_error(struct req *r, int status);
 /* Formats t as a local date/time for display (org time zone). */
 const char *fmt_time(struct req *r, int64_t t);
+
+/* ui_items.c — shared with the inbox pages: the label (msgid) of an item
+ * type ("comment" → "Comment"); the first max bytes of s cut at a
+ * character boundary with "…" (arena); the id of the captured item with
+ * platform id pid in channel_id, or 0 (the caller may see the channel). */
+const char *item_type_label(const char *code);
+const char *text_excerpt(struct req *r, const char *s, size_t max);
+int64_t item_by_platform_id(struct req *r, int64_t channel_id, const char *pid);
+/* The channels the person may see as select choices, "Name (Platform)"
+ * (arena arrays, NULL-terminated).  0 or -1. */
+int channel_choices(struct req *r, const char ***codes, const char ***labels);
+
+/* ui_rota.c — the active people the actor may see as parallel
+ * NULL-terminated id/label arrays for a select (arena).  0 or -1. */
+int person_choices(struct req *r, const char ***codes, const char ***labels);
+/* "14 h" or "2 h 30 min" for a number of seconds (arena). */
+const char *hours_text(struct req *r, int64_t secs);
+
+/* ui_inbox.c — open inbox items assigned to the actor (for the main menu);
+ * 0, or -1 when unknown. */
+int inbox_nav_count(struct req *r, int64_t *n);
 
 /* ui_audit.c — the translatable label (msgid) of an audit action code. */
 const char *audit_action_label(const char *action);

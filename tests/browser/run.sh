@@ -1,6 +1,7 @@
 #!/bin/sh
-# run.sh - runs the browser tests (smoke.mjs, governance.mjs, items.mjs) in Debian's
-# Chromium, one after the other, and sums their counts into one closing
+# run.sh - runs the browser tests (smoke.mjs, governance.mjs, items.mjs,
+# inbox.mjs) in Debian's Chromium, one after the other, and sums their
+# counts into one closing
 # line "N passed, N failed" (each test's own closing line is kept, as a
 # comment); exits non-zero when any test failed.
 # Needs `npm install` in this folder (done by .ci/run) and /usr/bin/chromium.
@@ -17,7 +18,7 @@ out=$(mktemp "${TMPDIR:-/tmp}/kv-browser-run.XXXXXX")
 trap 'rm -f "$out"' EXIT
 total_p=0
 total_f=0
-for t in smoke.mjs governance.mjs items.mjs; do
+for t in smoke.mjs governance.mjs items.mjs inbox.mjs; do
 	echo "# ---- $t"
 	rc=0
 	node "$here/$t" "$bin" >"$out" 2>&1 || rc=$?

@@ -197,6 +197,33 @@ req GET "$KV_URL/channels/$XC/close?saved=1" -b "$J"
 tidy_last "GET a closed channel's closing page" 200
 page "/channels/$XC/updates"
 
+# issue 5: the inbox, an item of each kind the demo's day has, the triage
+# rules page, and their forms with errors
+IQ=$(kv_sql "SELECT b.item_id FROM inbox b JOIN item_versions v ON v.item_id = b.item_id WHERE v.text LIKE '%fritak%'")
+IT=$(kv_sql "SELECT b.item_id FROM inbox b JOIN item_versions v ON v.item_id = b.item_id WHERE v.text LIKE '%idioten%'")
+for lang in nb nn sv en; do
+	page "/inbox?lang=$lang"
+	page "/inbox/$IQ?lang=$lang"
+	page "/admin/triage?lang=$lang"
+done
+page "/inbox?view=all&class=abuse&q=meldal"
+page "/inbox?class=nonsense" 422
+page "/inbox/$IT?done=classes"
+kv_form_post "$J" "/inbox/$IT/mark" state=no_answer reason=
+tidy_last "POST /inbox/ID/mark with errors" 422
+kv_form_post "$J" "/inbox/$IT/classes" classes=abuse hard_shown=1
+tidy_last "POST /inbox/ID/classes with errors" 422
+kv_form_post "$J" "/inbox/$IT/remove" action=manual ground=threat note=x
+tidy_last "POST /inbox/ID/remove (the confirmation)" 200
+kv_form_post "$J" "/inbox/$IT/reply" text=hei
+tidy_last "POST /inbox/ID/reply the platform cannot take" 502
+kv_form_post "$J" /inbox/bulk action=no_answer reason=
+tidy_last "POST /inbox/bulk with errors" 422
+kv_form_post "$J" /admin/triage/rules class=x kind=pattern 'pattern=(' weight=x
+tidy_last "POST /admin/triage/rules with errors" 422
+kv_form_post "$J" /admin/triage/try 'text=Ring meg på 412 34 567, det haster!' lang=nb
+tidy_last "POST /admin/triage/try" 200
+
 kv_login "siri.bakken@meldal-kommune.example" "$KV_PW" "$T_DIR/siri"
 # issue 4: captured items (none in this database: the empty state; the
 # populated pages are tidied by 98_items_ui.sh) and a channel's connection

@@ -1,0 +1,65 @@
+/*
+ * inbox_web.h - what the inbox pages share (issue 5): ui_inbox.c (the
+ * queue, bulk actions and the helpers below), ui_inbox_item.c (one item
+ * and its work) and ui_triage.c (rules, try-out, registry mailbox).
+ * Labels are msgids (translate with tr); everything written goes through
+ * the HTML writer.
+ */
+#ifndef KV_INBOX_WEB_H
+#define KV_INBOX_WEB_H
+
+#include "web.h"
+#include "../inbox/inbox.h"
+#include "../jobs/act.h"
+
+/* Labels (msgids, static) of a class, an abuse ground (NULL for none), an
+ * inbox state, an outcome (NULL for none), a kind of personal data
+ * ("national_id" …) and triage's English reason for a hard case (its own
+ * words when they are not in the catalogue). */
+const char *iw_class_label(int c);
+const char *iw_ground_label(int g);
+const char *iw_state_label(int s);
+const char *iw_outcome_label(int o);
+const char *iw_pdata_label(const char *kind);
+const char *iw_hard_label(const char *reason);
+
+/* The abuse grounds as select choices: codes (names) and labels (msgids),
+ * NULL-terminated, static. */
+extern const char *const iw_ground_codes[];
+extern const char *const iw_ground_labels[];
+/* The languages of the public (nb nn sv da en) and their labels. */
+extern const char *const iw_langs[];
+extern const char *const iw_lang_labels[];
+
+/* Class badges in words (abuse with its ground), the hard-case flag, the
+ * state badge. */
+void iw_class_badges(struct req *r, unsigned classes, int ground);
+void iw_hard_badge(struct req *r);
+void iw_state_badge(struct req *r, int state);
+/* The answer duty of an open item: due in / overdue by (in words, with a
+ * sign, not by colour alone) and the local due time; "–" when closed. */
+void iw_due(struct req *r, const struct inbox_row *row, int64_t now);
+
+/* The text with its personal data marked (<mark> with the kind in words
+ * for screen readers); pd is triage's personal_data array (may be NULL);
+ * spans that do not fit the text are left unmarked. */
+void iw_marked_text(struct req *r, const char *text, json_t *pd);
+/* Triage's explanation (the "explain" array of triage_result_json) as a
+ * readable list; nothing when empty. */
+void iw_explain(struct req *r, json_t *explain);
+
+/* The page's script (assets/inbox.js, with the CSP nonce) and the
+ * aria-live region the live updates write into; item_id 0 for the queue
+ * (any change counts), else only that item's changes count. */
+void iw_script(struct req *r);
+void iw_live(struct req *r, int64_t item_id);
+
+/* A mark that changes nothing (every field "unchanged"). */
+void iw_mark_init(struct inbox_mark *m);
+/* 1 when s is NULL or has nothing but white space. */
+int iw_blank(const char *s);
+
+/* Answers the HTML error page for a domain result (403/404/500). */
+void iw_fail(struct req *r, enum kv_rc rc);
+
+#endif
