@@ -73,6 +73,43 @@ act_reply_limit(const char *platform)
 /* --- replies ----------------------------------------------------------------
  */
 
+/* Opens channel_id's connection for one action: NULL with the reason in
+ * err when the channel is not connected or the key cannot be read (k
+ * holds a key read from cfg->key_path: wipe it after closing). */
+static struct sync_session *
+act_open(struct db *db, const struct act_cfg *cfg, int64_t channel_id,
+         int64_t now, struct cred_key *k, char *err, size_t errlen)
+{
+	const struct cred_key *key = cfg->key;
+	int64_t n = 0;
+	memset(k, 0, sizeof(*k));
+	/* not connected: said without touching the key */
+	if (db_get_i64(db, &n,
+	               "SELECT COUNT(*) FROM channel_connections WHERE "
+	               "channel_id = ?",
+	               "i", channel_id) < 0 ||
+	    n == 0) {
+		snprintf(err, errlen,
+		         "the channel is not connected to its platform: do it "
+		         "on the platform by hand");
+		return NULL;
+	}
+	if (key == NULL) {
+		char why[300];
+		if (cfg->key_path == NULL ||
+		    cred_key_load(cfg->key_path, 0, k, why, sizeof(why)) != 0) {
+			log_err("act: credential key: %s",
+			        cfg->key_path ? why : "no key file configured");
+			snprintf(err, errlen,
+			         "the server cannot open the channel's "
+			         "credentials (key file)");
+			return NULL;
+		}
+		key = k;
+	}
+	return sync_session_open(db, channel_id, key, now, err, errlen);
+}
+
 /* 1 when s has nothing but white space. */
 static int
 blank(const char *s)
@@ -139,6 +176,7 @@ act_reply(struct db *db, struct arena *ar, const struct act_cfg *cfg,
 {
 	struct inbox_row r;
 	struct sync_session *s;
+	struct cred_key key;
 	struct conn_ctx *ctx;
 	struct conn_result res;
 	struct capture_result cr;
@@ -172,9 +210,10 @@ act_reply(struct db *db, struct arena *ar, const struct act_cfg *cfg,
 	        lang, idem, now) != 1)
 		return KV_DBERR;
 	out->id = reply_id;
-	s = sync_session_open(db, r.item.channel_id, cfg->key, now, out->error,
-	                      sizeof(out->error));
+	s = act_open(db, cfg, r.item.channel_id, now, &key, out->error,
+	             sizeof(out->error));
 	if (s == NULL) {
+		cred_key_wipe(&key);
 		set_status(out, "failed");
 		reply_failed(db, a, item_id, reply_id, out->error);
 		return KV_CONFLICT;
@@ -194,6 +233,7 @@ act_reply(struct db *db, struct arena *ar, const struct act_cfg *cfg,
 	}
 	ex = sync_session_exchange(s);
 	sync_session_close(s);
+	cred_key_wipe(&key);
 	if (crc != CONN_OK) {
 		set_status(out, "failed");
 		reply_failed(db, a, item_id, reply_id, out->error);
@@ -355,6 +395,7 @@ act_remove(struct db *db, struct arena *ar, const struct act_cfg *cfg,
 {
 	struct inbox_row r;
 	struct sync_session *s;
+	struct cred_key key;
 	struct conn_ctx *ctx;
 	enum conn_rc crc;
 	enum kv_rc rc;
@@ -426,9 +467,10 @@ act_remove(struct db *db, struct arena *ar, const struct act_cfg *cfg,
 		set_status(out, "manual");
 		goto removed;
 	}
-	s = sync_session_open(db, r.item.channel_id, cfg->key, now, out->error,
-	                      sizeof(out->error));
+	s = act_open(db, cfg, r.item.channel_id, now, &key, out->error,
+	             sizeof(out->error));
 	if (s == NULL) {
+		cred_key_wipe(&key);
 		set_status(out, "failed");
 		removal_status(db, rid, "failed", out->error, 0);
 		return KV_CONFLICT;

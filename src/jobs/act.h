@@ -26,10 +26,13 @@
 #define ACT_MAX_REPLY 5000 /* bytes of a reply as written */
 
 struct act_cfg {
-	const struct cred_key *key; /* opens the channels' credentials */
-	const char *registry_dir;   /* arkivmelding files go here; NULL: none */
-	const char *base_url;    /* for links in registry mail; may be NULL */
-	const char *system_name; /* <system> of arkivmelding ("kanalvakt") */
+	/* opens the channels' credentials: key, or when NULL the key file
+	 * key_path, read only when a platform is called */
+	const struct cred_key *key;
+	const char *key_path;
+	const char *registry_dir; /* arkivmelding files go here; NULL: none */
+	const char *base_url;     /* for links in registry mail; may be NULL */
+	const char *system_name;  /* <system> of arkivmelding ("kanalvakt") */
 };
 
 struct act_outcome {

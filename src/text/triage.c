@@ -765,7 +765,10 @@ triage_run(const struct triage_engine *e, const char *text, size_t len,
 		else if (decided(r, TC_FACTUAL_ERROR))
 			r->hard_reason = "says we are wrong: check the facts "
 			                 "before correcting";
-		else if (!abuse_first && unsure && !sure)
+		else if (!abuse_first && unsure && !sure &&
+		         !decided(r, TC_PRAISE))
+			/* a thank-you with a doubt about answering it is not a
+			 * case for the communications unit */
 			r->hard_reason = "unsure whether it must be answered";
 		r->hard = r->hard_reason != NULL;
 	}

@@ -577,8 +577,19 @@ static const struct triage_rule default_rules[] = {
        "piece of shit|stupid bitch|dumb bitch",
        "insults and curses aimed at someone (English)"),
     KA(AG_PERSONAL_ATTACK, "en", 0.5,
-       "idiot|idiots|moron|morons|retard|imbecile|loser|clown",
+       "idiot|idiots|moron|morons|retard|imbecile|loser|clown|scumbag|"
+       "scumbags|cunt|cunts|asshole|assholes|dickhead|bastard|bastards|"
+       "wanker|prick",
        "insult words (English); with the classifier they decide"),
+    PA(AG_NONE, NULL, -1.0,
+       "\\b(?:fucking|fuckin|bloody|jävla|jävligt|jävulskt|sjukt|jævla|"
+       "jævlig|jækla|fandme|pokkers)\\s+(?:amazing|awesome|great|good|"
+       "beautiful|perfect|fantastic|cute|love|loves|lovely|brilliant|"
+       "excellent|bra|bäst|bästa|fantastisk\\w*|perfekt\\w*|vacker\\w*|"
+       "söt\\w*|kärlek|älskar|god|godt|gode|flott\\w*|fin|fint|herlig\\w*|"
+       "nydelig\\w*|lækker\\w*|dejlig\\w*|skøn\\w*|gøy|kult|snygg\\w*)\\b",
+       "profanity as praise (\"fucking great\", \"jävla bra\", \"jævla "
+       "flott\") is not abuse"),
     KA(AG_NONE, "nb", 0.25, "faen|jævla|jævlig|helvete|dritt|satan",
        "profanity: not abuse by itself, a hint for the classifier"),
     KA(AG_NONE, "sv", 0.25, "fan|jävla|jävligt|helvete|skit",

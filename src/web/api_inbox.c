@@ -251,17 +251,12 @@ api_inbox_note(struct req *r)
 	answer_item(r, 201);
 }
 
-/* The action layer's configuration for this server; -1 after a 500. */
-static int
-act_cfg_of(struct req *r, struct act_cfg *cfg, struct cred_key *key)
+int
+web_act_cfg(struct req *r, struct act_cfg *cfg, struct cred_key *key)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	if (web_cred_key(r, key) != 0) {
-		api_problem(r, 500, "internal", "Internal error",
-		            "The credential key file cannot be read.");
-		return -1;
-	}
-	cfg->key = key;
+	memset(key, 0, sizeof(*key));
+	cfg->key_path = r->app->key_path;
 	cfg->registry_dir = r->app->registry_dir;
 	cfg->base_url = r->app->base_url;
 	cfg->system_name = "kanalvakt";
@@ -322,7 +317,7 @@ api_inbox_reply(struct req *r)
 		api_invalid(r, 422, &v);
 		return;
 	}
-	if (act_cfg_of(r, &cfg, &key) != 0)
+	if (web_act_cfg(r, &cfg, &key) != 0)
 		return;
 	rc = act_reply(r->db, &r->ar, &cfg, &r->actor, r->pid, text, &o, &v);
 	cred_key_wipe(&key);
@@ -358,7 +353,7 @@ api_inbox_remove(struct req *r)
 		api_invalid(r, 422, &v);
 		return;
 	}
-	if (act_cfg_of(r, &cfg, &key) != 0)
+	if (web_act_cfg(r, &cfg, &key) != 0)
 		return;
 	rc = act_remove(r->db, &r->ar, &cfg, &r->actor, r->pid,
 	                action ? action : "hide", ground, note, &o, &v);
@@ -417,7 +412,7 @@ api_inbox_registry(struct req *r)
 		api_invalid(r, 422, &v);
 		return;
 	}
-	if (act_cfg_of(r, &cfg, &key) != 0)
+	if (web_act_cfg(r, &cfg, &key) != 0)
 		return;
 	rc = act_registry(r->db, &r->ar, &cfg, &r->actor, r->pid, note, &o, &v);
 	cred_key_wipe(&key);

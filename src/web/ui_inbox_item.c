@@ -1149,22 +1149,6 @@ ui_inbox_note(struct req *r)
 	done(r, "note", "h-notes");
 }
 
-/* The action layer's configuration; -1 after the error page. */
-static int
-act_cfg_of(struct req *r, struct act_cfg *cfg, struct cred_key *key)
-{
-	memset(cfg, 0, sizeof(*cfg));
-	if (web_cred_key(r, key) != 0) {
-		html_error(r, 500);
-		return -1;
-	}
-	cfg->key = key;
-	cfg->registry_dir = r->app->registry_dir;
-	cfg->base_url = r->app->base_url;
-	cfg->system_name = "kanalvakt";
-	return 0;
-}
-
 /* The platform refused (KV_CONFLICT with a status): its words. */
 static void
 platform_failed(struct req *r, const char *form, const struct act_outcome *o)
@@ -1190,7 +1174,7 @@ ui_inbox_reply(struct req *r)
 		again(r, KV_INVALID, "reply", &v);
 		return;
 	}
-	if (act_cfg_of(r, &cfg, &key) != 0)
+	if (web_act_cfg(r, &cfg, &key) != 0)
 		return;
 	memset(&o, 0, sizeof(o));
 	rc = act_reply(r->db, &r->ar, &cfg, &r->actor, r->pid, text, &o, &v);
@@ -1287,7 +1271,7 @@ ui_inbox_remove(struct req *r)
 		remove_confirm(r, &row, action, ground, note);
 		return;
 	}
-	if (act_cfg_of(r, &cfg, &key) != 0)
+	if (web_act_cfg(r, &cfg, &key) != 0)
 		return;
 	memset(&o, 0, sizeof(o));
 	rc = act_remove(r->db, &r->ar, &cfg, &r->actor, r->pid, action, ground,
@@ -1313,7 +1297,7 @@ ui_inbox_registry(struct req *r)
 	struct act_outcome o;
 	const char *note = form_get(r, "note");
 	enum kv_rc rc;
-	if (act_cfg_of(r, &cfg, &key) != 0)
+	if (web_act_cfg(r, &cfg, &key) != 0)
 		return;
 	memset(&o, 0, sizeof(o));
 	rc = act_registry(r->db, &r->ar, &cfg, &r->actor, r->pid,
