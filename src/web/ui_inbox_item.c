@@ -1165,7 +1165,6 @@ ui_inbox_reply(struct req *r)
 {
 	struct verrs v = {0};
 	struct act_cfg cfg;
-	struct cred_key key;
 	struct act_outcome o;
 	const char *text = form_get(r, "text");
 	enum kv_rc rc;
@@ -1174,11 +1173,9 @@ ui_inbox_reply(struct req *r)
 		again(r, KV_INVALID, "reply", &v);
 		return;
 	}
-	if (web_act_cfg(r, &cfg, &key) != 0)
-		return;
+	web_act_cfg(r, &cfg);
 	memset(&o, 0, sizeof(o));
 	rc = act_reply(r->db, &r->ar, &cfg, &r->actor, r->pid, text, &o, &v);
-	cred_key_wipe(&key);
 	if (rc == KV_CONFLICT && o.status[0]) {
 		platform_failed(r, "reply", &o);
 		return;
@@ -1246,7 +1243,6 @@ ui_inbox_remove(struct req *r)
 {
 	struct verrs v = {0};
 	struct act_cfg cfg;
-	struct cred_key key;
 	struct act_outcome o;
 	struct inbox_row row;
 	const char *action = form_get(r, "action");
@@ -1271,12 +1267,10 @@ ui_inbox_remove(struct req *r)
 		remove_confirm(r, &row, action, ground, note);
 		return;
 	}
-	if (web_act_cfg(r, &cfg, &key) != 0)
-		return;
+	web_act_cfg(r, &cfg);
 	memset(&o, 0, sizeof(o));
 	rc = act_remove(r->db, &r->ar, &cfg, &r->actor, r->pid, action, ground,
 	                note && *note ? note : NULL, &o, &v);
-	cred_key_wipe(&key);
 	if (rc == KV_CONFLICT && o.status[0]) {
 		platform_failed(r, "remove", &o);
 		return;
@@ -1293,16 +1287,13 @@ ui_inbox_registry(struct req *r)
 {
 	struct verrs v = {0};
 	struct act_cfg cfg;
-	struct cred_key key;
 	struct act_outcome o;
 	const char *note = form_get(r, "note");
 	enum kv_rc rc;
-	if (web_act_cfg(r, &cfg, &key) != 0)
-		return;
+	web_act_cfg(r, &cfg);
 	memset(&o, 0, sizeof(o));
 	rc = act_registry(r->db, &r->ar, &cfg, &r->actor, r->pid,
 	                  note && *note ? note : NULL, &o, &v);
-	cred_key_wipe(&key);
 	if (rc == KV_CONFLICT && v.n == 0) {
 		struct item_err e = {"registry", &v, NULL, NULL};
 		e.msgid =

@@ -277,11 +277,10 @@ int query_id(struct req *r, const char *name, int64_t *out);
 struct cred_key;
 int web_cred_key(struct req *r, struct cred_key *k);
 /* The action layer's configuration of this server (src/jobs/act.h): the
- * key file path (read by an action only when it calls a platform; key is
- * zeroed for the caller to wipe), the registry directory, the base URL.
- * api_inbox.c.  0. */
+ * key file path (read by an action only when it calls a platform), the
+ * registry directory, the base URL.  api_inbox.c. */
 struct act_cfg;
-int web_act_cfg(struct req *r, struct act_cfg *cfg, struct cred_key *key);
+void web_act_cfg(struct req *r, struct act_cfg *cfg);
 /* The inbox filter from the query string (api_inbox.c, ui_inbox.c); -1
  * after answering 400. */
 struct inbox_filter;
