@@ -362,6 +362,86 @@ iw_mark_init(struct inbox_mark *m)
 	m->topic_id = -1;
 }
 
+void
+iw_radio(struct req *r, const char *name, const char *value, const char *label,
+         int checked)
+{
+	html_lit(r, "<div class=\"choice\"><input type=\"radio\" id=\"f-");
+	html_attr(r, r->idp ? r->idp : "");
+	html_attr(r, name);
+	html_lit(r, "-");
+	html_attr(r, value);
+	html_lit(r, "\" name=\"");
+	html_attr(r, name);
+	html_lit(r, "\" value=\"");
+	html_attr(r, value);
+	html_lit(r, "\"");
+	if (checked)
+		html_lit(r, " checked");
+	html_lit(r, "><label for=\"f-");
+	html_attr(r, r->idp ? r->idp : "");
+	html_attr(r, name);
+	html_lit(r, "-");
+	html_attr(r, value);
+	html_lit(r, "\">");
+	html_tr(r, label);
+	html_lit(r, "</label></div>");
+}
+
+/* A checkbox whose label is a msgid (tr_label) or user data as it is. */
+static void
+checkbox_as(struct req *r, const char *name, const char *value, const char *id,
+            const char *label, int checked, int tr_label)
+{
+	html_lit(r, "<div class=\"choice\"><input type=\"checkbox\" id=\"");
+	html_attr(r, id);
+	html_lit(r, "\" name=\"");
+	html_attr(r, name);
+	html_lit(r, "\" value=\"");
+	html_attr(r, value);
+	html_lit(r, "\"");
+	if (checked)
+		html_lit(r, " checked");
+	html_lit(r, "><label for=\"");
+	html_attr(r, id);
+	html_lit(r, "\">");
+	if (tr_label)
+		html_tr(r, label);
+	else
+		html_txt(r, label);
+	html_lit(r, "</label></div>");
+}
+
+void
+iw_checkbox(struct req *r, const char *name, const char *value, const char *id,
+            const char *label, int checked)
+{
+	checkbox_as(r, name, value, id, label, checked, 1);
+}
+
+void
+iw_checkbox_txt(struct req *r, const char *name, const char *value,
+                const char *id, const char *label, int checked)
+{
+	checkbox_as(r, name, value, id, label, checked, 0);
+}
+
+void
+iw_group_error(struct req *r, const struct verrs *v, const char *field)
+{
+	const char *e = verr_for(v, field);
+	if (e == NULL)
+		return;
+	html_lit(r, "<p class=\"error\" id=\"e-");
+	html_attr(r, r->idp ? r->idp : "");
+	html_attr(r, field);
+	html_lit(r, "\"><strong>");
+	html_tr(r, "Error:");
+	html_lit(r, "</strong> ");
+	html_tr(r, e);
+	html_lit(r, "</p>");
+}
+
 int
 iw_blank(const char *s)
 {
@@ -654,6 +734,8 @@ queue_page(struct req *r, const struct verrs *bulk_err)
 	           "day. The most urgent come first.");
 	html_lit(r, " <a href=\"/admin/triage\">");
 	html_tr(r, "Triage rules and registry");
+	html_lit(r, "</a> <a href=\"/admin/inbox\">");
+	html_tr(r, "Inbox settings");
 	html_lit(r, "</a></p>\n");
 	if (done && *done && strspn(done, "0123456789") == strlen(done)) {
 		html_lit(r, "<p class=\"flash\" role=\"status\">");
