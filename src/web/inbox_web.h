@@ -56,15 +56,15 @@ void iw_script(struct req *r);
 void iw_live(struct req *r, int64_t item_id);
 
 /* Form pieces: a radio "f-<idp><name>-<value>" with a msgid label; a
- * checkbox with id id and a msgid label (_txt: a label of user data, a
- * person's name, shown as it is); the error of a group of radios or
- * checkboxes (id "e-<idp><field>"; nothing when field has none). */
+ * checkbox with id id and a label that is a msgid (tr_label 1) or user
+ * data shown as it is (0: a person's name); the error of a group of
+ * radios or checkboxes (id "e-<idp><field>"; nothing when field has
+ * none); a paragraph with a submit button labelled msgid. */
 void iw_radio(struct req *r, const char *name, const char *value,
               const char *label, int checked);
 void iw_checkbox(struct req *r, const char *name, const char *value,
-                 const char *id, const char *label, int checked);
-void iw_checkbox_txt(struct req *r, const char *name, const char *value,
-                     const char *id, const char *label, int checked);
+                 const char *id, const char *label, int checked, int tr_label);
+void iw_submit(struct req *r, const char *msgid);
 void iw_group_error(struct req *r, const struct verrs *v, const char *field);
 
 /* api_inbox_settings.c: the saved reply, the topic id of the actor's

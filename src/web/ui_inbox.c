@@ -362,38 +362,14 @@ iw_mark_init(struct inbox_mark *m)
 	m->topic_id = -1;
 }
 
-void
-iw_radio(struct req *r, const char *name, const char *value, const char *label,
-         int checked)
-{
-	html_lit(r, "<div class=\"choice\"><input type=\"radio\" id=\"f-");
-	html_attr(r, r->idp ? r->idp : "");
-	html_attr(r, name);
-	html_lit(r, "-");
-	html_attr(r, value);
-	html_lit(r, "\" name=\"");
-	html_attr(r, name);
-	html_lit(r, "\" value=\"");
-	html_attr(r, value);
-	html_lit(r, "\"");
-	if (checked)
-		html_lit(r, " checked");
-	html_lit(r, "><label for=\"f-");
-	html_attr(r, r->idp ? r->idp : "");
-	html_attr(r, name);
-	html_lit(r, "-");
-	html_attr(r, value);
-	html_lit(r, "\">");
-	html_tr(r, label);
-	html_lit(r, "</label></div>");
-}
-
-/* A checkbox whose label is a msgid (tr_label) or user data as it is. */
+/* An input of type (radio, checkbox) with its label after it. */
 static void
-checkbox_as(struct req *r, const char *name, const char *value, const char *id,
-            const char *label, int checked, int tr_label)
+choice(struct req *r, const char *type, const char *id, const char *name,
+       const char *value, const char *label, int checked, int tr_label)
 {
-	html_lit(r, "<div class=\"choice\"><input type=\"checkbox\" id=\"");
+	html_lit(r, "<div class=\"choice\"><input type=\"");
+	html_attr(r, type);
+	html_lit(r, "\" id=\"");
 	html_attr(r, id);
 	html_lit(r, "\" name=\"");
 	html_attr(r, name);
@@ -413,17 +389,28 @@ checkbox_as(struct req *r, const char *name, const char *value, const char *id,
 }
 
 void
-iw_checkbox(struct req *r, const char *name, const char *value, const char *id,
-            const char *label, int checked)
+iw_radio(struct req *r, const char *name, const char *value, const char *label,
+         int checked)
 {
-	checkbox_as(r, name, value, id, label, checked, 1);
+	choice(r, "radio",
+	       arena_printf(&r->ar, "f-%s%s-%s", r->idp ? r->idp : "", name,
+	                    value),
+	       name, value, label, checked, 1);
 }
 
 void
-iw_checkbox_txt(struct req *r, const char *name, const char *value,
-                const char *id, const char *label, int checked)
+iw_checkbox(struct req *r, const char *name, const char *value, const char *id,
+            const char *label, int checked, int tr_label)
 {
-	checkbox_as(r, name, value, id, label, checked, 0);
+	choice(r, "checkbox", id, name, value, label, checked, tr_label);
+}
+
+void
+iw_submit(struct req *r, const char *msgid)
+{
+	html_lit(r, "<p class=\"actions\"><button type=\"submit\">");
+	html_tr(r, msgid);
+	html_lit(r, "</button></p>");
 }
 
 void

@@ -125,14 +125,6 @@ section_end(struct req *r)
 	html_lit(r, "</section>\n");
 }
 
-static void
-submit(struct req *r, const char *msgid)
-{
-	html_lit(r, "<p class=\"actions\"><button type=\"submit\">");
-	html_tr(r, msgid);
-	html_lit(r, "</button></p>");
-}
-
 /* --- the parts of the page
  * ------------------------------------------------------------- */
 
@@ -316,7 +308,7 @@ notes_part(struct req *r, const struct inbox_row *row, int work,
 		field_textarea(r, "text", "New note",
 		               typed(r, e, "note", "text"), errs_of(e, "note"),
 		               N_("Only people in kanalvakt see notes."));
-		submit(r, N_("Add the note"));
+		iw_submit(r, N_("Add the note"));
 		form_end(r);
 		r->idp = NULL;
 	}
@@ -467,7 +459,7 @@ reply_part(struct req *r, const struct inbox_row *row, json_t *registry,
 		html_lit(r, ">");
 	}
 	html_lit(r, "</p></div>");
-	submit(r, N_("Send the reply"));
+	iw_submit(r, N_("Send the reply"));
 	form_end(r);
 	section_end(r);
 }
@@ -513,7 +505,7 @@ close_part(struct req *r, const struct inbox_row *row, const struct item_err *e)
 	                  "report."));
 	field_select(r, "outcome", "Outcome for the person", outcome, outcomes,
 	             outcome_l, v, SELECT_NONE | SELECT_TR);
-	submit(r, N_("Save"));
+	iw_submit(r, N_("Save"));
 	form_end(r);
 	r->idp = NULL;
 	section_end(r);
@@ -554,7 +546,7 @@ classes_part(struct req *r, const struct inbox_row *row,
 		iw_checkbox(r, "classes", triage_class_name(c),
 		            arena_printf(&r->ar, "f-cl-classes-%s",
 		                         triage_class_name(c)),
-		            iw_class_label(c), on);
+		            iw_class_label(c), on, 1);
 	}
 	html_lit(r, "</fieldset>");
 	field_select(r, "ground", "Ground (for abuse)", ground, iw_ground_codes,
@@ -562,8 +554,8 @@ classes_part(struct req *r, const struct inbox_row *row,
 	html_lit(r, "<input type=\"hidden\" name=\"hard_shown\" value=\"1\">");
 	iw_checkbox(r, "hard", "1", "f-cl-hard",
 	            N_("Hard case: check with communications"),
-	            failed ? form_get(r, "hard") != NULL : row->hard);
-	submit(r, N_("Save the classes"));
+	            failed ? form_get(r, "hard") != NULL : row->hard, 1);
+	iw_submit(r, N_("Save the classes"));
 	form_end(r);
 	r->idp = NULL;
 	section_end(r);
@@ -604,7 +596,7 @@ remove_part(struct req *r, const struct inbox_row *row,
 	             iw_ground_labels, v, SELECT_NONE | SELECT_TR);
 	field_textarea(r, "note", "Note", typed(r, e, "remove", "note"), v,
 	               NULL);
-	submit(r, N_("Remove…"));
+	iw_submit(r, N_("Remove…"));
 	form_end(r);
 	r->idp = NULL;
 	section_end(r);
@@ -639,7 +631,7 @@ registry_part(struct req *r, const struct inbox_row *row, json_t *registry,
 	               typed(r, e, "registry", "note"), errs_of(e, "registry"),
 	               N_("The text, the sender, the time and a link go "
 	                  "with it."));
-	submit(r, N_("Send to the registry"));
+	iw_submit(r, N_("Send to the registry"));
 	form_end(r);
 	if (json_array_size(registry) > 0) {
 		r->idp = "jr-";
@@ -653,7 +645,7 @@ registry_part(struct req *r, const struct inbox_row *row, json_t *registry,
 		               : row->journal_ref,
 		           errs_of(e, "journal"), "text", 1,
 		           N_("As the registry answered, e.g. 2027/01234-1."));
-		submit(r, N_("Save the journal reference"));
+		iw_submit(r, N_("Save the journal reference"));
 		form_end(r);
 	}
 	r->idp = NULL;

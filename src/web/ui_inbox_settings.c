@@ -86,38 +86,52 @@ para(struct req *r, const char *msgid)
 	html_lit(r, "</p>\n");
 }
 
+/* The submit button labelled msgid, a Cancel link to cancel (NULL: none),
+ * the end of the form and of its field prefix. */
 static void
-submit(struct req *r, const char *msgid)
+form_close(struct req *r, const char *msgid, const char *cancel)
 {
 	html_lit(r, "<p class=\"actions\"><button type=\"submit\">");
 	html_tr(r, msgid);
-	html_lit(r, "</button></p>");
+	html_lit(r, "</button>");
+	if (cancel) {
+		html_lit(r, " <a href=\"");
+		html_attr(r, cancel);
+		html_lit(r, "\">");
+		html_tr(r, "Cancel");
+		html_lit(r, "</a>");
+	}
+	html_lit(r, "</p>");
+	form_end(r);
+	r->idp = NULL;
 }
 
-/* A "Delete" button for one row; what names the row for screen readers. */
+/* The "Change" link and the "Delete" button of row id of a table of
+ * kind ("reply", "topic"; posts go to /admin/inbox/<coll>/ID/delete);
+ * what names the row for screen readers. */
 static void
-delete_button(struct req *r, const char *action, const char *what)
+row_actions(struct req *r, const char *kind, const char *coll, int64_t id,
+            const char *what)
 {
-	form_begin(r, action, "inline");
+	html_lit(r, "<td><a href=\"");
+	html_attr(r, arena_printf(&r->ar, "/admin/inbox?edit_%s=%lld#%s-form",
+	                          kind, (long long)id, kind));
+	html_lit(r, "\">");
+	html_tr(r, "Change");
+	html_lit(r, "<span class=\"visually-hidden\"> ");
+	html_txt(r, what);
+	html_lit(r, "</span></a> ");
+	form_begin(r,
+	           arena_printf(&r->ar, "/admin/inbox/%s/%lld/delete", coll,
+	                        (long long)id),
+	           "inline");
 	html_lit(r, "<button type=\"submit\">");
 	html_tr(r, "Delete");
 	html_lit(r, "<span class=\"visually-hidden\"> ");
 	html_txt(r, what);
 	html_lit(r, "</span></button>");
 	form_end(r);
-}
-
-/* A "Change" link for one row. */
-static void
-change_link(struct req *r, const char *href, const char *what)
-{
-	html_lit(r, "<a href=\"");
-	html_attr(r, href);
-	html_lit(r, "\">");
-	html_tr(r, "Change");
-	html_lit(r, "<span class=\"visually-hidden\"> ");
-	html_txt(r, what);
-	html_lit(r, "</span></a> ");
+	html_lit(r, "</td>");
 }
 
 /* The errors of form (NULL when another form failed or none did). */
@@ -249,9 +263,7 @@ policy_form(struct req *r, const struct inbox_policy *p, const struct verrs *v)
 	html_tr(r, "With no unit chosen, the people with the communications "
 	           "role are told.");
 	html_lit(r, "</p></fieldset>\n");
-	submit(r, N_("Save the answer times"));
-	form_end(r);
-	r->idp = NULL;
+	form_close(r, N_("Save the answer times"), NULL);
 }
 
 /* --- saved replies
@@ -298,22 +310,8 @@ replies_table(struct req *r, const struct saved_reply *rs, int n,
 		else
 			html_txt(r, unit ? unit : "–");
 		html_lit(r, "</td>");
-		if (may) {
-			html_lit(r, "<td>");
-			change_link(r,
-			            arena_printf(&r->ar,
-			                         "/admin/inbox?edit_reply=%lld"
-			                         "#reply-form",
-			                         (long long)x->id),
-			            x->title);
-			delete_button(
-			    r,
-			    arena_printf(&r->ar,
-			                 "/admin/inbox/replies/%lld/delete",
-			                 (long long)x->id),
-			    x->title);
-			html_lit(r, "</td>");
-		}
+		if (may)
+			row_actions(r, "reply", "replies", x->id, x->title);
 		html_lit(r, "</tr>\n");
 	}
 	html_lit(r, "</tbody>");
@@ -360,17 +358,8 @@ reply_form(struct req *r, const struct saved_reply *x, const struct verrs *v)
 	html_tr(r, "With no unit chosen, the reply is offered on every "
 	           "channel.");
 	html_lit(r, "</p>");
-	html_lit(r, "<p class=\"actions\"><button type=\"submit\">");
-	html_tr(r, x->id ? N_("Save the reply") : N_("Add the reply"));
-	html_lit(r, "</button>");
-	if (x->id) {
-		html_lit(r, " <a href=\"/admin/inbox#h-replies\">");
-		html_tr(r, "Cancel");
-		html_lit(r, "</a>");
-	}
-	html_lit(r, "</p>");
-	form_end(r);
-	r->idp = NULL;
+	form_close(r, x->id ? N_("Save the reply") : N_("Add the reply"),
+	           x->id ? "/admin/inbox#h-replies" : NULL);
 }
 
 /* --- topics
@@ -431,22 +420,8 @@ topics_table(struct req *r, const struct inbox_topic *ts, int n,
 		if (!shown)
 			html_lit(r, "–");
 		html_lit(r, "</td>");
-		if (may) {
-			html_lit(r, "<td>");
-			change_link(r,
-			            arena_printf(&r->ar,
-			                         "/admin/inbox?edit_topic=%lld"
-			                         "#topic-form",
-			                         (long long)t->id),
-			            t->name);
-			delete_button(
-			    r,
-			    arena_printf(&r->ar,
-			                 "/admin/inbox/topics/%lld/delete",
-			                 (long long)t->id),
-			    t->name);
-			html_lit(r, "</td>");
-		}
+		if (may)
+			row_actions(r, "topic", "topics", t->id, t->name);
 		html_lit(r, "</tr>\n");
 	}
 	html_lit(r, "</tbody>");
@@ -511,26 +486,17 @@ topic_form(struct req *r, const struct inbox_topic *t, const struct people *pp,
 		const char *id = arena_printf(&r->ar, "%lld", (long long)p->id);
 		if (!p->active)
 			continue;
-		iw_checkbox_txt(
+		iw_checkbox(
 		    r, "people", id,
 		    arena_printf(&r->ar, "f-tp-people-%lld", (long long)p->id),
 		    *p->title ? arena_printf(&r->ar, "%s (%s)", p->full_name,
 		                             p->title)
 		              : p->full_name,
-		    ticked(r, t, v, id));
+		    ticked(r, t, v, id), 0);
 	}
-	html_lit(r, "</fieldset>\n<p class=\"actions\"><button "
-	            "type=\"submit\">");
-	html_tr(r, t->id ? N_("Save the topic") : N_("Add the topic"));
-	html_lit(r, "</button>");
-	if (t->id) {
-		html_lit(r, " <a href=\"/admin/inbox#h-topics\">");
-		html_tr(r, "Cancel");
-		html_lit(r, "</a>");
-	}
-	html_lit(r, "</p>");
-	form_end(r);
-	r->idp = NULL;
+	html_lit(r, "</fieldset>\n");
+	form_close(r, t->id ? N_("Save the topic") : N_("Add the topic"),
+	           t->id ? "/admin/inbox#h-topics" : NULL);
 }
 
 /* --- the page
@@ -703,6 +669,17 @@ again(struct req *r, enum kv_rc rc, const char *form, int64_t id,
 	settings_page(r, &e);
 }
 
+/* After a post: back to the page at to, or as again() says. */
+static void
+posted(struct req *r, enum kv_rc rc, const char *form, int64_t id,
+       const struct verrs *v, const char *to)
+{
+	if (rc != KV_OK)
+		again(r, rc, form, id, v);
+	else
+		req_redirect(r, to);
+}
+
 /* A whole number field of the form as an int; out of ±1000000 is an
  * error (before it could wrap). */
 static int
@@ -741,11 +718,7 @@ ui_inbox_policy_save(struct req *r)
 	p.comms_unit_id = form_id(r, "comms_unit_id", &v);
 	rc = v.n ? KV_INVALID
 	         : inbox_policy_set(r->db, &r->ar, &r->actor, &p, &v);
-	if (rc != KV_OK) {
-		again(r, rc, "policy", 0, &v);
-		return;
-	}
-	req_redirect(r, "/admin/inbox?done=policy#h-policy");
+	posted(r, rc, "policy", 0, &v, "/admin/inbox?done=policy#h-policy");
 }
 
 /* createSavedReply and its change (id != 0) from the form. */
@@ -764,13 +737,9 @@ reply_post(struct req *r, int64_t id)
 	rc = v.n  ? KV_INVALID
 	     : id ? saved_reply_update(r->db, &r->ar, &r->actor, &s, &v)
 	          : saved_reply_create(r->db, &r->ar, &r->actor, &s, &v);
-	if (rc != KV_OK) {
-		again(r, rc, "reply", id, &v);
-		return;
-	}
-	req_redirect(r,
-	             arena_printf(&r->ar, "/admin/inbox?done=reply#reply-%lld",
-	                          (long long)s.id));
+	posted(r, rc, "reply", id, &v,
+	       arena_printf(&r->ar, "/admin/inbox?done=reply#reply-%lld",
+	                    (long long)s.id));
 }
 
 void
@@ -788,12 +757,8 @@ ui_saved_reply_update(struct req *r)
 void
 ui_saved_reply_delete(struct req *r)
 {
-	enum kv_rc rc = saved_reply_delete(r->db, &r->ar, &r->actor, r->pid);
-	if (rc != KV_OK) {
-		iw_fail(r, rc);
-		return;
-	}
-	req_redirect(r, "/admin/inbox?done=reply-deleted#h-replies");
+	posted(r, saved_reply_delete(r->db, &r->ar, &r->actor, r->pid), "reply",
+	       0, NULL, "/admin/inbox?done=reply-deleted#h-replies");
 }
 
 #define TOPIC_PEOPLE_MAX 200
@@ -824,13 +789,9 @@ topic_post(struct req *r, int64_t id)
 		people[np++] = pid;
 	}
 	rc = v.n ? KV_INVALID : iw_topic_save(r, &t, people, np, &v);
-	if (rc != KV_OK) {
-		again(r, rc, "topic", id, &v);
-		return;
-	}
-	req_redirect(r,
-	             arena_printf(&r->ar, "/admin/inbox?done=topic#topic-%lld",
-	                          (long long)t.id));
+	posted(r, rc, "topic", id, &v,
+	       arena_printf(&r->ar, "/admin/inbox?done=topic#topic-%lld",
+	                    (long long)t.id));
 }
 
 void
@@ -848,12 +809,8 @@ ui_topic_update(struct req *r)
 void
 ui_topic_delete(struct req *r)
 {
-	enum kv_rc rc = inbox_topic_delete(r->db, &r->ar, &r->actor, r->pid);
-	if (rc != KV_OK) {
-		iw_fail(r, rc);
-		return;
-	}
-	req_redirect(r, "/admin/inbox?done=topic-deleted#h-topics");
+	posted(r, inbox_topic_delete(r->db, &r->ar, &r->actor, r->pid), "topic",
+	       0, NULL, "/admin/inbox?done=topic-deleted#h-topics");
 }
 
 /* --- a channel's reply signature
@@ -888,9 +845,7 @@ ui_reply_rule_part(struct req *r, const struct channel *c,
 		field_select(r, "signature", "Signature",
 		             v ? form_get(r, "signature") : sig,
 		             inbox_signatures, signature_labels, v, SELECT_TR);
-		submit(r, N_("Save the signature rule"));
-		form_end(r);
-		r->idp = NULL;
+		form_close(r, N_("Save the signature rule"), NULL);
 	} else {
 		html_lit(r, "<p>");
 		html_txt(
