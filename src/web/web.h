@@ -237,6 +237,13 @@ const char *hours_text(struct req *r, int64_t secs);
  * 0, or -1 when unknown. */
 int inbox_nav_count(struct req *r, int64_t *n);
 
+/* ui_inbox_settings.c — the part of a channel's page that shows how
+ * replies on it are signed (an example line for the viewer) with the
+ * form that changes it for those who may edit the channel; v: the
+ * errors of a failed post (NULL: none). */
+void ui_reply_rule_part(struct req *r, const struct channel *c,
+                        const struct verrs *v);
+
 /* ui_audit.c — the translatable label (msgid) of an audit action code. */
 const char *audit_action_label(const char *action);
 
