@@ -4,8 +4,11 @@
  * that came in since the morning in bokmål, nynorsk, Swedish, Danish and
  * English — questions, a wrong date, complaints, a threat, spam, a case
  * request with a national identity number, praise — each captured as the
- * connectors would and taken into the inbox through triage.  Also the
- * saved replies and topics a communications unit starts with.
+ * connectors would and taken into the inbox through triage.  Before
+ * them, as the system actor: the topics with the people who know them
+ * (routing uses them), the saved replies a communications unit starts
+ * with in nb, nn, sv, da and en, and "@meldalkommune" signed by its
+ * unit.
  * Called by `kanalvakt demo` after demo_load() (src/main.c).
  */
 #include "inbox.h"
@@ -133,6 +136,180 @@ static const struct demo_item items[] = {
      "på fredagskafeen likevel? Ring meg gjerne på 412 34 567."},
 };
 
+static int64_t channel_by_name(struct db *db, int64_t org_id, const char *name);
+
+/* Topics with the people (e-mail local parts) who know them.  The demo
+ * has no technical unit: waste and roads are answered by the service
+ * desk in Stab og service (and roads by the emergency coordinator). */
+struct demo_topic {
+	const char *name, *keywords;
+	const char *people[3];
+};
+
+static const struct demo_topic topics[] = {
+    {"Renovasjon",
+     "renovasjon|søppel|søpla|avfall|tømming|tømmeplan|tømmedag|glass|"
+     "papir|restavfall|matavfall|bosspann|food waste|bin",
+     {"ingrid.lokken", "anne.lise.fossum", NULL}},
+    {"Brøyting og veg",
+     "brøyting|brøyte|brøytebil|brøytemannskap|snø|strøing|veg|vei|"
+     "hull i vegen",
+     {"hans.kvam", "ingrid.lokken", NULL}},
+    {"Skole og oppvekst",
+     "skole|skule|barnehage|SFO|elev|rektor|skolestruktur|skoleskyss",
+     {"jon.storli", "marit.grindal", NULL}},
+    {"Bibliotek",
+     "bibliotek|lån|låne|låna|bok|bøker|böcker|bøger|e-bok|bokbuss|library",
+     {"tor.einar.moe", NULL, NULL}},
+    {"Ungdom og fritid",
+     "ungdomsklubb|fredagskafé|fredagskafe|ungdom|vinterferie|LAN-party",
+     {"siri.bakken", NULL, NULL}},
+};
+
+/* Saved replies a communications unit starts with; unit NULL: the whole
+ * organisation. */
+struct demo_reply {
+	const char *lang, *unit, *title, *body;
+};
+
+static const struct demo_reply replies[] = {
+    {"nb", NULL, "Takk for tipset",
+     "Takk for tipset! Vi sender det videre til rette vedkommende i "
+     "kommunen, så følger de det opp. 🙏"},
+    {"nb", NULL, "Saker: send til postmottak",
+     "Hei! Vi kan dessverre ikke behandle saker her. Send henvendelsen til "
+     "postmottak@meldal-kommune.example eller bruk skjemaet på "
+     "meldal.kommune.no, så blir den journalført og besvart. Ikke skriv "
+     "fødselsnummer eller andre personopplysninger i kommentarfeltet."},
+    {"nb", NULL, "Åpningstider servicetorget",
+     "Servicetorget på rådhuset har åpent mandag–fredag kl. 08.00–15.30. "
+     "Du kan også sende oss en melding her, så svarer vi innen dagen er "
+     "omme."},
+    {"nb", NULL, "Tømmeplan",
+     "Du finner tømmedagen din på meldal.kommune.no/renovasjon – skriv inn "
+     "adressen, så får du hele tømmeplanen for 2027."},
+    {"nb", "Meldal folkebibliotek", "Innlevering under ombyggingen",
+     "Mens vi bygger om kan du levere bøkene i innleveringsluka ved "
+     "inngangen til rådhuset. Lånetida forlenges automatisk, så du får "
+     "ikke purring. 📚"},
+    {"nn", NULL, "Takk for tipset",
+     "Takk for tipset! Vi sender det vidare til rett person i kommunen, så "
+     "følgjer dei det opp."},
+    {"nn", NULL, "Saker: send til postmottak",
+     "Hei! Vi kan diverre ikkje behandle saker her. Send førespurnaden til "
+     "postmottak@meldal-kommune.example, så blir han journalført og svara "
+     "på. Ikkje skriv fødselsnummer eller andre personopplysningar i "
+     "kommentarfeltet."},
+    {"nn", NULL, "Opningstider servicetorget",
+     "Servicetorget på rådhuset er ope måndag–fredag kl. 08.00–15.30."},
+    {"sv", NULL, "Tack för tipset",
+     "Tack för tipset! Vi skickar det vidare till rätt person i kommunen."},
+    {"sv", NULL, "Ärenden: skicka till registrator",
+     "Hej! Vi kan tyvärr inte handlägga ärenden här. Skicka ditt ärende "
+     "till postmottak@meldal-kommune.example så registreras det och du får "
+     "svar. Skriv inte personnummer i kommentarerna."},
+    {"sv", NULL, "Öppettider",
+     "Servicetorget i rådhuset har öppet måndag–fredag kl. 08.00–15.30."},
+    {"da", NULL, "Tak for tippet",
+     "Tak for tippet! Vi sender det videre til den rette i kommunen."},
+    {"da", NULL, "Sager: send til postmodtagelsen",
+     "Hej! Vi kan desværre ikke behandle sager her. Send din henvendelse "
+     "til postmottak@meldal-kommune.example, så bliver den journaliseret "
+     "og besvaret."},
+    {"da", NULL, "Åbningstider",
+     "Servicetorvet på rådhuset har åbent mandag–fredag kl. 8.00–15.30."},
+    {"en", NULL, "Thanks for the tip",
+     "Thanks for letting us know! We're passing it on to the right people "
+     "at the municipality."},
+    {"en", NULL, "Cases: write to the post office",
+     "Hi! Sorry, we can't deal with cases here. Please send your enquiry "
+     "to postmottak@meldal-kommune.example so it is registered and "
+     "answered, and please don't post ID numbers in the comments."},
+    {"en", NULL, "Opening hours",
+     "The service desk at the town hall is open Monday to Friday, "
+     "8:00–15:30."},
+};
+
+/* The id of the demo person whose address begins local@ (0: none). */
+static int64_t
+person_by_local(struct db *db, int64_t org_id, const char *local)
+{
+	char like[120];
+	int64_t id = 0;
+	snprintf(like, sizeof(like), "%s@%%", local);
+	if (db_get_i64(db, &id,
+	               "SELECT id FROM people WHERE org_id = ? AND email LIKE "
+	               "? AND active = 1",
+	               "it", org_id, like) != 1)
+		return 0;
+	return id;
+}
+
+static enum kv_rc
+failed(const char *what, const char *name, enum kv_rc rc, const struct verrs *v)
+{
+	log_err("demo: %s %s: %d%s%s%s%s", what, name, (int)rc, v->n ? " " : "",
+	        v->n ? v->e[0].field : "", v->n ? " " : "",
+	        v->n ? v->e[0].reason : "");
+	return rc;
+}
+
+/* The settings of the demo's inbox: topics with competence, saved
+ * replies in five languages, and "@meldalkommune" signed by its unit. */
+static enum kv_rc
+demo_settings(struct db *db, int64_t org_id)
+{
+	struct arena ar;
+	struct actor sys;
+	enum kv_rc rc = KV_OK;
+	int64_t ch;
+
+	arena_init(&ar);
+	actor_system(&sys, org_id, "demo");
+	for (size_t i = 0; rc == KV_OK && i < ARRAY_LEN(topics); i++) {
+		struct verrs v = {0};
+		struct inbox_topic t;
+		int64_t people[3];
+		int n = 0;
+		memset(&t, 0, sizeof(t));
+		t.name = topics[i].name;
+		t.keywords = topics[i].keywords;
+		for (int k = 0; k < 3 && topics[i].people[k]; k++)
+			if ((people[n] = person_by_local(
+			         db, org_id, topics[i].people[k])) != 0)
+				n++;
+		rc = inbox_topic_create(db, &ar, &sys, &t, &v);
+		if (rc == KV_OK)
+			rc = inbox_topic_set_people(db, &ar, &sys, t.id, people,
+			                            n, &v);
+		if (rc != KV_OK)
+			rc = failed("topic", t.name, rc, &v);
+	}
+	for (size_t i = 0; rc == KV_OK && i < ARRAY_LEN(replies); i++) {
+		struct verrs v = {0};
+		struct saved_reply s;
+		memset(&s, 0, sizeof(s));
+		s.lang = replies[i].lang;
+		s.title = replies[i].title;
+		s.body = replies[i].body;
+		s.unit_id = replies[i].unit
+		                ? unit_find_by_name(db, org_id, replies[i].unit)
+		                : 0;
+		rc = saved_reply_create(db, &ar, &sys, &s, &v);
+		if (rc != KV_OK)
+			rc = failed("saved reply", s.title, rc, &v);
+	}
+	ch = channel_by_name(db, org_id, "@meldalkommune");
+	if (rc == KV_OK && ch != 0) {
+		struct verrs v = {0};
+		rc = inbox_reply_rule_set(db, &ar, &sys, ch, "unit", &v);
+		if (rc != KV_OK)
+			rc = failed("reply rule", "@meldalkommune", rc, &v);
+	}
+	arena_free(&ar);
+	return rc;
+}
+
 /* The channel id of the demo channel called name (0 when missing). */
 static int64_t
 channel_by_name(struct db *db, int64_t org_id, const char *name)
@@ -150,6 +327,10 @@ inbox_demo_load(struct db *db, int64_t org_id, int64_t now)
 {
 	size_t n = sizeof(items) / sizeof(items[0]);
 	int added_total = 0;
+	/* the settings first: intake routes by the topics */
+	enum kv_rc rc = demo_settings(db, org_id);
+	if (rc != KV_OK)
+		return rc;
 	for (size_t i = 0; i < n; i++) {
 		const struct demo_item *d = &items[i];
 		struct item it;

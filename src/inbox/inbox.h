@@ -317,6 +317,9 @@ enum kv_rc saved_reply_update(struct db *db, struct arena *ar,
                               const struct saved_reply *r, struct verrs *v);
 enum kv_rc saved_reply_delete(struct db *db, struct arena *ar,
                               const struct actor *a, int64_t id);
+/* 1 when the actor may change saved replies (administrators and comms;
+ * topics, rules and the policy: actor_is_admin). */
+int saved_reply_may_change(const struct actor *a);
 json_t *saved_reply_json(const struct saved_reply *r);
 
 /* How replies on a channel are signed: "first_name_role" (the default:

@@ -18,8 +18,8 @@
 const char *const inbox_signatures[] = {"first_name_role", "first_name", "unit",
                                         "none", NULL};
 
-static int
-may_keep_replies(const struct actor *a)
+int
+saved_reply_may_change(const struct actor *a)
 {
 	return actor_is_admin(a) || actor_has_org_role(a, ROLE_COMMS);
 }
@@ -132,7 +132,7 @@ saved_reply_create(struct db *db, struct arena *ar, const struct actor *a,
 	enum kv_rc rc;
 
 	(void)ar;
-	if (!may_keep_replies(a))
+	if (!saved_reply_may_change(a))
 		return KV_FORBIDDEN;
 	if ((rc = check_reply(db, a, r, v)) != KV_OK)
 		return rc;
@@ -164,7 +164,7 @@ saved_reply_update(struct db *db, struct arena *ar, const struct actor *a,
 	struct saved_reply old, nw = *r;
 	enum kv_rc rc;
 
-	if (!may_keep_replies(a))
+	if (!saved_reply_may_change(a))
 		return KV_FORBIDDEN;
 	if ((rc = reply_get(db, ar, a, r->id, &old)) != KV_OK)
 		return rc;
@@ -190,7 +190,7 @@ saved_reply_delete(struct db *db, struct arena *ar, const struct actor *a,
 	struct saved_reply old;
 	enum kv_rc rc;
 
-	if (!may_keep_replies(a))
+	if (!saved_reply_may_change(a))
 		return KV_FORBIDDEN;
 	if ((rc = reply_get(db, ar, a, id, &old)) != KV_OK)
 		return rc;

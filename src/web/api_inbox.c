@@ -251,16 +251,14 @@ api_inbox_note(struct req *r)
 	answer_item(r, 201);
 }
 
-int
-web_act_cfg(struct req *r, struct act_cfg *cfg, struct cred_key *key)
+void
+web_act_cfg(struct req *r, struct act_cfg *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	memset(key, 0, sizeof(*key));
 	cfg->key_path = r->app->key_path;
 	cfg->registry_dir = r->app->registry_dir;
 	cfg->base_url = r->app->base_url;
 	cfg->system_name = "kanalvakt";
-	return 0;
 }
 
 static json_t *
@@ -298,13 +296,29 @@ platform_failed(struct req *r, const struct act_outcome *o)
 	r->ctype = "application/problem+json";
 }
 
+/* Answers an action: 502 with the platform's words when it refused, the
+ * domain's error, or 201 with the outcome. */
+static void
+act_answer(struct req *r, enum kv_rc rc, const struct act_outcome *o,
+           const struct verrs *v)
+{
+	if (rc == KV_CONFLICT && o->status[0]) {
+		platform_failed(r, o);
+		return;
+	}
+	if (rc != KV_OK) {
+		api_fail(r, rc, v);
+		return;
+	}
+	api_json(r, 201, outcome_json(o));
+}
+
 void
 api_inbox_reply(struct req *r)
 {
 	static const char *const fields[] = {"text", NULL};
 	struct verrs v = {0};
 	struct act_cfg cfg;
-	struct cred_key key;
 	struct act_outcome o;
 	int present;
 	json_t *b = api_body(r, fields);
@@ -317,19 +331,9 @@ api_inbox_reply(struct req *r)
 		api_invalid(r, 422, &v);
 		return;
 	}
-	if (web_act_cfg(r, &cfg, &key) != 0)
-		return;
+	web_act_cfg(r, &cfg);
 	rc = act_reply(r->db, &r->ar, &cfg, &r->actor, r->pid, text, &o, &v);
-	cred_key_wipe(&key);
-	if (rc == KV_CONFLICT && o.status[0]) {
-		platform_failed(r, &o);
-		return;
-	}
-	if (rc != KV_OK) {
-		api_fail(r, rc, &v);
-		return;
-	}
-	api_json(r, 201, outcome_json(&o));
+	act_answer(r, rc, &o, &v);
 }
 
 void
@@ -338,7 +342,6 @@ api_inbox_remove(struct req *r)
 	static const char *const fields[] = {"action", "ground", "note", NULL};
 	struct verrs v = {0};
 	struct act_cfg cfg;
-	struct cred_key key;
 	struct act_outcome o;
 	int present;
 	json_t *b = api_body(r, fields);
@@ -353,20 +356,10 @@ api_inbox_remove(struct req *r)
 		api_invalid(r, 422, &v);
 		return;
 	}
-	if (web_act_cfg(r, &cfg, &key) != 0)
-		return;
+	web_act_cfg(r, &cfg);
 	rc = act_remove(r->db, &r->ar, &cfg, &r->actor, r->pid,
 	                action ? action : "hide", ground, note, &o, &v);
-	cred_key_wipe(&key);
-	if (rc == KV_CONFLICT && o.status[0]) {
-		platform_failed(r, &o);
-		return;
-	}
-	if (rc != KV_OK) {
-		api_fail(r, rc, &v);
-		return;
-	}
-	api_json(r, 201, outcome_json(&o));
+	act_answer(r, rc, &o, &v);
 }
 
 void
@@ -397,7 +390,6 @@ api_inbox_registry(struct req *r)
 	static const char *const fields[] = {"note", NULL};
 	struct verrs v = {0};
 	struct act_cfg cfg;
-	struct cred_key key;
 	struct act_outcome o;
 	int present;
 	json_t *b = api_body(r, fields);
@@ -412,10 +404,8 @@ api_inbox_registry(struct req *r)
 		api_invalid(r, 422, &v);
 		return;
 	}
-	if (web_act_cfg(r, &cfg, &key) != 0)
-		return;
+	web_act_cfg(r, &cfg);
 	rc = act_registry(r->db, &r->ar, &cfg, &r->actor, r->pid, note, &o, &v);
-	cred_key_wipe(&key);
 	if (rc != KV_OK) {
 		api_fail(r, rc, &v);
 		return;

@@ -1,7 +1,8 @@
 /*
  * inbox_web.h - what the inbox pages share (issue 5): ui_inbox.c (the
  * queue, bulk actions and the helpers below), ui_inbox_item.c (one item
- * and its work) and ui_triage.c (rules, try-out, registry mailbox).
+ * and its work), ui_triage.c (rules, try-out, registry mailbox) and
+ * ui_inbox_settings.c (saved replies, topics, the policy, signatures).
  * Labels are msgids (translate with tr); everything written goes through
  * the HTML writer.
  */
@@ -53,6 +54,27 @@ void iw_explain(struct req *r, json_t *explain);
  * (any change counts), else only that item's changes count. */
 void iw_script(struct req *r);
 void iw_live(struct req *r, int64_t item_id);
+
+/* Form pieces: a radio "f-<idp><name>-<value>" with a msgid label; a
+ * checkbox with id id and a label that is a msgid (tr_label 1) or user
+ * data shown as it is (0: a person's name); the error of a group of
+ * radios or checkboxes (id "e-<idp><field>"; nothing when field has
+ * none); a paragraph with a submit button labelled msgid. */
+void iw_radio(struct req *r, const char *name, const char *value,
+              const char *label, int checked);
+void iw_checkbox(struct req *r, const char *name, const char *value,
+                 const char *id, const char *label, int checked, int tr_label);
+void iw_submit(struct req *r, const char *msgid);
+void iw_group_error(struct req *r, const struct verrs *v, const char *field);
+
+/* api_inbox_settings.c: the saved reply, the topic id of the actor's
+ * organisation (arena; KV_NOTFOUND); saves t (t->id 0: creates it, id
+ * set) and, when people is not NULL, who has its competence, as one
+ * change (nothing saved on an error; v gets the fields). */
+enum kv_rc iw_reply_find(struct req *r, int64_t id, struct saved_reply *out);
+enum kv_rc iw_topic_find(struct req *r, int64_t id, struct inbox_topic *out);
+enum kv_rc iw_topic_save(struct req *r, struct inbox_topic *t,
+                         const int64_t *people, int npeople, struct verrs *v);
 
 /* A mark that changes nothing (every field "unchanged"). */
 void iw_mark_init(struct inbox_mark *m);

@@ -403,9 +403,10 @@ field_select(struct req *r, const char *name, const char *label,
 	html_lit(r, "</select></div>\n");
 }
 
-/* The visible label of a form field, for the error summary. */
+/* The visible label of a form field, for the error summary: of
+ * "<idp><field>" when the page's form prefix has its own, else of field. */
 static const char *
-field_label_of(const char *field)
+field_label_of(const char *idp, const char *field)
 {
 	static const struct {
 		const char *field, *label;
@@ -502,7 +503,26 @@ field_label_of(const char *field)
 	    {"weight", N_("Weight")},
 	    {"lang", N_("Language")},
 	    {"assignee_id", N_("Person")},
+	    /* the inbox's settings (/admin/inbox, ui_inbox_settings.c) */
+	    {"mode", N_("How soon to answer")},
+	    {"open_hour", N_("Business hours begin")},
+	    {"close_hour", N_("Business hours end")},
+	    {"days_off", N_("Weekends and holidays")},
+	    {"escalate_after_min", N_("Tell communications after")},
+	    {"comms_unit_id", N_("Communications unit")},
+	    {"keywords", N_("Keywords")},
+	    {"people", N_("People with the competence")},
+	    {"body", N_("Text of the reply")},
+	    {"signature", N_("Signature")},
+	    {"sr-title", N_("Title")},
+	    {"sr-unit_id", N_("For the unit")},
+	    {"tp-name", N_("Topic")},
 	};
+	size_t np = idp ? strlen(idp) : 0;
+	for (size_t i = 0; np > 0 && i < ARRAY_LEN(labels); i++)
+		if (strncmp(labels[i].field, idp, np) == 0 &&
+		    strcmp(labels[i].field + np, field) == 0)
+			return labels[i].label;
 	for (size_t i = 0; i < ARRAY_LEN(labels); i++)
 		if (strcmp(labels[i].field, field) == 0)
 			return labels[i].label;
@@ -523,7 +543,7 @@ error_summary(struct req *r, const struct verrs *v)
 		html_attr(r, r->idp ? r->idp : "");
 		html_attr(r, v->e[i].field);
 		html_lit(r, "\">");
-		html_tr(r, field_label_of(v->e[i].field));
+		html_tr(r, field_label_of(r->idp, v->e[i].field));
 		html_lit(r, ": ");
 		html_tr(r, v->e[i].reason);
 		html_lit(r, "</a></li>");

@@ -558,6 +558,7 @@ ui_channel(struct req *r)
 		html_lit(r, "</a></p>\n");
 	}
 	governance_links(r, &c);
+	ui_reply_rule_part(r, &c, NULL); /* the inbox (issue 5) */
 	if (nrows > 0) {
 		html_lit(r, "<h2>");
 		html_tr(r, "History");

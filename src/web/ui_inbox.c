@@ -362,6 +362,73 @@ iw_mark_init(struct inbox_mark *m)
 	m->topic_id = -1;
 }
 
+/* An input of type (radio, checkbox) with its label after it. */
+static void
+choice(struct req *r, const char *type, const char *id, const char *name,
+       const char *value, const char *label, int checked, int tr_label)
+{
+	html_lit(r, "<div class=\"choice\"><input type=\"");
+	html_attr(r, type);
+	html_lit(r, "\" id=\"");
+	html_attr(r, id);
+	html_lit(r, "\" name=\"");
+	html_attr(r, name);
+	html_lit(r, "\" value=\"");
+	html_attr(r, value);
+	html_lit(r, "\"");
+	if (checked)
+		html_lit(r, " checked");
+	html_lit(r, "><label for=\"");
+	html_attr(r, id);
+	html_lit(r, "\">");
+	if (tr_label)
+		html_tr(r, label);
+	else
+		html_txt(r, label);
+	html_lit(r, "</label></div>");
+}
+
+void
+iw_radio(struct req *r, const char *name, const char *value, const char *label,
+         int checked)
+{
+	choice(r, "radio",
+	       arena_printf(&r->ar, "f-%s%s-%s", r->idp ? r->idp : "", name,
+	                    value),
+	       name, value, label, checked, 1);
+}
+
+void
+iw_checkbox(struct req *r, const char *name, const char *value, const char *id,
+            const char *label, int checked, int tr_label)
+{
+	choice(r, "checkbox", id, name, value, label, checked, tr_label);
+}
+
+void
+iw_submit(struct req *r, const char *msgid)
+{
+	html_lit(r, "<p class=\"actions\"><button type=\"submit\">");
+	html_tr(r, msgid);
+	html_lit(r, "</button></p>");
+}
+
+void
+iw_group_error(struct req *r, const struct verrs *v, const char *field)
+{
+	const char *e = verr_for(v, field);
+	if (e == NULL)
+		return;
+	html_lit(r, "<p class=\"error\" id=\"e-");
+	html_attr(r, r->idp ? r->idp : "");
+	html_attr(r, field);
+	html_lit(r, "\"><strong>");
+	html_tr(r, "Error:");
+	html_lit(r, "</strong> ");
+	html_tr(r, e);
+	html_lit(r, "</p>");
+}
+
 int
 iw_blank(const char *s)
 {
@@ -654,6 +721,8 @@ queue_page(struct req *r, const struct verrs *bulk_err)
 	           "day. The most urgent come first.");
 	html_lit(r, " <a href=\"/admin/triage\">");
 	html_tr(r, "Triage rules and registry");
+	html_lit(r, "</a> <a href=\"/admin/inbox\">");
+	html_tr(r, "Inbox settings");
 	html_lit(r, "</a></p>\n");
 	if (done && *done && strspn(done, "0123456789") == strlen(done)) {
 		html_lit(r, "<p class=\"flash\" role=\"status\">");

@@ -125,77 +125,6 @@ section_end(struct req *r)
 	html_lit(r, "</section>\n");
 }
 
-static void
-submit(struct req *r, const char *msgid)
-{
-	html_lit(r, "<p class=\"actions\"><button type=\"submit\">");
-	html_tr(r, msgid);
-	html_lit(r, "</button></p>");
-}
-
-static void
-radio(struct req *r, const char *name, const char *value, const char *label,
-      int checked)
-{
-	html_lit(r, "<div class=\"choice\"><input type=\"radio\" id=\"f-");
-	html_attr(r, r->idp ? r->idp : "");
-	html_attr(r, name);
-	html_lit(r, "-");
-	html_attr(r, value);
-	html_lit(r, "\" name=\"");
-	html_attr(r, name);
-	html_lit(r, "\" value=\"");
-	html_attr(r, value);
-	html_lit(r, "\"");
-	if (checked)
-		html_lit(r, " checked");
-	html_lit(r, "><label for=\"f-");
-	html_attr(r, r->idp ? r->idp : "");
-	html_attr(r, name);
-	html_lit(r, "-");
-	html_attr(r, value);
-	html_lit(r, "\">");
-	html_tr(r, label);
-	html_lit(r, "</label></div>");
-}
-
-static void
-checkbox(struct req *r, const char *name, const char *value, const char *id,
-         const char *label, int checked)
-{
-	html_lit(r, "<div class=\"choice\"><input type=\"checkbox\" id=\"");
-	html_attr(r, id);
-	html_lit(r, "\" name=\"");
-	html_attr(r, name);
-	html_lit(r, "\" value=\"");
-	html_attr(r, value);
-	html_lit(r, "\"");
-	if (checked)
-		html_lit(r, " checked");
-	html_lit(r, "><label for=\"");
-	html_attr(r, id);
-	html_lit(r, "\">");
-	html_tr(r, label);
-	html_lit(r, "</label></div>");
-}
-
-/* An error of a group of radios or checkboxes (no single field id). */
-static void
-group_error(struct req *r, const struct verrs *v, const char *field)
-{
-	const char *e = verr_for(v, field);
-	if (e == NULL)
-		return;
-	html_lit(r, "<p class=\"error\" id=\"e-");
-	html_attr(r, r->idp ? r->idp : "");
-	html_attr(r, field);
-	html_lit(r, "\"><strong>");
-	html_tr(r, "Error:");
-	html_lit(r, "</strong> ");
-	html_tr(r, e);
-	html_lit(r, "</p>");
-}
-
 /* --- the parts of the page
  * ------------------------------------------------------------- */
 
@@ -379,7 +308,7 @@ notes_part(struct req *r, const struct inbox_row *row, int work,
 		field_textarea(r, "text", "New note",
 		               typed(r, e, "note", "text"), errs_of(e, "note"),
 		               N_("Only people in kanalvakt see notes."));
-		submit(r, N_("Add the note"));
+		iw_submit(r, N_("Add the note"));
 		form_end(r);
 		r->idp = NULL;
 	}
@@ -530,7 +459,7 @@ reply_part(struct req *r, const struct inbox_row *row, json_t *registry,
 		html_lit(r, ">");
 	}
 	html_lit(r, "</p></div>");
-	submit(r, N_("Send the reply"));
+	iw_submit(r, N_("Send the reply"));
 	form_end(r);
 	section_end(r);
 }
@@ -559,15 +488,16 @@ close_part(struct req *r, const struct inbox_row *row, const struct item_err *e)
 	html_lit(r, "<fieldset id=\"f-mk-state\"><legend>");
 	html_tr(r, "What happened");
 	html_lit(r, "</legend>");
-	group_error(r, v, "state");
-	radio(r, "state", "no_answer", N_("No answer is needed"),
-	      state ? strcmp(state, "no_answer") == 0 : !closed);
-	radio(r, "state", "answered",
-	      N_("Answered elsewhere (phone, e-mail, at the counter)"),
-	      state && strcmp(state, "answered") == 0);
+	iw_group_error(r, v, "state");
+	iw_radio(r, "state", "no_answer", N_("No answer is needed"),
+	         state ? strcmp(state, "no_answer") == 0 : !closed);
+	iw_radio(r, "state", "answered",
+	         N_("Answered elsewhere (phone, e-mail, at the counter)"),
+	         state && strcmp(state, "answered") == 0);
 	if (closed)
-		radio(r, "state", "new", N_("Reopen: it needs work after all"),
-		      state && strcmp(state, "new") == 0);
+		iw_radio(r, "state", "new",
+		         N_("Reopen: it needs work after all"),
+		         state && strcmp(state, "new") == 0);
 	html_lit(r, "</fieldset>");
 	field_textarea(r, "reason", "Why no answer is needed",
 	               typed(r, e, "mark", "reason"), v,
@@ -575,7 +505,7 @@ close_part(struct req *r, const struct inbox_row *row, const struct item_err *e)
 	                  "report."));
 	field_select(r, "outcome", "Outcome for the person", outcome, outcomes,
 	             outcome_l, v, SELECT_NONE | SELECT_TR);
-	submit(r, N_("Save"));
+	iw_submit(r, N_("Save"));
 	form_end(r);
 	r->idp = NULL;
 	section_end(r);
@@ -602,7 +532,7 @@ classes_part(struct req *r, const struct inbox_row *row,
 	html_lit(r, "<fieldset id=\"f-cl-classes\"><legend>");
 	html_tr(r, "Classes");
 	html_lit(r, "</legend>");
-	group_error(r, v, "classes");
+	iw_group_error(r, v, "classes");
 	for (int c = 0; c < TC__COUNT; c++) {
 		int on = (row->classes >> c) & 1u;
 		if (failed) {
@@ -613,19 +543,19 @@ classes_part(struct req *r, const struct inbox_row *row,
 				           triage_class_name(c)) == 0)
 					on = 1;
 		}
-		checkbox(r, "classes", triage_class_name(c),
-		         arena_printf(&r->ar, "f-cl-classes-%s",
-		                      triage_class_name(c)),
-		         iw_class_label(c), on);
+		iw_checkbox(r, "classes", triage_class_name(c),
+		            arena_printf(&r->ar, "f-cl-classes-%s",
+		                         triage_class_name(c)),
+		            iw_class_label(c), on, 1);
 	}
 	html_lit(r, "</fieldset>");
 	field_select(r, "ground", "Ground (for abuse)", ground, iw_ground_codes,
 	             iw_ground_labels, v, SELECT_NONE | SELECT_TR);
 	html_lit(r, "<input type=\"hidden\" name=\"hard_shown\" value=\"1\">");
-	checkbox(r, "hard", "1", "f-cl-hard",
-	         N_("Hard case: check with communications"),
-	         failed ? form_get(r, "hard") != NULL : row->hard);
-	submit(r, N_("Save the classes"));
+	iw_checkbox(r, "hard", "1", "f-cl-hard",
+	            N_("Hard case: check with communications"),
+	            failed ? form_get(r, "hard") != NULL : row->hard, 1);
+	iw_submit(r, N_("Save the classes"));
 	form_end(r);
 	r->idp = NULL;
 	section_end(r);
@@ -653,19 +583,20 @@ remove_part(struct req *r, const struct inbox_row *row,
 	html_lit(r, "<fieldset id=\"f-rm-action\"><legend>");
 	html_tr(r, "How");
 	html_lit(r, "</legend>");
-	group_error(r, v, "action");
-	radio(r, "action", "hide", N_("Hide it on the platform"),
-	      action == NULL || strcmp(action, "hide") == 0);
-	radio(r, "action", "delete", N_("Delete it on the platform"),
-	      action && strcmp(action, "delete") == 0);
-	radio(r, "action", "manual", N_("I remove it on the platform by hand"),
-	      action && strcmp(action, "manual") == 0);
+	iw_group_error(r, v, "action");
+	iw_radio(r, "action", "hide", N_("Hide it on the platform"),
+	         action == NULL || strcmp(action, "hide") == 0);
+	iw_radio(r, "action", "delete", N_("Delete it on the platform"),
+	         action && strcmp(action, "delete") == 0);
+	iw_radio(r, "action", "manual",
+	         N_("I remove it on the platform by hand"),
+	         action && strcmp(action, "manual") == 0);
 	html_lit(r, "</fieldset>");
 	field_select(r, "ground", "Ground", ground, iw_ground_codes,
 	             iw_ground_labels, v, SELECT_NONE | SELECT_TR);
 	field_textarea(r, "note", "Note", typed(r, e, "remove", "note"), v,
 	               NULL);
-	submit(r, N_("Remove…"));
+	iw_submit(r, N_("Remove…"));
 	form_end(r);
 	r->idp = NULL;
 	section_end(r);
@@ -700,7 +631,7 @@ registry_part(struct req *r, const struct inbox_row *row, json_t *registry,
 	               typed(r, e, "registry", "note"), errs_of(e, "registry"),
 	               N_("The text, the sender, the time and a link go "
 	                  "with it."));
-	submit(r, N_("Send to the registry"));
+	iw_submit(r, N_("Send to the registry"));
 	form_end(r);
 	if (json_array_size(registry) > 0) {
 		r->idp = "jr-";
@@ -714,7 +645,7 @@ registry_part(struct req *r, const struct inbox_row *row, json_t *registry,
 		               : row->journal_ref,
 		           errs_of(e, "journal"), "text", 1,
 		           N_("As the registry answered, e.g. 2027/01234-1."));
-		submit(r, N_("Save the journal reference"));
+		iw_submit(r, N_("Save the journal reference"));
 		form_end(r);
 	}
 	r->idp = NULL;
@@ -1165,7 +1096,6 @@ ui_inbox_reply(struct req *r)
 {
 	struct verrs v = {0};
 	struct act_cfg cfg;
-	struct cred_key key;
 	struct act_outcome o;
 	const char *text = form_get(r, "text");
 	enum kv_rc rc;
@@ -1174,11 +1104,9 @@ ui_inbox_reply(struct req *r)
 		again(r, KV_INVALID, "reply", &v);
 		return;
 	}
-	if (web_act_cfg(r, &cfg, &key) != 0)
-		return;
+	web_act_cfg(r, &cfg);
 	memset(&o, 0, sizeof(o));
 	rc = act_reply(r->db, &r->ar, &cfg, &r->actor, r->pid, text, &o, &v);
-	cred_key_wipe(&key);
 	if (rc == KV_CONFLICT && o.status[0]) {
 		platform_failed(r, "reply", &o);
 		return;
@@ -1246,7 +1174,6 @@ ui_inbox_remove(struct req *r)
 {
 	struct verrs v = {0};
 	struct act_cfg cfg;
-	struct cred_key key;
 	struct act_outcome o;
 	struct inbox_row row;
 	const char *action = form_get(r, "action");
@@ -1271,12 +1198,10 @@ ui_inbox_remove(struct req *r)
 		remove_confirm(r, &row, action, ground, note);
 		return;
 	}
-	if (web_act_cfg(r, &cfg, &key) != 0)
-		return;
+	web_act_cfg(r, &cfg);
 	memset(&o, 0, sizeof(o));
 	rc = act_remove(r->db, &r->ar, &cfg, &r->actor, r->pid, action, ground,
 	                note && *note ? note : NULL, &o, &v);
-	cred_key_wipe(&key);
 	if (rc == KV_CONFLICT && o.status[0]) {
 		platform_failed(r, "remove", &o);
 		return;
@@ -1293,16 +1218,13 @@ ui_inbox_registry(struct req *r)
 {
 	struct verrs v = {0};
 	struct act_cfg cfg;
-	struct cred_key key;
 	struct act_outcome o;
 	const char *note = form_get(r, "note");
 	enum kv_rc rc;
-	if (web_act_cfg(r, &cfg, &key) != 0)
-		return;
+	web_act_cfg(r, &cfg);
 	memset(&o, 0, sizeof(o));
 	rc = act_registry(r->db, &r->ar, &cfg, &r->actor, r->pid,
 	                  note && *note ? note : NULL, &o, &v);
-	cred_key_wipe(&key);
 	if (rc == KV_CONFLICT && v.n == 0) {
 		struct item_err e = {"registry", &v, NULL, NULL};
 		e.msgid =

@@ -258,7 +258,9 @@ triage_page(struct req *r, const struct triage_err *e, const struct tryout *t)
 	html_tr(r, "Every comment is triaged on arrival by rules you can read "
 	           "and change here, together with a classifier that learns "
 	           "from the moderators' corrections.");
-	html_lit(r, "</p>\n");
+	html_lit(r, " <a href=\"/admin/inbox\">");
+	html_tr(r, "Inbox settings");
+	html_lit(r, "</a></p>\n");
 	if (done && strcmp(done, "rule") == 0)
 		flash(r, "The rule was saved.");
 	else if (done && strcmp(done, "deleted") == 0)

@@ -237,6 +237,13 @@ const char *hours_text(struct req *r, int64_t secs);
  * 0, or -1 when unknown. */
 int inbox_nav_count(struct req *r, int64_t *n);
 
+/* ui_inbox_settings.c — the part of a channel's page that shows how
+ * replies on it are signed (an example line for the viewer) with the
+ * form that changes it for those who may edit the channel; v: the
+ * errors of a failed post (NULL: none). */
+void ui_reply_rule_part(struct req *r, const struct channel *c,
+                        const struct verrs *v);
+
 /* ui_audit.c — the translatable label (msgid) of an audit action code. */
 const char *audit_action_label(const char *action);
 
@@ -277,11 +284,10 @@ int query_id(struct req *r, const char *name, int64_t *out);
 struct cred_key;
 int web_cred_key(struct req *r, struct cred_key *k);
 /* The action layer's configuration of this server (src/jobs/act.h): the
- * key file path (read by an action only when it calls a platform; key is
- * zeroed for the caller to wipe), the registry directory, the base URL.
- * api_inbox.c.  0. */
+ * key file path (read by an action only when it calls a platform), the
+ * registry directory, the base URL.  api_inbox.c. */
 struct act_cfg;
-int web_act_cfg(struct req *r, struct act_cfg *cfg, struct cred_key *key);
+void web_act_cfg(struct req *r, struct act_cfg *cfg);
 /* The inbox filter from the query string (api_inbox.c, ui_inbox.c); -1
  * after answering 400. */
 struct inbox_filter;

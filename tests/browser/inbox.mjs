@@ -22,7 +22,12 @@
 //      assigns the focused row; "?" opens the help dialog;
 //   5. live: a note added through the API in the administrator's session
 //      makes the adviser's open queue say "1 new or changed item";
-//   6. the administrator adds a keyword rule and the try-out shows it fire.
+//   6. the administrator adds a keyword rule and the try-out shows it fire;
+//   7. the inbox's settings: /admin/inbox in all four languages with axe;
+//      the administrator adds a saved reply in nynorsk by keyboard, and the
+//      adviser picks it in the reply box of a nynorsk item by keyboard; a
+//      channel editor gets the page without forms; the channel page's
+//      signature rule and its example line.
 // Prints TAP-like lines and closes with "N passed, N failed".
 //
 // Usage: node inbox.mjs BINARY   (env: KV_TEST_DB, KV_TEST_PG_URL,
@@ -328,6 +333,68 @@ async function main() {
       'the try-out shows the rule fire', result.slice(0, 600));
     await axe('/admin/triage with a try-out');
     await shot('triage');
+
+    // --- 7. the inbox's settings ---------------------------------------------
+    for (const lang of ['nb', 'nn', 'sv', 'en']) {
+      await page.goto(`${base}/admin/inbox?lang=${lang}`);
+      ok(await page.getAttribute('html', 'lang') === lang, `/admin/inbox is in ${lang}`);
+      await axe(`/admin/inbox (${lang})`);
+    }
+    ok(await page.isVisible('main a[href="/admin/triage"]'), 'it links the triage rules');
+    await page.goto(`${base}/admin/triage?lang=en`);
+    ok(await page.isVisible('main a[href="/admin/inbox"]'), '…and they link it back');
+    await page.goto(`${base}/admin/inbox?lang=en`);
+    ok((await page.textContent('#h-policy ~ form, section[aria-labelledby="h-policy"]')).includes('Same day: due at the close of business hours'),
+      'the answer times are explained in words');
+    await page.goto(`${base}/admin/inbox?lang=en`);
+    await page.focus('#f-sr-lang');
+    await page.keyboard.press('ArrowDown');
+    ok(await page.$eval('#f-sr-lang', s => s.value) === 'nn', 'the keyboard chooses nynorsk for a new saved reply');
+    await page.keyboard.press('Tab');
+    ok(await focusedIs('#f-sr-title'), 'Tab reaches the title');
+    await page.keyboard.type('Vegen til Vollan');
+    await page.keyboard.press('Tab');
+    ok(await focusedIs('#f-sr-body'), '…then the text');
+    await page.keyboard.type('Hei! Brøytebilen kjem til Vollan før kl. 12 i dag. Takk for at du sa frå!');
+    ok(await tabTo('form[action="/admin/inbox/replies"] button[type=submit]'), 'Tab reaches "Add the reply"');
+    await Promise.all([page.waitForURL(/done=reply/), page.keyboard.press('Enter')]);
+    ok((await page.textContent('section[aria-labelledby="h-replies"] table')).includes('Vegen til Vollan'),
+      'the administrator adds a saved reply in nynorsk');
+    ok(await page.getAttribute('tr[id^="reply-"]:has-text("Vegen til Vollan") td[lang]', 'lang') === 'nn',
+      '…its text is marked as nynorsk');
+    await axe('/admin/inbox after adding a saved reply');
+    await shot('settings');
+    // the adviser picks it in the reply box of a nynorsk item, by keyboard
+    page = M.page;
+    const nnId = await find('Vollan');
+    await page.goto(`${base}/inbox/${nnId}?lang=en`);
+    ok(await tabTo('#f-saved'), 'Tab reaches the saved replies of the nynorsk item');
+    const offered = await page.$$eval('#f-saved option', os => os.map(o => o.textContent));
+    ok(offered.includes('Vegen til Vollan') && !offered.includes('Thanks for the tip'),
+      'the nynorsk reply is offered, no English one', offered.join(' | '));
+    await page.keyboard.type('Vegen til');
+    ok(await page.$eval('#f-saved', s => s.selectedOptions[0].textContent) === 'Vegen til Vollan', 'typing picks it');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    ok((await page.inputValue('#f-rp-text')).includes('Brøytebilen kjem til Vollan'), '"Insert the saved reply" puts it in the reply box');
+    ok(await focusedIs('#f-rp-text'), '…and moves the focus there');
+    // a read-only view for someone who may not change the settings
+    const S = await session(admin.replace(/^[^@]+/, 'siri.bakken'));
+    page = S.page;
+    await page.goto(`${base}/admin/inbox?lang=en`);
+    ok(await page.$$eval('main form[action^="/admin/inbox"]', f => f.length) === 0, 'a channel editor sees the settings without forms');
+    await axe('/admin/inbox read only');
+    await S.ctx.close();
+    // the channel's signature rule
+    page = A.page;
+    await page.goto(`${base}/channels?lang=en`);
+    const xHref = await page.getAttribute('main a:text-is("@meldalkommune")', 'href');
+    await page.goto(`${base}${xHref}?lang=en`);
+    ok((await page.textContent('q.sig')).includes('Stab og service'), 'the channel page shows the example signature (its unit)');
+    await page.selectOption('#f-sg-signature', 'first_name_role');
+    await Promise.all([page.waitForURL(/signature=1/), page.click('form[action$="/reply-rule"] button')]);
+    ok((await page.textContent('q.sig')).includes('Demo, systemansvarlig'), '…and after a change, the administrator\'s own line');
+    await axe('a channel page with the signature rule');
     ok(consoleErrors.length === 0, 'no console errors (CSP violations included)', consoleErrors.join('\n'));
   } catch (e) {
     ok(false, 'the walk-through ran to the end', e.stack);

@@ -223,8 +223,29 @@ kv_form_post "$J" /admin/triage/rules class=x kind=pattern 'pattern=(' weight=x
 tidy_last "POST /admin/triage/rules with errors" 422
 kv_form_post "$J" /admin/triage/try 'text=Ring meg på 412 34 567, det haster!' lang=nb
 tidy_last "POST /admin/triage/try" 200
+# the inbox's settings (/admin/inbox): every language, the change forms,
+# each form with errors, a channel's signature form with an error
+SR=$(kv_sql "SELECT id FROM saved_replies ORDER BY id LIMIT 1")
+TP=$(kv_sql "SELECT id FROM topics ORDER BY id LIMIT 1")
+XCH=$(kv_sql "SELECT id FROM channels WHERE name = '@meldalkommune'")
+for lang in nb nn sv en; do
+	page "/admin/inbox?lang=$lang"
+done
+page "/admin/inbox?edit_reply=$SR&edit_topic=$TP"
+page "/admin/inbox?done=topic-deleted"
+page "/channels/$XCH?signature=1"
+kv_form_post "$J" /admin/inbox/policy mode=x open_hour=20 close_hour=8 days_off=x escalate_after_min=x
+tidy_last "POST /admin/inbox/policy with errors" 422
+kv_form_post "$J" "/admin/inbox/replies/$SR" lang=x title= body=
+tidy_last "POST /admin/inbox/replies/ID with errors" 422
+kv_form_post "$J" /admin/inbox/topics name= 'keywords=|' people=x
+tidy_last "POST /admin/inbox/topics with errors" 422
+kv_form_post "$J" "/channels/$XCH/reply-rule" signature=x
+tidy_last "POST /channels/ID/reply-rule with an error" 422
 
 kv_login "siri.bakken@meldal-kommune.example" "$KV_PW" "$T_DIR/siri"
+req GET "$KV_URL/admin/inbox" -b "$T_DIR/siri"
+tidy_last "GET /admin/inbox (read only)" 200
 # issue 4: captured items (none in this database: the empty state; the
 # populated pages are tidied by 98_items_ui.sh) and a channel's connection
 FBC=$(kv_sql "SELECT id FROM channels WHERE name = 'Meldal kommune'")
@@ -274,6 +295,8 @@ tidy_last "GET /notifications with none" 200
 req GET "$KV_URL/notifications/outbox" -b "$T_DIR/berit"
 tidy_last "GET /notifications/outbox as the auditor" 403
 kv_login "siri.bakken@meldal-kommune.example" "$KV_PW" "$T_DIR/siri"
+req GET "$KV_URL/admin/inbox" -b "$T_DIR/siri"
+tidy_last "GET /admin/inbox (read only)" 200
 req GET "$KV_URL/dashboard" -b "$T_DIR/siri"
 tidy_last "GET /dashboard as a channel editor" 200
 
