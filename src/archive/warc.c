@@ -283,9 +283,8 @@ struct xrow {
 
 /* Writes the records of one exchange.  0, or -1 with err set. */
 static int
-put_exchange(struct db *db, struct wout *o, struct buf *head,
-             struct buf *http, const struct xrow *x, char *err,
-             size_t errlen)
+put_exchange(struct db *db, struct wout *o, struct buf *head, struct buf *http,
+             const struct xrow *x, char *err, size_t errlen)
 {
 	char req_id[48], resp_id[48], method[24], proto[16], pd[72];
 	const char *url = split_request(x->method_url, method);
@@ -607,16 +606,16 @@ digest_ok(const char *text, const unsigned char d[32])
 
 #define FAIL(...)                                                              \
 	do {                                                                   \
-		int k_ = snprintf(err, errlen, "record %lld: ",                \
-		                  (long long)st->records + 1);                 \
+		int k_ = snprintf(                                             \
+		    err, errlen, "record %lld: ", (long long)st->records + 1); \
 		if (k_ > 0 && (size_t)k_ < errlen)                             \
 			snprintf(err + k_, errlen - (size_t)k_, __VA_ARGS__);  \
 		goto out;                                                      \
 	} while (0)
 
 static int
-check(struct rin *r, warc_progress_fn progress, void *ud,
-      struct warc_stats *st, char *err, size_t errlen)
+check(struct rin *r, warc_progress_fn progress, void *ud, struct warc_stats *st,
+      char *err, size_t errlen)
 {
 	char *line = malloc(LINE_MAX_LEN + 1);
 	char prev_type[32] = "", prev_id[128] = "";
@@ -748,7 +747,8 @@ check(struct rin *r, warc_progress_fn progress, void *ud,
 		}
 		for (int i = 0; i < 4; i++) {
 			int f = rin_fill(r);
-			if (f <= 0 || r->b[r->pos] != (unsigned char)"\r\n\r\n"[i])
+			if (f <= 0 ||
+			    r->b[r->pos] != (unsigned char)"\r\n\r\n"[i])
 				FAIL("no CR LF CR LF after the block (Content-"
 				     "Length wrong?)");
 			r->pos++;
@@ -890,8 +890,7 @@ warc_export(struct db *db, const char *path, const struct warc_filter *f,
 		}
 		o->zinit = 1;
 	}
-	if (write_all(db, o, path, f, now, progress, ud, st, err, errlen) !=
-	    0)
+	if (write_all(db, o, path, f, now, progress, ud, st, err, errlen) != 0)
 		goto fail;
 	if (fflush(o->f) != 0 || fsync(fileno(o->f)) != 0 || o->failed) {
 		snprintf(err, errlen, "cannot write %s", tmp);
