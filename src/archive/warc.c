@@ -571,11 +571,12 @@ struct rec {
 static void
 copy_field(char *dst, size_t cap, const char *v, int *toolong)
 {
-	if (strlen(v) >= cap) {
+	size_t n = strlen(v);
+	if (n >= cap) {
 		*toolong = 1;
 		return;
 	}
-	strcpy(dst, v);
+	memcpy(dst, v, n + 1);
 }
 
 static int
