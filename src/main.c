@@ -145,6 +145,10 @@ usage(FILE *f)
 	    f);
 }
 
+/* The exit status when the database cannot be opened or read: 1, but 2
+ * for `archive verify`, where 1 means "broken". */
+static int db_fail_status = 1;
+
 static struct db *
 open_db(void)
 {
@@ -152,7 +156,7 @@ open_db(void)
 	struct db *db = db_open(db_url, err, sizeof(err));
 	if (db == NULL) {
 		fprintf(stderr, "kanalvakt: %s\n", err);
-		exit(1);
+		exit(db_fail_status);
 	}
 	return db;
 }
@@ -165,14 +169,14 @@ open_ready_db(void)
 	int v = db_schema_version(db);
 	if (v < 0) {
 		fprintf(stderr, "kanalvakt: %s\n", db_errmsg(db));
-		exit(1);
+		exit(db_fail_status);
 	}
 	if (v < db_schema_latest(db)) {
 		fprintf(stderr,
 		        "kanalvakt: the database schema is at version %d, this "
 		        "program needs %d: run `kanalvakt migrate`\n",
 		        v, db_schema_latest(db));
-		exit(1);
+		exit(db_fail_status);
 	}
 	return db;
 }
@@ -1087,6 +1091,7 @@ cmd_archive(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	db_fail_status = 2;
 	db = open_ready_db();
 	rc = archive_verify(db, &rep, &checked, &problems);
 	db_close(db);
