@@ -335,9 +335,12 @@ audit_verify(struct db *db, int64_t anchor_seq, const char *anchor_hash,
              int64_t *checked, int64_t *bad_seq, const char **why,
              int64_t *head_seq_out, char head_hash[65])
 {
-	struct first_break f = {checked, 0, 0, NULL};
-	int rc = audit_walk(db, anchor_seq, anchor_hash, keep_first, &f,
-	                    checked, head_seq_out, head_hash);
+	struct first_break f = {NULL, 0, 0, NULL};
+	int rc;
+	*checked = 0;
+	f.checked = checked;
+	rc = audit_walk(db, anchor_seq, anchor_hash, keep_first, &f, checked,
+	                head_seq_out, head_hash);
 	*bad_seq = f.seq;
 	*why = f.why;
 	if (rc <= 0)
