@@ -13,6 +13,7 @@
  *             [--config JSON] --cred-file FILE|-  [--reset-state]
  *   kanalvakt [--db URL] [--key-file F] sync CHANNEL [--metrics|--no-metrics]
  *   kanalvakt [--db URL] capture verify
+ *   kanalvakt [--db URL] archive verify
  *   kanalvakt [--db URL] items search QUERY [--channel CHANNEL] [--limit N]
  *   kanalvakt [--db URL] notify run [--smtp URL --mail-from ADDR] [--now T]
  *   kanalvakt [--db URL] mail list [--state S] | mail retry [--failed]
@@ -27,6 +28,7 @@
  */
 #include "archive/capture.h"
 #include "archive/cred.h"
+#include "archive/verify.h"
 #include "archive/warc.h"
 #include "base/buf.h"
 #include "base/log.h"
@@ -105,6 +107,10 @@ usage(FILE *f)
 	    "bluesky .car)\n"
 	    "  capture verify          check the capture log's hash chain and\n"
 	    "                          every stored blob\n"
+	    "  archive verify          re-hash every stored object and walk "
+	    "both\n"
+	    "                          hash chains; every break on its own "
+	    "line\n"
 	    "  items search QUERY [--channel CHANNEL] [--limit N]\n"
 	    "                          full-text search of captured items\n"
 	    "  export warc --out FILE [--channel CHANNEL]\n"
@@ -145,6 +151,10 @@ usage(FILE *f)
 	    f);
 }
 
+/* The exit status when the database cannot be opened or read: 1, but 2
+ * for `archive verify`, where 1 means "broken". */
+static int db_fail_status = 1;
+
 static struct db *
 open_db(void)
 {
@@ -152,7 +162,7 @@ open_db(void)
 	struct db *db = db_open(db_url, err, sizeof(err));
 	if (db == NULL) {
 		fprintf(stderr, "kanalvakt: %s\n", err);
-		exit(1);
+		exit(db_fail_status);
 	}
 	return db;
 }
@@ -165,14 +175,14 @@ open_ready_db(void)
 	int v = db_schema_version(db);
 	if (v < 0) {
 		fprintf(stderr, "kanalvakt: %s\n", db_errmsg(db));
-		exit(1);
+		exit(db_fail_status);
 	}
 	if (v < db_schema_latest(db)) {
 		fprintf(stderr,
 		        "kanalvakt: the database schema is at version %d, this "
 		        "program needs %d: run `kanalvakt migrate`\n",
 		        v, db_schema_latest(db));
-		exit(1);
+		exit(db_fail_status);
 	}
 	return db;
 }
@@ -1058,6 +1068,52 @@ cmd_capture(int argc, char **argv)
 	return 0;
 }
 
+static void
+print_problem(void *ctx, const struct verify_problem *p)
+{
+	char line[1024];
+	(void)ctx;
+	verify_problem_line(p, line, sizeof(line));
+	printf("BROKEN %s\n", line);
+}
+
+static void
+print_progress(void *ctx, const char *stage, int64_t checked)
+{
+	(void)ctx;
+	fprintf(stderr,
+	        "kanalvakt: archive verify: %lld objects checked (%s)\n",
+	        (long long)checked, stage);
+}
+
+static int
+cmd_archive(int argc, char **argv)
+{
+	struct verify_report rep = {print_problem, print_progress, NULL};
+	struct db *db;
+	int64_t checked, problems;
+	int rc;
+	if (argc != 2 || strcmp(argv[1], "verify") != 0) {
+		usage(stderr);
+		return 2;
+	}
+	db_fail_status = 2;
+	db = open_ready_db();
+	rc = archive_verify(db, &rep, &checked, &problems);
+	db_close(db);
+	if (rc < 0) {
+		fprintf(stderr,
+		        "kanalvakt: archive verify: a database error after "
+		        "%lld objects\n",
+		        (long long)checked);
+		return 2;
+	}
+	printf("archive %s: %lld objects checked, %lld problems\n",
+	       rc ? "BROKEN" : "intact", (long long)checked,
+	       (long long)problems);
+	return rc ? 1 : 0;
+}
+
 static int
 cmd_items(int argc, char **argv)
 {
@@ -1740,6 +1796,8 @@ main(int argc, char **argv)
 		return cmd_sync(argc, argv);
 	if (strcmp(cmd, "capture") == 0)
 		return cmd_capture(argc, argv);
+	if (strcmp(cmd, "archive") == 0)
+		return cmd_archive(argc, argv);
 	if (strcmp(cmd, "items") == 0)
 		return cmd_items(argc, argv);
 	if (strcmp(cmd, "export") == 0)

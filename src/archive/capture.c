@@ -89,6 +89,33 @@ content_hash(const struct item *it, char out[65])
 	hb_done(&b, out);
 }
 
+int
+capture_content_sha256(const char *text, const char *media_json, char out[65])
+{
+	struct item it;
+	json_t *a = json_loads(media_json ? media_json : "[]", 0, NULL);
+	size_t i;
+	json_t *m;
+
+	if (!json_is_array(a) || json_array_size(a) > ITEM_MAX_MEDIA) {
+		json_decref(a);
+		return -1;
+	}
+	item_init(&it);
+	it.text = text;
+	json_array_foreach(a, i, m)
+	{
+		it.media[i].url = json_string_value(json_object_get(m, "url"));
+		it.media[i].mime =
+		    json_string_value(json_object_get(m, "mime"));
+		it.media[i].alt = json_string_value(json_object_get(m, "alt"));
+	}
+	it.nmedia = (int)json_array_size(a);
+	content_hash(&it, out);
+	json_decref(a);
+	return 0;
+}
+
 struct vrow {
 	int64_t item_id, version, seen_at, exchange_id;
 	const char *text, *html, *author_name, *content_sha256, *raw_sha256;
@@ -918,105 +945,155 @@ object_hash(struct db *db, const struct lrow *r, char out[65])
 	return rc == DB_ROW ? 0 : rc == DB_DONE ? 1 : -1;
 }
 
-/* Checks the chain; 0 intact, 1 broken (bad_seq, why), -1. */
-static int
-verify_chain(struct db *db, int64_t *checked, int64_t *versions_logged,
-             int64_t *bad_seq, const char **why)
+/* Rows read per query of the log walk. */
+#define LOG_PAGE 500
+
+/* Reports one break of row r (seq 0 for none) to fn. */
+static void
+log_break(capture_break_fn fn, void *ctx, const struct lrow *r, int64_t seq,
+          const char *why)
+{
+	struct capture_break b;
+	memset(&b, 0, sizeof(b));
+	b.seq = seq;
+	if (r != NULL) {
+		b.channel_id = r->channel_id;
+		b.item_id = r->item_id;
+		b.version = r->version;
+		b.object_id = r->object_id;
+		b.event = r->event;
+	}
+	b.why = why;
+	fn(ctx, &b);
+}
+
+int
+capture_walk(struct db *db, capture_break_fn fn, void *ctx, int64_t *checked,
+             int64_t *versions_logged)
 {
 	struct db_stmt *st;
 	char prev[65], hash[65], obj[65];
-	int64_t expect = 1;
-	int rc, result = 0;
+	int64_t expect = 1, last = 0;
+	int rc, breaks = 0, rows;
 
+	*checked = 0;
+	*versions_logged = 0;
 	memcpy(prev, zero_hash, sizeof(prev));
-	/* each row's object is read while the log statement is open: SQLite
-	 * prepares the nested statements afresh, PostgreSQL holds the whole
-	 * result already */
-	st = db_query(db,
-	              "SELECT seq, at, channel_id, COALESCE(item_id, 0), "
-	              "COALESCE(version, 0), COALESCE(object_id, 0), event, "
-	              "object_sha256, prev_hash, hash FROM capture_log ORDER "
-	              "BY seq",
-	              NULL);
-	if (st == NULL)
-		return -1;
-	while ((rc = db_step(st)) == DB_ROW) {
-		struct lrow r;
-		const char *stored;
-		int orc;
-		r.seq = db_col_i64(st, 0);
-		r.at = db_col_i64(st, 1);
-		r.channel_id = db_col_i64(st, 2);
-		r.item_id = db_col_i64(st, 3);
-		r.version = db_col_i64(st, 4);
-		r.object_id = db_col_i64(st, 5);
-		r.event = db_col_text(st, 6);
-		r.object_sha256 = db_col_text(st, 7);
-		r.prev_hash = db_col_text(st, 8);
-		stored = db_col_text(st, 9);
-		if (r.seq != expect) {
-			*bad_seq = expect;
-			*why = "a row is missing or out of sequence";
-			result = 1;
-			break;
+	/* a page at a time (PostgreSQL holds a whole result in memory); each
+	 * row's object is read while the page's statement is open: SQLite
+	 * prepares the nested statements afresh */
+	do {
+		rows = 0;
+		st = db_query(db,
+		              "SELECT seq, at, channel_id, COALESCE(item_id, "
+		              "0), COALESCE(version, 0), COALESCE(object_id, "
+		              "0), event, object_sha256, prev_hash, hash FROM "
+		              "capture_log WHERE seq > ? ORDER BY seq LIMIT ?",
+		              "ii", last, (int64_t)LOG_PAGE);
+		if (st == NULL)
+			return -1;
+		while ((rc = db_step(st)) == DB_ROW) {
+			struct lrow r;
+			const char *stored;
+			int orc;
+			r.seq = db_col_i64(st, 0);
+			r.at = db_col_i64(st, 1);
+			r.channel_id = db_col_i64(st, 2);
+			r.item_id = db_col_i64(st, 3);
+			r.version = db_col_i64(st, 4);
+			r.object_id = db_col_i64(st, 5);
+			r.event = db_col_text(st, 6);
+			r.object_sha256 = db_col_text(st, 7);
+			r.prev_hash = db_col_text(st, 8);
+			stored = db_col_text(st, 9);
+			rows++;
+			last = r.seq;
+			if (r.seq != expect) {
+				log_break(fn, ctx, NULL, expect,
+				          "a row is missing or out of "
+				          "sequence");
+				breaks++;
+			}
+			if (strcmp(r.prev_hash, prev) != 0) {
+				log_break(fn, ctx, &r, r.seq,
+				          "prev_hash does not match the "
+				          "previous row");
+				breaks++;
+			}
+			log_hash(&r, hash);
+			if (strcmp(hash, stored) != 0) {
+				log_break(fn, ctx, &r, r.seq,
+				          "row content does not match its "
+				          "hash");
+				breaks++;
+			}
+			orc = object_hash(db, &r, obj);
+			if (orc < 0) {
+				db_finalize(st);
+				return -1;
+			}
+			if (orc == 1 || strcmp(obj, r.object_sha256) != 0) {
+				log_break(fn, ctx, &r, r.seq,
+				          orc == 1 ? "the logged object is "
+				                     "missing"
+				                   : "the logged object "
+				                     "(version, event or "
+				                     "exchange) was changed");
+				breaks++;
+			}
+			if (r.version != 0)
+				(*versions_logged)++;
+			/* the next row links to what is stored: one changed
+			 * row is one break, not a break of every later row */
+			snprintf(prev, sizeof(prev), "%s", stored);
+			expect = r.seq + 1;
+			(*checked)++;
 		}
-		if (strcmp(r.prev_hash, prev) != 0) {
-			*bad_seq = r.seq;
-			*why = "prev_hash does not match the previous row";
-			result = 1;
-			break;
-		}
-		log_hash(&r, hash);
-		if (strcmp(hash, stored) != 0) {
-			*bad_seq = r.seq;
-			*why = "row content does not match its hash";
-			result = 1;
-			break;
-		}
-		orc = object_hash(db, &r, obj);
-		if (orc < 0) {
-			result = -1;
-			break;
-		}
-		if (orc == 1 || strcmp(obj, r.object_sha256) != 0) {
-			*bad_seq = r.seq;
-			*why = orc == 1
-			           ? "the logged object is missing"
-			           : "the logged object (version, event or "
-			             "exchange) was changed";
-			result = 1;
-			break;
-		}
-		if (r.version != 0)
-			(*versions_logged)++;
-		memcpy(prev, hash, sizeof(prev));
-		expect++;
-		(*checked)++;
-	}
-	db_finalize(st);
-	if (result != 0)
-		return result;
-	if (rc < 0)
-		return -1;
+		db_finalize(st);
+		if (rc < 0)
+			return -1;
+	} while (rows == LOG_PAGE);
 	st = db_query(db, "SELECT seq, hash FROM capture_head WHERE id = 1",
 	              NULL);
 	if (st == NULL)
 		return -1;
 	rc = db_step(st);
+	if (rc < 0) {
+		db_finalize(st);
+		return -1;
+	}
 	if (rc != DB_ROW || db_col_i64(st, 0) != expect - 1 ||
 	    strcmp(db_col_text(st, 1), prev) != 0) {
-		*bad_seq = expect;
-		*why = "the newest rows were removed (head does not match)";
-		result = 1;
+		log_break(fn, ctx, NULL, expect,
+		          "the newest rows were removed (head does not "
+		          "match)");
+		breaks++;
 	}
 	db_finalize(st);
-	return result;
+	return breaks;
+}
+
+/* capture_verify's callback: keeps the first break. */
+struct first_break {
+	int64_t seq;
+	const char *why;
+};
+
+static void
+keep_first(void *ctx, const struct capture_break *b)
+{
+	struct first_break *f = ctx;
+	if (f->why == NULL) {
+		f->seq = b->seq;
+		f->why = b->why;
+	}
 }
 
 int
 capture_verify(struct db *db, int64_t *checked, int64_t *bad_seq,
                const char **why, char bad_blob[65])
 {
+	struct first_break f = {0, NULL};
 	struct db_stmt *st;
 	int64_t logged = 0, versions = 0;
 	int rc, result;
@@ -1025,9 +1102,12 @@ capture_verify(struct db *db, int64_t *checked, int64_t *bad_seq,
 	*bad_seq = 0;
 	*why = NULL;
 	bad_blob[0] = '\0';
-	result = verify_chain(db, checked, &logged, bad_seq, why);
-	if (result != 0)
-		return result;
+	result = capture_walk(db, keep_first, &f, checked, &logged);
+	if (result != 0) {
+		*bad_seq = f.seq;
+		*why = f.why;
+		return result < 0 ? -1 : 1;
+	}
 	if (db_get_i64(db, &versions, "SELECT COUNT(*) FROM item_versions",
 	               NULL) != 1)
 		return -1;

@@ -75,6 +75,31 @@ int capture_metric(struct db *db, int64_t channel_id,
 int capture_verify(struct db *db, int64_t *checked, int64_t *bad_seq,
                    const char **why, char bad_blob[65]);
 
+/* One break capture_walk finds: the log row's seq (the expected seq for a
+ * missing row or a head that does not match) and what it names (0 / NULL
+ * when the row is not there); why is static text. */
+struct capture_break {
+	int64_t seq, channel_id, item_id, version, object_id;
+	const char *event, *why;
+};
+typedef void (*capture_break_fn)(void *ctx, const struct capture_break *b);
+
+/* Walks the whole capture log like capture_verify (the chain and each
+ * logged object against its row) but on past a break, reporting every
+ * one to fn (a changed row is one break: the next row is checked against
+ * the stored hash).  Reads a page of rows at a time (constant memory).
+ * *checked rows, *versions_logged rows that log a version.  The number of
+ * breaks, -1 on a database error. */
+int capture_walk(struct db *db, capture_break_fn fn, void *ctx,
+                 int64_t *checked, int64_t *versions_logged);
+
+/* The content hash of a stored version ("kv-content-v1", as capture_item
+ * computes it when it decides on a new version) from its text and its
+ * media_json column into out[65].  0, or -1 when media_json is not an
+ * array of at most ITEM_MAX_MEDIA objects. */
+int capture_content_sha256(const char *text, const char *media_json,
+                           char out[65]);
+
 /* --- readers ------------------------------------------------------------ */
 
 struct capture_row {

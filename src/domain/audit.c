@@ -206,104 +206,147 @@ audit_list(struct db *db, struct arena *ar, const struct actor *a,
 	return rc < 0 ? KV_DBERR : KV_OK;
 }
 
+/* Rows read per query of the chain walk. */
+#define AUDIT_PAGE 500
+
 int
-audit_verify(struct db *db, int64_t anchor_seq, const char *anchor_hash,
-             int64_t *checked, int64_t *bad_seq, const char **why,
-             int64_t *head_seq_out, char head_hash[65])
+audit_walk(struct db *db, int64_t anchor_seq, const char *anchor_hash,
+           audit_break_fn fn, void *ctx, int64_t *checked, int64_t *head_seq,
+           char head_hash[65])
 {
 	struct db_stmt *st;
 	struct arena ar;
 	char prev[65], hash[65];
-	int64_t expect = 1, head_seq = 0;
-	int rc, result = 0, anchor_seen = 0;
+	int64_t expect = 1, last = 0;
+	int rc, breaks = 0, anchor_seen = 0, rows;
 
-	*head_seq_out = 0;
+	*head_seq = 0;
 	head_hash[0] = '\0';
 	*checked = 0;
-	*bad_seq = 0;
-	*why = NULL;
 	memset(prev, '0', 64);
 	prev[64] = '\0';
 	arena_init(&ar);
-	st =
-	    db_query(db, "SELECT " AUDIT_COLS " FROM audit ORDER BY seq", NULL);
-	if (st == NULL) {
-		arena_free(&ar);
-		return -1;
-	}
-	while ((rc = db_step(st)) == DB_ROW) {
-		struct audit_row r;
-		int64_t org;
-		int org_null;
-		read_row(st, &ar, &r, &org, &org_null);
-		if (r.seq != expect) {
-			*bad_seq = expect;
-			*why = "a row is missing or out of sequence";
-			result = 1;
-			break;
+	/* a page at a time: PostgreSQL holds a whole result in memory */
+	do {
+		rows = 0;
+		st = db_query(db,
+		              "SELECT " AUDIT_COLS " FROM audit WHERE seq > ? "
+		              "ORDER BY seq LIMIT ?",
+		              "ii", last, (int64_t)AUDIT_PAGE);
+		if (st == NULL) {
+			arena_free(&ar);
+			return -1;
 		}
-		if (strcmp(r.prev_hash, prev) != 0) {
-			*bad_seq = r.seq;
-			*why = "prev_hash does not match the previous row";
-			result = 1;
-			break;
-		}
-		row_hash(&r, org, org_null, hash);
-		if (strcmp(hash, r.hash) != 0) {
-			*bad_seq = r.seq;
-			*why = "row content does not match its hash";
-			result = 1;
-			break;
-		}
-		if (anchor_seq > 0 && r.seq == anchor_seq) {
-			anchor_seen = 1;
-			if (anchor_hash == NULL ||
-			    strcmp(hash, anchor_hash) != 0) {
-				*bad_seq = r.seq;
-				*why = "the row differs from the recorded "
-				       "anchor: the "
-				       "chain was rewritten";
-				result = 1;
-				break;
+		while ((rc = db_step(st)) == DB_ROW) {
+			struct audit_row r;
+			int64_t org;
+			int org_null;
+			read_row(st, &ar, &r, &org, &org_null);
+			rows++;
+			last = r.seq;
+			if (r.seq != expect) {
+				fn(ctx, expect,
+				   "a row is missing or out of sequence");
+				breaks++;
 			}
+			if (strcmp(r.prev_hash, prev) != 0) {
+				fn(ctx, r.seq,
+				   "prev_hash does not match the previous row");
+				breaks++;
+			}
+			row_hash(&r, org, org_null, hash);
+			if (strcmp(hash, r.hash) != 0) {
+				fn(ctx, r.seq,
+				   "row content does not match its hash");
+				breaks++;
+			}
+			if (anchor_seq > 0 && r.seq == anchor_seq) {
+				anchor_seen = 1;
+				if (anchor_hash == NULL ||
+				    strcmp(hash, anchor_hash) != 0) {
+					fn(ctx, r.seq,
+					   "the row differs from the recorded "
+					   "anchor: the chain was rewritten");
+					breaks++;
+				}
+			}
+			/* the next row links to what is stored: one changed
+			 * row is one break, not a break of every later row */
+			snprintf(prev, sizeof(prev), "%s", r.hash);
+			expect = r.seq + 1;
+			(*checked)++;
+			arena_free(&ar);
 		}
-		memcpy(prev, hash, sizeof(prev));
-		expect++;
-		(*checked)++;
+		db_finalize(st);
 		arena_free(&ar);
-	}
-	db_finalize(st);
-	arena_free(&ar);
-	if (rc < 0 && result == 0)
-		return -1;
-	if (result)
-		return 1;
+		if (rc < 0)
+			return -1;
+	} while (rows == AUDIT_PAGE);
 	if (anchor_seq > 0 && !anchor_seen) {
-		*bad_seq = anchor_seq;
-		*why = "the anchored row no longer exists";
-		return 1;
+		fn(ctx, anchor_seq, "the anchored row no longer exists");
+		breaks++;
 	}
 	st =
 	    db_query(db, "SELECT seq, hash FROM audit_head WHERE id = 1", NULL);
 	if (st == NULL)
 		return -1;
-	if (db_step(st) != DB_ROW) {
+	rc = db_step(st);
+	if (rc < 0) {
 		db_finalize(st);
-		*why = "audit_head is missing";
-		return 1;
+		return -1;
 	}
-	head_seq = db_col_i64(st, 0);
-	if (head_seq != expect - 1 || strcmp(db_col_text(st, 1), prev) != 0) {
-		*bad_seq = expect;
-		*why = "the newest rows were removed (head does not match)";
-		result = 1;
+	if (rc != DB_ROW) {
+		fn(ctx, 0, "audit_head is missing");
+		breaks++;
+	} else if (db_col_i64(st, 0) != expect - 1 ||
+	           strcmp(db_col_text(st, 1), prev) != 0) {
+		fn(ctx, expect,
+		   "the newest rows were removed (head does not match)");
+		breaks++;
 	}
 	db_finalize(st);
-	if (result == 0) {
-		*head_seq_out = expect - 1;
+	if (breaks == 0) {
+		*head_seq = expect - 1;
 		memcpy(head_hash, prev, 65);
 	}
-	return result;
+	return breaks;
+}
+
+/* audit_verify's callback: keeps the first break. */
+struct first_break {
+	const int64_t *checked;
+	int64_t seq, intact;
+	const char *why;
+};
+
+static void
+keep_first(void *ctx, int64_t seq, const char *why)
+{
+	struct first_break *f = ctx;
+	if (f->why != NULL)
+		return;
+	f->seq = seq;
+	f->why = why;
+	f->intact = *f->checked;
+}
+
+int
+audit_verify(struct db *db, int64_t anchor_seq, const char *anchor_hash,
+             int64_t *checked, int64_t *bad_seq, const char **why,
+             int64_t *head_seq_out, char head_hash[65])
+{
+	struct first_break f = {NULL, 0, 0, NULL};
+	int rc;
+	*checked = 0;
+	f.checked = checked;
+	rc = audit_walk(db, anchor_seq, anchor_hash, keep_first, &f, checked,
+	                head_seq_out, head_hash);
+	*bad_seq = f.seq;
+	*why = f.why;
+	if (rc <= 0)
+		return rc;
+	*checked = f.intact;
+	return 1;
 }
 
 json_t *

@@ -354,6 +354,17 @@ enum kv_rc audit_list(struct db *db, struct arena *ar, const struct actor *a,
  * access.  Returns 0 when intact, with the newest seq and hash in *head_seq
  * and head_hash[65]; otherwise 1 with the first broken seq in *bad_seq and a
  * reason in why (static text); -1 on a database error. */
+/* Called for each break audit_walk finds: the row's seq (0: none) and
+ * why (static text). */
+typedef void (*audit_break_fn)(void *ctx, int64_t seq, const char *why);
+/* Like audit_verify, but walks on after a break and reports every one to
+ * fn (a changed row is one break: the next row is checked against the
+ * stored hash).  Reads a page of rows at a time (constant memory).  The
+ * number of breaks (0: intact, *head_seq and head_hash set), -1 on a
+ * database error; *checked rows. */
+int audit_walk(struct db *db, int64_t anchor_seq, const char *anchor_hash,
+               audit_break_fn fn, void *ctx, int64_t *checked,
+               int64_t *head_seq, char head_hash[65]);
 int audit_verify(struct db *db, int64_t anchor_seq, const char *anchor_hash,
                  int64_t *checked, int64_t *bad_seq, const char **why,
                  int64_t *head_seq, char head_hash[65]);
