@@ -14,7 +14,8 @@ CC      ?= cc
 # libcurl: SMTP mail (src/jobs/mailer.c) and the connectors (src/connect);
 # libxml2: feeds; libarchive: platform data exports (.zip, .tar.gz);
 # libpcre2-8: triage rules (src/text/triage_rules.c)
-PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium libcurl libxml-2.0 libarchive libpcre2-8
+# zlib: .warc.gz exports (src/archive/warc.c)
+PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium libcurl libxml-2.0 libarchive libpcre2-8 zlib
 BUILD   ?= release
 PORT    ?= 8080
 

@@ -29,6 +29,7 @@
 #include "archive/capture.h"
 #include "archive/cred.h"
 #include "archive/verify.h"
+#include "archive/warc.h"
 #include "base/buf.h"
 #include "base/log.h"
 #include "base/util.h"
@@ -112,6 +113,11 @@ usage(FILE *f)
 	    "line\n"
 	    "  items search QUERY [--channel CHANNEL] [--limit N]\n"
 	    "                          full-text search of captured items\n"
+	    "  export warc --out FILE [--channel CHANNEL]\n"
+	    "        [--from YYYY-MM-DD --to YYYY-MM-DD]\n"
+	    "                          the raw HTTP exchanges as WARC 1.1\n"
+	    "                          (FILE.gz: gzip per record), checked\n"
+	    "                          before it is kept\n"
 	    "  notify run [--smtp URL --mail-from ADDR] [--now SECONDS]\n"
 	    "                          one alert pass and one send pass\n"
 	    "  mail test ADDRESS       send one test message (needs --smtp,\n"
@@ -1159,6 +1165,81 @@ cmd_items(int argc, char **argv)
 	return rc;
 }
 
+/* --- exports (issue 6) ---------------------------------------------------- */
+
+/* Progress of an export on stderr, at most once a second. */
+static void
+export_progress(void *ud, const char *phase, const struct warc_stats *s)
+{
+	int64_t *last = ud, now = time_now();
+	if (now == *last)
+		return;
+	*last = now;
+	fprintf(stderr, "export: %s: %lld records, %lld bytes\n", phase,
+	        (long long)s->records, (long long)s->bytes);
+}
+
+/* A --from/--to date as the UTC midnight it starts (+ days); exits when
+ * it is not YYYY-MM-DD. */
+static int64_t
+opt_day(const char *name, const char *s, int days)
+{
+	int y, m, d;
+	if (date_parse(s, &y, &m, &d) != 0) {
+		fprintf(stderr, "kanalvakt: %s wants YYYY-MM-DD\n", name);
+		exit(2);
+	}
+	return (days_from_civil(y, (unsigned)m, (unsigned)d) + days) * 86400;
+}
+
+static int
+cmd_export(int argc, char **argv)
+{
+	const char *out = opt(argc, argv, "--out");
+	const char *ch = opt(argc, argv, "--channel");
+	const char *from = opt(argc, argv, "--from");
+	const char *to = opt(argc, argv, "--to");
+	struct warc_filter f;
+	struct warc_stats st;
+	struct db *db;
+	char err[1024];
+	int64_t last = time_now();
+	int rc;
+
+	if (argc < 2 || strcmp(argv[1], "warc") != 0 || out == NULL) {
+		fprintf(stderr, "usage: kanalvakt export warc --out FILE "
+		                "[--channel CHANNEL] [--from YYYY-MM-DD "
+		                "--to YYYY-MM-DD]\n");
+		return 2;
+	}
+	memset(&f, 0, sizeof(f));
+	if (from)
+		f.from = opt_day("--from", from, 0);
+	if (to) /* the whole day of --to */
+		f.to = opt_day("--to", to, 1);
+	if (f.from && f.to && f.from >= f.to) {
+		fprintf(stderr, "kanalvakt: --from is after --to\n");
+		return 2;
+	}
+	db = open_ready_db();
+	if (ch != NULL)
+		f.channel_id = find_channel(db, need_org(db), ch);
+	rc = warc_export(db, out, &f, time_now(), export_progress, &last, &st,
+	                 err, sizeof(err));
+	db_close(db);
+	if (rc != 0) {
+		fprintf(stderr, "kanalvakt: export warc: %s; nothing written\n",
+		        err);
+		return 1;
+	}
+	fprintf(stderr,
+	        "export warc: %s: %lld exchanges, %lld records, %lld bytes, "
+	        "checked\n",
+	        out, (long long)st.exchanges, (long long)st.records,
+	        (long long)st.bytes);
+	return 0;
+}
+
 static int
 cmd_serve(int argc, char **argv)
 {
@@ -1719,6 +1800,8 @@ main(int argc, char **argv)
 		return cmd_archive(argc, argv);
 	if (strcmp(cmd, "items") == 0)
 		return cmd_items(argc, argv);
+	if (strcmp(cmd, "export") == 0)
+		return cmd_export(argc, argv);
 	if (strcmp(cmd, "notify") == 0)
 		return cmd_notify(argc, argv);
 	if (strcmp(cmd, "mail") == 0)

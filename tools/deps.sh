@@ -18,7 +18,7 @@ set -eu
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev
 libsqlite3-dev sqlite3 libpq-dev libsodium-dev libunistring-dev
 libcurl4-openssl-dev ca-certificates libxml2-dev libstemmer-dev
-libarchive-dev libpcre2-dev"
+libarchive-dev libpcre2-dev zlib1g-dev"
 if [ "${1:-}" = --build ]; then
 	BUILD_ONLY=1
 else
