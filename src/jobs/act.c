@@ -456,6 +456,8 @@ act_remove(struct db *db, struct arena *ar, const struct act_cfg *cfg,
 	}
 	free(doc);
 	out->id = rid;
+	snprintf(out->message, sizeof(out->message), "%s",
+	         act_removed_message(r.item.lang, ground));
 	if (audit_commit(db, a, "freeze", "item", item_id, NULL,
 	                 json_pack("{s:I,s:s,s:s,s:s,s:i}", "removal_id",
 	                           (json_int_t)rid, "evidence_sha256",
@@ -1053,6 +1055,8 @@ act_registry(struct db *db, struct arena *ar, const struct act_cfg *cfg,
 		goto rollback;
 	buf_cleanup(&body);
 	set_status(out, mailbox[0] ? "queued" : "done");
+	act_registry_message(r.item.lang, out->reference, out->message,
+	                     sizeof(out->message));
 	if (cfg->registry_dir && cfg->registry_dir[0] &&
 	    write_file_atomic(cfg->registry_dir, fname, xml, strlen(xml)) !=
 	        0) {
@@ -1179,12 +1183,9 @@ act_history(struct db *db, struct arena *ar, const struct actor *a,
 	    "id",          "person_id",  "person_name", "reference", "mailbox",
 	    "mail_id",     "xml_sha256", "file_name",   "note",      "sent_at",
 	    "journal_ref", "journal_at", NULL};
-	struct capture_row row;
-	struct capture_version *vs;
-	struct capture_event *es;
-	int nv, ne;
-	enum kv_rc rc =
-	    capture_get(db, ar, a, item_id, &row, &vs, &nv, &es, &ne);
+	struct inbox_row row;
+	/* the item must be one the actor may see */
+	enum kv_rc rc = inbox_get(db, ar, a, item_id, &row);
 	*replies = *removals = *registry = NULL;
 	if (rc != KV_OK)
 		return rc;

@@ -45,6 +45,9 @@ struct act_outcome {
 	char reference[64]; /* registry back-reference */
 	char sha256[65];    /* evidence or arkivmelding blob */
 	int64_t reply_item_id;
+	/* what to tell the sender, in the item's language: why it was
+	 * removed (act_remove), the duty to document (act_registry) */
+	char message[800];
 };
 
 /* Sends text (with the channel's signature appended) as a reply to

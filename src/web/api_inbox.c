@@ -280,6 +280,9 @@ outcome_json(const struct act_outcome *o)
 	if (o->reply_item_id)
 		json_object_set_new(j, "reply_item_id",
 		                    json_integer(o->reply_item_id));
+	if (o->message[0])
+		json_object_set_new(j, "message_to_sender",
+		                    json_string(o->message));
 	return j;
 }
 
@@ -395,8 +398,6 @@ api_inbox_registry(struct req *r)
 	json_t *b = api_body(r, fields);
 	const char *note;
 	enum kv_rc rc;
-	char msg[600];
-	json_t *j;
 	if (b == NULL)
 		return;
 	note = jget_str(b, "note", &present, &v);
@@ -406,22 +407,7 @@ api_inbox_registry(struct req *r)
 	}
 	web_act_cfg(r, &cfg);
 	rc = act_registry(r->db, &r->ar, &cfg, &r->actor, r->pid, note, &o, &v);
-	if (rc != KV_OK) {
-		api_fail(r, rc, &v);
-		return;
-	}
-	j = outcome_json(&o);
-	{
-		struct inbox_row row;
-		if (inbox_get(r->db, &r->ar, &r->actor, r->pid, &row) == KV_OK)
-			act_registry_message(row.item.lang, o.reference, msg,
-			                     sizeof(msg));
-		else
-			act_registry_message("en", o.reference, msg,
-			                     sizeof(msg));
-	}
-	json_object_set_new(j, "message_to_sender", json_string(msg));
-	api_json(r, 201, j);
+	act_answer(r, rc, &o, &v);
 }
 
 void

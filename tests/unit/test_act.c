@@ -398,6 +398,7 @@ remove_flow(enum db_kind kind)
 	                    "threat", NULL, &o, &v),
 	         KV_OK);
 	T_EQ_STR(o.status, "manual");
+	T_ASSERT(strstr(o.message, "fjernet") != NULL); /* nb: the item's */
 	T_EQ_INT(state_of(&f), IS_REMOVED);
 	rid = o.id;
 	/* a second removal of a removed item is a conflict */
@@ -466,6 +467,7 @@ registry_flow(enum db_kind kind)
 	         KV_OK);
 	T_EQ_STR(o.status, "queued");
 	T_EQ_STR(o.reference, "KV-1-1");
+	T_ASSERT(strstr(o.message, "KV-1-1") && strstr(o.message, "journalf"));
 	T_EQ_INT(state_of(&f), IS_REGISTRY);
 	T_EQ_INT(count(f.db, "SELECT COUNT(*) FROM mail_outbox WHERE to_addr "
 	                     "= 'postmottak@meldal.kommune.no' AND subject "
